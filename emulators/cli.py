@@ -1,0 +1,164 @@
+"""``telemock``: serve the emulators, run scenarios.
+
+    telemock serve [--vendor NAME ...] [--host H] [--port P] [--seed N] [--config FILE]
+    telemock scenario run FILE [--vendor V] ...      (see ``telemock scenario --help``)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from typing import Any, Sequence
+
+import yaml
+
+from . import __version__
+
+ADMIN_TOKEN_ENV = "TELEMOCK_ADMIN_TOKEN"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _serve_parser(sub: Any) -> None:
+    p = sub.add_parser("serve", help="start the vendor emulators, each on its own port",
+                       description="Start the chosen vendor emulators (default: all), each on its "
+                                   "own port with the vendor's exact paths, plus the control plane "
+                                   "at /_emulator on every port. Ctrl-C stops them cleanly.")
+    p.add_argument("--vendor", action="append", metavar="NAME",
+                   help="vendor to start (repeatable; default: all)")
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None,
+                   help="with one --vendor: that vendor's port; with several: serve all of them "
+                        "on this one port under /<vendor>/ (single-port mode)")
+    p.add_argument("--single-port", type=int, metavar="PORT", default=None,
+                   help="serve every vendor on PORT under /<listener>/ (for Docker)")
+    p.add_argument("--listener-port", action="append", default=[], metavar="NAME=PORT",
+                   help="port of one listener, e.g. kerauno-status=57080 (repeatable)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the default tenants' data (default 0)")
+    p.add_argument("--config", metavar="FILE", help="YAML file with any of these options and tenant settings")
+    p.add_argument("--clock-mode", choices=["manual", "auto", "realtime"], default=None,
+                   help="clock mode of every tenant (default realtime)")
+    p.add_argument("--clock-speed", type=float, default=None, help="realtime factor (default 1)")
+    p.add_argument("--clock-start", default=None,
+                   help="ISO instant every tenant's clock starts at, or 'now' (default now)")
+    p.add_argument("--admin-token", default=None,
+                   help=f"token the control plane requires (or ${ADMIN_TOKEN_ENV}); "
+                        "needed when binding to a non-loopback address")
+    p.add_argument("--log-level", default="warning")
+
+
+def _load_config(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise SystemExit(f"telemock: {path}: the config must be a mapping")
+    return data
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .control.settings import SettingsError, validate_settings
+    from .core.formats import utc_iso
+    from .registry import Registry
+    from .server import load_vendors, plan, run
+
+    started = time.perf_counter()
+    config = _load_config(args.config)
+    vendors_arg = args.vendor or config.get("vendors")
+    host = args.host or config.get("host") or "127.0.0.1"
+    seed = args.seed if args.seed is not None else int(config.get("seed", 0))
+    token = args.admin_token or config.get("admin_token") or os.environ.get(ADMIN_TOKEN_ENV)
+    if host not in LOOPBACK and not token:
+        print(f"telemock: binding to {host} exposes the control plane; give --admin-token "
+              f"(or ${ADMIN_TOKEN_ENV})", file=sys.stderr)
+        return 2
+    try:
+        vendors = load_vendors(vendors_arg)
+    except ValueError as exc:
+        print(f"telemock: {exc}", file=sys.stderr)
+        return 2
+    clock_start = args.clock_start or config.get("clock_start") or "now"
+    if clock_start == "now":
+        clock_start = utc_iso(int(time.time()))
+    settings: dict[str, Any] = dict(config.get("settings") or {})
+    settings["clock"] = {"start": clock_start,
+                         "mode": args.clock_mode or config.get("clock_mode") or "realtime",
+                         "speed": args.clock_speed or float(config.get("clock_speed", 1.0))}
+    try:
+        validate_settings(settings)
+    except SettingsError as exc:
+        print(f"telemock: {exc}", file=sys.stderr)
+        return 2
+    ports: dict[str, int] = {str(k): int(v) for k, v in (config.get("ports") or {}).items()}
+    for item in args.listener_port:
+        name, _, port = item.partition("=")
+        if not port.isdigit():
+            print(f"telemock: --listener-port wants NAME=PORT, got {item!r}", file=sys.stderr)
+            return 2
+        ports[name] = int(port)
+    single = args.single_port if args.single_port is not None else config.get("single_port")
+    if args.port is not None:
+        if len(vendors) == 1:
+            ports[next(iter(vendors.values())).listeners[0].name] = args.port
+        else:
+            single = args.port
+    registry = Registry(vendors, seed=seed, settings=settings, admin_token=token)
+    bindings = plan(registry, host, ports, single)
+
+    def ready() -> None:
+        print(f"telemock {__version__} ready in {time.perf_counter() - started:.2f}s "
+              f"(clock {settings['clock']['mode']}, start {clock_start}, seed {seed})")
+        print(f"{'listener':<18} {'url':<32} credentials")
+        for b in bindings:
+            prefix = "" if b.name != "gateway" else "/<listener>"
+            creds = "" if b.name == "gateway" else _creds(registry, b.name)
+            print(f"{b.name:<18} http://{b.host}:{b.port}{prefix:<12} {creds}")
+        print("control plane: /_emulator on every port (docs/CONTROL_API.md). Ctrl-C stops.", flush=True)
+
+    try:
+        asyncio.run(run(registry, bindings, log_level=args.log_level, on_ready=ready))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _creds(registry: Any, listener: str) -> str:
+    for name, spec in registry.vendors.items():
+        if any(l.name == listener for l in spec.listeners):
+            tenant = registry.get(name, "default")
+            return " ".join(f"{k}={v}" for k, v in tenant.credentials.items())
+    return ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="telemock",
+        description="Offline, faithful, stateful emulators of telephony vendor HTTP APIs.")
+    parser.add_argument("--version", action="version", version=f"telemock {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _serve_parser(sub)
+    try:
+        from .scenario import cli as scenario_cli
+    except ImportError:
+        scenario_cli = None  # type: ignore[assignment]
+    if scenario_cli is not None and hasattr(scenario_cli, "register"):
+        scenario_cli.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return cmd_serve(args)
+    if getattr(args, "func", None) is not None:
+        return int(args.func(args) or 0)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Vendor-neutral domain errors. Each vendor's ``errors.py`` maps them to its own strings."""
+
+from __future__ import annotations
+
+
+class CoreError(Exception):
+    """A request the world refuses; nothing was changed."""
+
+    code = "core_error"
+
+    def __init__(self, message: str = "", **context: object) -> None:
+        super().__init__(message or self.code)
+        self.context = context
+
+
+class NotFound(CoreError):
+    code = "not_found"
+
+
+class AgentNotFound(NotFound):
+    code = "agent_not_found"
+
+
+class QueueNotFound(NotFound):
+    code = "queue_not_found"
+
+
+class CallNotFound(NotFound):
+    code = "call_not_found"
+
+
+class AgentBusy(CoreError):
+    code = "agent_busy"
+
+
+class AgentOnCall(AgentBusy):
+    """An action (e.g. queue logout) refused because the agent has a live call."""
+
+    code = "agent_on_call"
+
+
+class AgentUnavailable(CoreError):
+    code = "agent_unavailable"
+
+
+class IllegalTransition(CoreError):
+    code = "illegal_transition"
+
+
+class InvalidNumber(CoreError):
+    code = "invalid_number"

@@ -1,0 +1,94 @@
+"""Byte-exact renderers shared by the vendor views: JSON with a fixed key order, CSV, XML.
+
+Key order is the insertion order of the dicts the views build; nothing here sorts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping, Sequence
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+
+def json_bytes(obj: Any, *, compact: bool = True, ascii_only: bool = False,
+               escape_slashes: bool = False) -> bytes:
+    """Serialise keeping key order. ``escape_slashes`` + ``ascii_only`` gives PHP json_encode."""
+    text = json.dumps(obj, ensure_ascii=ascii_only,
+                      separators=(",", ":") if compact else (", ", ": "))
+    if escape_slashes:
+        text = text.replace("/", "\\/")
+    return text.encode("utf-8")
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """A header row then one row per record, CRLF line ends (RFC 4180, as PHP fputcsv users get)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if row.get(k) is None else row.get(k) for k in header])
+    return out.getvalue().encode("utf-8")
+
+
+def xml_element(tag: str, value: Any, indent: int = 0) -> str:
+    """Render a (nested) mapping as XML elements, keeping key order."""
+    pad = "  " * indent
+    if isinstance(value, Mapping):
+        inner = "".join(xml_element(str(k), v, indent + 1) for k, v in value.items())
+        return f"{pad}<{tag}>\n{inner}{pad}</{tag}>\n"
+    if value is None:
+        return f"{pad}<{tag}/>\n"
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"{pad}<{tag}>{escape(str(value))}</{tag}>\n"
+
+
+def xml_document(root: str, children: Iterable[tuple[str, Any]]) -> bytes:
+    body = "".join(xml_element(tag, value, 1) for tag, value in children)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n{body}</{root}>\n'.encode("utf-8")
+
+
+def local_datetime(epoch: float, tz: str) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=ZoneInfo(tz))
+
+
+def sql_datetime(epoch: float, tz: str) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` wall-clock time in ``tz`` (PBX local time)."""
+    return local_datetime(epoch, tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso8601(epoch: float, tz: str) -> str:
+    """ISO 8601 with the zone's UTC offset, whole seconds: ``2026-01-05T14:00:00+11:00``."""
+    return local_datetime(epoch, tz).replace(microsecond=0).isoformat()
+
+
+def parse_sql_datetime(text: str, tz: str) -> float:
+    """Inverse of ``sql_datetime``; raises ValueError on anything but ``YYYY-MM-DD HH:MM:SS``."""
+    if len(text) != 19:
+        raise ValueError(text)
+    dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(tz))
+    return dt.timestamp()
+
+
+def parse_date(text: str, tz: str) -> float:
+    """Start of a ``Y-m-d`` day in ``tz``; raises ValueError on anything else."""
+    if len(text) != 10:
+        raise ValueError(text)
+    dt = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=ZoneInfo(tz))
+    return dt.timestamp()
+
+
+def parse_instant(text: str) -> float:
+    """ISO 8601 instant (``Z`` or offset; naive means UTC) to epoch seconds."""
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+def utc_iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat().replace("+00:00", "Z")

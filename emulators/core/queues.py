@@ -1,0 +1,120 @@
+"""Queues and ring groups: membership, and the strategy that chooses whom to ring.
+
+A strategy is a small class that orders the candidate members (as SimPy's resources sort
+requests); waiting, ring time-outs and abandonment are handled once, in the call engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+from .agents import Agent
+
+
+@dataclass
+class Member:
+    agent_id: str
+    priority: int = 1
+    """Lower rings first under the ``priority`` strategy."""
+    logged_in: bool = True
+    """Logged into this queue (vendors with per-queue login use it)."""
+    paused: bool = False
+    """Paused in this queue only."""
+
+
+@dataclass
+class Queue:
+    id: str
+    number: str
+    """The internal number that reaches the queue (e.g. ring group 4000)."""
+    name: str
+    kind: str = "queue"
+    """``queue`` or ``ring_group``."""
+    strategy: str = "ringall"
+    ring_timeout: float = 15.0
+    """Seconds one offer rings before it counts as not answered."""
+    max_wait: float = 120.0
+    """Seconds a caller waits in total before the call times out."""
+    retry: float = 2.0
+    """Seconds between an unanswered round and the next."""
+    wrapup: float = 0.0
+    """Seconds an agent stays in wrap-up after a call from this queue."""
+    members: list[Member] = field(default_factory=list)
+    rr_index: int = 0
+    """Round-robin memory: index of the member to start with next."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def member(self, agent_id: str) -> Member | None:
+        return next((m for m in self.members if m.agent_id == agent_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Queue":
+        data = dict(data)
+        data["members"] = [Member(**m) for m in data.get("members", [])]
+        return cls(**data)
+
+
+Offer = list[str]
+"""Agent ids to ring at once in one round."""
+
+
+def eligible(queue: Queue, agents: dict[str, Agent], exclude: set[str]) -> list[Member]:
+    return [m for m in queue.members
+            if m.logged_in and not m.paused and m.agent_id not in exclude
+            and m.agent_id in agents and agents[m.agent_id].available]
+
+
+def _ringall(queue: Queue, members: list[Member]) -> Offer:
+    return [m.agent_id for m in members]
+
+
+def _linear(queue: Queue, members: list[Member]) -> Offer:
+    return [members[0].agent_id]
+
+
+def _priority(queue: Queue, members: list[Member]) -> Offer:
+    best = min(m.priority for m in members)
+    return [m.agent_id for m in members if m.priority == best][:1]
+
+
+def _roundrobin(queue: Queue, members: list[Member]) -> Offer:
+    order = [m.agent_id for m in queue.members]
+    for step in range(len(order)):
+        candidate = order[(queue.rr_index + step) % len(order)]
+        if any(m.agent_id == candidate for m in members):
+            queue.rr_index = (order.index(candidate) + 1) % len(order)
+            return [candidate]
+    return []
+
+
+STRATEGIES: dict[str, Callable[[Queue, list[Member]], Offer]] = {
+    "ringall": _ringall,
+    "linear": _linear,
+    "priority": _priority,
+    "roundrobin": _roundrobin,
+}
+
+
+def choose(queue: Queue, agents: dict[str, Agent], exclude: set[str]) -> Offer:
+    """The agents to ring next, or [] when nobody can take the call now."""
+    members = eligible(queue, agents, exclude)
+    if not members:
+        return []
+    return STRATEGIES[queue.strategy](queue, members)
+
+
+@dataclass
+class Number:
+    """A DID / inbound number and where it routes."""
+
+    number: str
+    target: str
+    """``queue:<id>`` or ``agent:<id>``."""
+    name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

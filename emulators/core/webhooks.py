@@ -1,0 +1,224 @@
+"""Outbound webhooks: a per-tenant outbox and one process-wide async dispatcher.
+
+Vendor hooks render payloads (method, URL, headers, body) and put them in the outbox; the
+dispatcher sends them with httpx, journals every attempt, and retries failures with
+exponential backoff *on the tenant clock*, so a test can step through a receiver outage
+deterministically. Deliveries to one URL go out in order (head-of-line), so nothing is lost or
+reordered while a receiver is down. Without a target URL a payload is journalled as
+``no_target``: scenario expectations can still read what would have been sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .timers import timer_handler
+
+if TYPE_CHECKING:
+    from .world import Tenant
+
+PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET = "pending", "delivered", "retrying", "failed", "no_target"
+
+
+@dataclass
+class Attempt:
+    n: int
+    at: float
+    """Virtual time the attempt started."""
+    wall: str
+    """Wall-clock ISO time of the attempt (for people reading the journal)."""
+    status: int | None = None
+    error: str | None = None
+    duration_ms: float = 0.0
+
+
+@dataclass
+class Delivery:
+    id: str
+    """Stable id: ``whd_<tenant seq>``; the same requests give the same ids."""
+    event: str
+    """The vendor's event name (e.g. CALL_STARTED)."""
+    created_at: float
+    url: str
+    method: str
+    content_type: str
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    """The payload as data (what the body encodes), for journals and expectations."""
+    event_seq: int | None = None
+    call_id: str | None = None
+    state: str = PENDING
+    next_attempt_at: float | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Delivery":
+        data = dict(data)
+        data["attempts"] = [Attempt(**a) for a in data.get("attempts", [])]
+        return cls(**data)
+
+
+class Outbox:
+    def __init__(self) -> None:
+        self.deliveries: list[Delivery] = []
+        self.seq = 0
+
+    def add(self, tenant: "Tenant", *, event: str, url: str, method: str = "POST",
+            content_type: str = "", body: str = "", headers: dict[str, str] | None = None,
+            fields: dict[str, Any] | None = None, event_seq: int | None = None,
+            call_id: str | None = None) -> Delivery:
+        self.seq += 1
+        delivery = Delivery(id=f"whd_{self.seq:06d}", event=event, created_at=tenant.now(), url=url,
+                            method=method, content_type=content_type, body=body,
+                            headers=dict(headers or {}), fields=dict(fields or {}),
+                            event_seq=event_seq, call_id=call_id,
+                            state=PENDING if url else NO_TARGET)
+        self.deliveries.append(delivery)
+        if url:
+            tenant.notify(tenant)
+        return delivery
+
+    def head(self, url: str) -> Delivery | None:
+        """The oldest undelivered delivery for ``url`` (ordered delivery blocks behind it)."""
+        return next((d for d in self.deliveries if d.url == url and d.state in (PENDING, RETRYING)), None)
+
+    def ready(self, url: str, now: float, ordered: bool) -> list[Delivery]:
+        waiting = [d for d in self.deliveries if d.url == url and d.state in (PENDING, RETRYING)]
+        if ordered:
+            waiting = waiting[:1]
+        return [d for d in waiting if d.next_attempt_at is None or d.next_attempt_at <= now]
+
+    def urls_waiting(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for d in self.deliveries:
+            if d.state in (PENDING, RETRYING):
+                seen.setdefault(d.url, None)
+        return list(seen)
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return next((d for d in self.deliveries if d.id == delivery_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "deliveries": [d.to_dict() for d in self.deliveries]}
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.seq = int(data["seq"])
+        self.deliveries = [Delivery.from_dict(d) for d in data["deliveries"]]
+
+
+def backoff(policy: dict[str, Any], attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+    delay = float(policy["backoff_base"]) * float(policy["backoff_factor"]) ** (attempt - 1)
+    return min(delay, float(policy["backoff_max"]))
+
+
+@timer_handler("webhook.retry")
+def _retry_due(tenant: "Tenant", payload: dict[str, Any]) -> None:
+    tenant.notify(tenant)
+
+
+class Dispatcher:
+    """Sends every tenant's deliveries from one event loop; ``kick`` is thread-safe."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._transport = transport
+        self._tasks: dict[tuple[int, str], asyncio.Task[None]] = {}
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._client = httpx.AsyncClient(transport=self._transport)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        self._tasks.clear()
+        if self._client is not None:
+            await self._client.aclose()
+        self._client = None
+        self._loop = None
+
+    def attach(self, tenant: "Tenant") -> None:
+        tenant.notify = self.kick
+
+    def kick(self, tenant: "Tenant") -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._ensure(tenant)
+        else:
+            loop.call_soon_threadsafe(self._ensure, tenant)
+
+    def _ensure(self, tenant: "Tenant") -> None:
+        for url in tenant.outbox.urls_waiting():
+            key = (id(tenant), url)
+            task = self._tasks.get(key)
+            if task is None or task.done():
+                self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
+
+    async def idle(self, tenant: "Tenant | None" = None) -> None:
+        """Wait until no delivery (of ``tenant``, or of anyone) is being sent right now."""
+        while True:
+            tasks = [t for (tid, _), t in self._tasks.items()
+                     if not t.done() and (tenant is None or tid == id(tenant))]
+            if not tasks:
+                return
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _drain(self, tenant: "Tenant", url: str) -> None:
+        while True:
+            policy = tenant.settings["webhooks"]
+            ready = tenant.outbox.ready(url, tenant.now(), bool(policy.get("ordered", True)))
+            if not ready:
+                return
+            for delivery in ready:
+                ok = await self._send(tenant, delivery, policy)
+                if not ok and policy.get("ordered", True) and delivery.state == RETRYING:
+                    return
+
+    async def _send(self, tenant: "Tenant", delivery: Delivery, policy: dict[str, Any]) -> bool:
+        assert self._client is not None
+        attempt = Attempt(n=len(delivery.attempts) + 1, at=tenant.now(),
+                          wall=datetime.now(timezone.utc).isoformat())
+        headers = dict(delivery.headers)
+        if delivery.content_type:
+            headers["content-type"] = delivery.content_type
+        started = time.perf_counter()
+        try:
+            response = await self._client.request(delivery.method, delivery.url, headers=headers,
+                                                  content=delivery.body.encode("utf-8") or None,
+                                                  timeout=float(policy["timeout"]))
+            attempt.status = response.status_code
+            ok = 200 <= response.status_code < 300
+            if not ok:
+                attempt.error = f"HTTP {response.status_code}"
+        except httpx.HTTPError as exc:
+            attempt.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            ok = False
+        attempt.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        delivery.attempts.append(attempt)
+        if ok:
+            delivery.state, delivery.next_attempt_at = DELIVERED, None
+        elif attempt.n >= int(policy["max_attempts"]):
+            delivery.state, delivery.next_attempt_at = FAILED, None
+        else:
+            delivery.state = RETRYING
+            delivery.next_attempt_at = tenant.now() + backoff(policy, attempt.n)
+            tenant.clock.call_at(delivery.next_attempt_at, "webhook.retry", delivery=delivery.id)
+        return ok

@@ -1,0 +1,231 @@
+"""Tenant: all the state of one isolated world, its clock, and how it is seeded, reset,
+snapshotted and restored.
+
+Like moto's backends, every piece of state is declared in ``_build`` so that a reset is simply
+"build again from the seed". The vendor's dialect (``seed`` + ``on_event``) is passed in; the
+core never imports a vendor.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any, Callable, Iterator, Protocol, Sequence
+
+from .agents import Agent
+from .calls import Call
+from .clock import Clock, Timer
+from .events import Event
+from .formats import parse_instant
+from .ids import IdGenerator
+from .journal import RequestJournal
+from .queues import Number, Queue
+from .ratelimit import RateLimiter
+from .timers import TIMER_HANDLERS
+from .webhooks import Outbox
+
+SNAPSHOT_VERSION = 1
+
+DEFAULT_CLOCK_START = "2026-01-05T14:00:00Z"
+"""Every tenant's clock starts here unless told otherwise, so runs are reproducible."""
+
+CORE_SETTINGS: dict[str, Any] = {
+    "timezone": "UTC",
+    "clock": {"start": DEFAULT_CLOCK_START, "mode": "manual", "speed": 1.0},
+    "rate_limit": {"limit": 0, "window": 900},
+    "ip_whitelist": [],
+    "webhooks": {"url": "", "encoding": "form", "max_attempts": 8, "backoff_base": 1.0,
+                 "backoff_factor": 2.0, "backoff_max": 300.0, "timeout": 5.0, "ordered": True},
+    "sim": {"answer_after": 4.0, "remote_answer_after": 6.0, "talk_min": 20.0, "talk_max": 180.0,
+            "ring_timeout": 30.0, "hangup_by": "caller", "park_timeout": 45.0,
+            "park_slot_first": 701},
+    "events_keep": 200000,
+}
+"""Core defaults; a dialect's ``settings`` and a tenant's own overrides are merged on top."""
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``override`` into a copy of ``base`` (dicts merge, everything else replaces)."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+class Dialect(Protocol):
+    """What the core needs from a vendor: how to seed a tenant and how to hear its events."""
+
+    name: str
+    settings: dict[str, Any]
+
+    def seed(self, tenant: "Tenant") -> None: ...
+
+    def on_event(self, tenant: "Tenant", event: Event) -> None: ...
+
+
+class Tenant:
+    def __init__(self, tenant_id: str, dialect: Dialect, seed: int = 0,
+                 overrides: dict[str, Any] | None = None) -> None:
+        self.id = tenant_id
+        self.dialect = dialect
+        self.seed_number = seed
+        self.overrides: dict[str, Any] = overrides or {}
+        """Settings given at creation; they survive reset."""
+        self.credentials: dict[str, str] = {}
+        """The vendor credentials that address this tenant (identity: survive reset/restore)."""
+        self.notify: Callable[["Tenant"], None] = lambda tenant: None
+        """Called when the outbox has something new to send (the dispatcher's wake-up)."""
+        self._build()
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.settings: dict[str, Any] = merge(merge(CORE_SETTINGS, self.dialect.settings), self.overrides)
+        clock = self.settings["clock"]
+        self.clock = Clock(parse_instant(clock["start"]), clock["mode"], clock["speed"])
+        self.clock.bind(self._fire)
+        self.ids = IdGenerator(self.seed_number)
+        self.rng = random.Random(self.seed_number)
+        self.agents: dict[str, Agent] = {}
+        self.queues: dict[str, Queue] = {}
+        self.numbers: dict[str, Number] = {}
+        self.parties: dict[str, dict[str, Any]] = {}
+        """Behaviour of external numbers (fault injection), keyed by number."""
+        self.calls: dict[str, Call] = {}
+        """Calls made in this tenant, in creation order (live and ended)."""
+        self.history: Sequence[Call] = ()
+        """The seed's ended calls: shared, never mutated, older than every call in ``calls``."""
+        self.events: list[Event] = []
+        self.event_seq = 0
+        self.outbox = Outbox()
+        self.requests = RequestJournal()
+        rl = self.settings["rate_limit"]
+        self.limiter = RateLimiter(rl["limit"], rl["window"])
+        self.state: dict[str, Any] = {}
+        """Vendor-specific JSON state (e.g. a NOC status) that the core does not interpret."""
+        self.dialect.seed(self)
+
+    def reset(self) -> None:
+        self._build()
+
+    # -- reading ------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock.now()
+
+    @property
+    def timezone(self) -> str:
+        return str(self.settings["timezone"])
+
+    def all_calls(self) -> Iterator[Call]:
+        """Every call, oldest first: seed history, then this tenant's own."""
+        yield from self.history
+        yield from self.calls.values()
+
+    def newest_first(self) -> Iterator[Call]:
+        yield from reversed(list(self.calls.values()))
+        yield from reversed(self.history)
+
+    def ended_calls(self) -> Iterator[Call]:
+        return (c for c in self.all_calls() if c.ended)
+
+    def agent_by_extension(self, extension: str) -> Agent | None:
+        return next((a for a in self.agents.values() if a.extension == extension), None)
+
+    def agent_by_name(self, name: str) -> Agent | None:
+        return next((a for a in self.agents.values() if a.name == name), None)
+
+    def queue_by_number(self, number: str) -> Queue | None:
+        return next((q for q in self.queues.values() if q.number == number), None)
+
+    def queue_by_name(self, name: str) -> Queue | None:
+        return next((q for q in self.queues.values() if q.name == name), None)
+
+    def call(self, call_id: str) -> Call | None:
+        return self.calls.get(call_id)
+
+    # -- events and timers --------------------------------------------------------------
+    def record(self, type_: str, call: Call | None = None, agent: Agent | str | None = None,
+               **data: Any) -> Event:
+        """Append a domain event and let the dialect turn it into webhooks."""
+        self.event_seq += 1
+        agent_id = agent.id if isinstance(agent, Agent) else agent
+        event = Event(self.event_seq, self.clock.now(), type_, call.id if call else None, agent_id, data)
+        self.events.append(event)
+        keep = int(self.settings["events_keep"])
+        if len(self.events) > keep:
+            del self.events[: len(self.events) - keep]
+        self.dialect.on_event(self, event)
+        return event
+
+    def _fire(self, timer: Timer) -> None:
+        handler = TIMER_HANDLERS.get(timer.kind)
+        if handler is not None:
+            handler(self, timer.payload)
+
+    # -- settings -----------------------------------------------------------------------
+    def configure(self, patch: dict[str, Any]) -> None:
+        """Merge a settings patch (already validated) and apply the parts with live effects."""
+        self.settings = merge(self.settings, patch)
+        rl = self.settings["rate_limit"]
+        self.limiter.configure(rl["limit"], rl["window"])
+
+    # -- persistence --------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "version": SNAPSHOT_VERSION,
+            "vendor": self.dialect.name,
+            "tenant": self.id,
+            "seed": self.seed_number,
+            "overrides": copy.deepcopy(self.overrides),
+            "settings": copy.deepcopy(self.settings),
+            "clock": self.clock.to_dict(),
+            "ids": self.ids.to_dict(),
+            "rng": _rng_state(self.rng),
+            "agents": [a.to_dict() for a in self.agents.values()],
+            "queues": [q.to_dict() for q in self.queues.values()],
+            "numbers": [n.to_dict() for n in self.numbers.values()],
+            "parties": copy.deepcopy(self.parties),
+            "calls": [c.to_dict() for c in self.calls.values()],
+            "events": [e.to_dict() for e in self.events],
+            "event_seq": self.event_seq,
+            "outbox": self.outbox.to_dict(),
+            "requests": self.requests.to_dict(),
+            "limiter": self.limiter.to_dict(),
+            "state": copy.deepcopy(self.state),
+        }
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        """Replace this tenant's state by a snapshot (of this vendor). Raises ValueError."""
+        if snap.get("version") != SNAPSHOT_VERSION or snap.get("vendor") != self.dialect.name:
+            raise ValueError("snapshot is of another version or vendor")
+        keep_credentials = self.credentials
+        self.seed_number = int(snap["seed"])
+        self.overrides = copy.deepcopy(snap["overrides"])
+        self._build()  # history and anything derived from the seed
+        self.credentials = keep_credentials
+        self.settings = copy.deepcopy(snap["settings"])
+        self.clock.load(snap["clock"])
+        self.ids.load(snap["ids"])
+        self.rng.setstate(_rng_from(snap["rng"]))
+        self.agents = {a["id"]: Agent.from_dict(a) for a in snap["agents"]}
+        self.queues = {q["id"]: Queue.from_dict(q) for q in snap["queues"]}
+        self.numbers = {n["number"]: Number(**n) for n in snap["numbers"]}
+        self.parties = copy.deepcopy(snap["parties"])
+        self.calls = {c["id"]: Call.from_dict(c) for c in snap["calls"]}
+        self.events = [Event.from_dict(e) for e in snap["events"]]
+        self.event_seq = int(snap["event_seq"])
+        self.outbox.load(snap["outbox"])
+        self.requests.load(snap["requests"])
+        self.limiter.load(snap["limiter"])
+        self.state = copy.deepcopy(snap["state"])
+
+
+def _rng_state(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _rng_from(data: list[Any]) -> tuple[Any, ...]:
+    return (data[0], tuple(data[1]), data[2])

@@ -1,0 +1,138 @@
+"""Composes vendor apps: one Starlette app per listener (port), or one single-port gateway.
+
+Every listener app carries the control plane at ``/_emulator``; all apps share one registry,
+one webhook dispatcher and one clock ticker, started once however many ports are open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import signal
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Iterable, Sequence
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+
+from .control.app import control_routes
+from .registry import Registry
+from .vendor import Listener, VendorSpec
+
+VENDOR_MODULES: dict[str, str] = {
+    "kerauno": "emulators.kerauno",
+    "voipcloud": "emulators.voipcloud",
+}
+"""Every vendor telemock emulates, in the order ``serve`` starts them."""
+
+
+def load_vendors(names: Iterable[str] | None = None) -> dict[str, VendorSpec]:
+    chosen = list(names) if names else list(VENDOR_MODULES)
+    unknown = [n for n in chosen if n not in VENDOR_MODULES]
+    if unknown:
+        raise ValueError(f"unknown vendor(s): {', '.join(unknown)}; known: {', '.join(VENDOR_MODULES)}")
+    return {name: importlib.import_module(VENDOR_MODULES[name]).SPEC for name in chosen}
+
+
+def _default_not_found(request: Request) -> Response:
+    return JSONResponse({"error": "Not Found"}, status_code=404)
+
+
+def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
+                 lifespan: bool = True) -> Starlette:
+    """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies."""
+    not_found = listener.not_found or _default_not_found
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        response = not_found(request)
+        if isinstance(exc, HTTPException) and exc.status_code == 405:
+            response.status_code = 405
+        return response
+
+    app = Starlette(routes=[*listener.routes(registry), *control_routes(registry, spec.name)],
+                    exception_handlers={404: http_error, 405: http_error},
+                    lifespan=_lifespan(registry) if lifespan else None)
+    app.router.redirect_slashes = False
+    return app
+
+
+def _lifespan(registry: Registry) -> Any:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await registry.start()
+        try:
+            yield
+        finally:
+            await registry.stop()
+    return lifespan
+
+
+def gateway_app(registry: Registry) -> Starlette:
+    """Single-port mode: every listener mounted under ``/<listener name>``."""
+    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False))
+              for spec in registry.vendors.values() for listener in spec.listeners]
+    app = Starlette(routes=mounts, lifespan=_lifespan(registry))
+    app.router.redirect_slashes = False
+    return app
+
+
+@dataclass
+class Binding:
+    name: str
+    """Listener name (or ``gateway``)."""
+    host: str
+    port: int
+    app: Starlette
+
+
+def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None) -> list[Binding]:
+    if single_port is not None:
+        return [Binding("gateway", host, single_port, gateway_app(registry))]
+    return [Binding(listener.name, host, ports.get(listener.name, listener.default_port),
+                    listener_app(registry, spec, listener, lifespan=False))
+            for spec in registry.vendors.values() for listener in spec.listeners]
+
+
+class _QuietServer(uvicorn.Server):
+    """Signals are handled once for all servers by ``run``, not by each server."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):  # type: ignore[no-untyped-def, override]
+        yield
+
+    def install_signal_handlers(self) -> None:
+        return None
+
+
+async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str = "warning",
+              on_ready: Any = None) -> None:
+    servers = [_QuietServer(uvicorn.Config(b.app, host=b.host, port=b.port, lifespan="off",
+                                           log_level=log_level, access_log=False))
+               for b in bindings]
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop)
+    await registry.start()
+    try:
+        tasks = [asyncio.ensure_future(s.serve()) for s in servers]
+        while not all(s.started for s in servers):
+            if any(t.done() for t in tasks):
+                break
+            await asyncio.sleep(0.01)
+        if on_ready is not None and all(s.started for s in servers):
+            on_ready()
+        await asyncio.gather(*tasks)
+    finally:
+        stop()
+        await registry.stop()

@@ -1,0 +1,92 @@
+"""What a vendor package provides, and the request plumbing every vendor app shares.
+
+A vendor is a dialect over the core: ``VendorSpec`` names its seed/hook dialect, the HTTP
+listeners it serves (Kerauno has two ports), and how new tenants get credentials.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from .core.world import Dialect, Tenant
+
+if TYPE_CHECKING:
+    from .registry import Registry
+
+RoutesFactory = Callable[["Registry"], Sequence[BaseRoute]]
+
+
+@dataclass
+class Listener:
+    """One HTTP port of a vendor (the vendor's exact paths are served from its root)."""
+
+    name: str
+    default_port: int
+    routes: RoutesFactory
+    not_found: Callable[[Request], Response] | None = None
+    """The vendor's own body for an unknown path or a wrong method."""
+
+
+@dataclass
+class VendorSpec:
+    name: str
+    title: str
+    dialect: Dialect
+    listeners: list[Listener]
+    new_credentials: Callable[[Tenant], dict[str, str]]
+    """Credentials for a tenant created through the control plane (default tenant: seed's)."""
+    credential_fields: Sequence[str] = field(default_factory=tuple)
+    """Which credential values identify the tenant (looked up by ``Registry.find``)."""
+
+
+def client_host(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def params_of(request: Request) -> dict[str, str]:
+    """Query string and form/JSON body merged, body winning, as a PHP ``$_REQUEST`` would."""
+    params: dict[str, str] = dict(request.query_params)
+    if request.method in ("POST", "PUT", "PATCH"):
+        ctype = request.headers.get("content-type", "")
+        if "json" in ctype:
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                params.update({str(k): v if isinstance(v, str) else _scalar(v) for k, v in body.items()})
+        elif "form" in ctype or not ctype:
+            try:
+                form = await request.form()
+            except Exception:  # malformed multipart: treat as no body, as PHP would
+                form = None
+            if form is not None:
+                params.update({k: v for k, v in form.items() if isinstance(v, str)})
+    return params
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value) if isinstance(value, (int, float)) else repr(value)
+
+
+def journal(request: Request, registry: "Registry", vendor: str, operation: str,
+            tenant: Tenant | None, status: int) -> None:
+    """Record one inbound request in its tenant's journal (or the vendor's, before auth)."""
+    entry = dict(vendor=vendor, operation=operation, method=request.method, path=request.url.path,
+                 query=str(request.url.query), status=status, client=client_host(request),
+                 at=tenant.now() if tenant else None, wall=time.time(),
+                 tenant=tenant.id if tenant else None)
+    (tenant.requests if tenant else registry.unauthenticated(vendor)).add(**entry)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
