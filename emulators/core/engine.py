@@ -207,6 +207,7 @@ def _enter_queue(t: Tenant, call: Call, queue: Queue) -> None:
     call.move(QUEUED)
     call.queue_entered_at = t.now()
     call.tried = []
+    t.waiting[call.id] = call
     t.record(ev.CALL_QUEUED, call, None, queue=queue.id, kind=queue.kind)
     t.clock.cancel_where("queue.timeout", call=call.id)
     t.clock.call_later(queue.max_wait, "queue.timeout", call=call.id)
@@ -236,7 +237,7 @@ def _agent_freed(t: Tenant, agent: Agent) -> None:
     """An agent became idle: offer them the longest-waiting call of their queues."""
     if not agent.available:
         return
-    waiting = [c for c in t.calls.values() if c.state == QUEUED and c.queue_id is not None
+    waiting = [c for c in t.waiting.values() if c.state == QUEUED and c.queue_id is not None
                and (m := t.queues[c.queue_id].member(agent.id)) is not None and m.logged_in
                and not m.paused and agent.id not in c.tried]
     if waiting:
@@ -311,6 +312,7 @@ def _connect(t: Tenant, call: Call, leg: Leg) -> None:
     if call.state in (QUEUED, C_RINGING, DIALING, ANSWERED, HELD):
         if call.state != ANSWERED:
             call.move(ANSWERED)
+    t.waiting.pop(call.id, None)
     if first:
         call.answered_at = t.now()
         if call.queue_id is not None:
@@ -368,6 +370,7 @@ def _finish(t: Tenant, call: Call, by: str, disposition: str) -> None:
     for leg in call.live_legs():
         _end_leg(t, call, leg, D_ANSWERED if leg.state == LEG_ANSWERED else D_CANCELLED)
     call.move(ENDED)
+    t.waiting.pop(call.id, None)
     call.ended_at = t.now()
     call.ended_by = by
     call.disposition = disposition

@@ -95,6 +95,8 @@ class Tenant:
         """Behaviour of external numbers (fault injection), keyed by number."""
         self.calls: dict[str, Call] = {}
         """Calls made in this tenant, in creation order (live and ended)."""
+        self.waiting: dict[str, Call] = {}
+        """Index of calls waiting in a queue (not yet answered), oldest first."""
         self.history: Sequence[Call] = ()
         """The seed's ended calls: shared, never mutated, older than every call in ``calls``."""
         self.events: list[Event] = []
@@ -214,6 +216,8 @@ class Tenant:
         self.numbers = {n["number"]: Number(**n) for n in snap["numbers"]}
         self.parties = copy.deepcopy(snap["parties"])
         self.calls = {c["id"]: Call.from_dict(c) for c in snap["calls"]}
+        self.waiting = {c.id: c for c in self.calls.values()
+                        if c.queue_id is not None and c.answered_at is None and not c.ended}
         self.events = [Event.from_dict(e) for e in snap["events"]]
         self.event_seq = int(snap["event_seq"])
         self.outbox.load(snap["outbox"])
