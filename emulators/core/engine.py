@@ -280,6 +280,7 @@ def _answer_leg(t: Tenant, call: Call, leg: Leg) -> None:
         agent.call_id = call.id
     t.record(ev.LEG_ANSWERED, call, leg.agent_id, leg=leg.id, role=leg.role)
     if leg.role == "caller" and call.tags.get("flow") == "click_to_call" and len(call.legs) == 1:
+        call.agent_id = leg.agent_id
         _dial_remote(t, call)
         return
     if leg.role == "consult":
