@@ -58,6 +58,7 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
                     exception_handlers={404: http_error, 405: http_error},
                     lifespan=_lifespan(registry) if lifespan else None)
     app.router.redirect_slashes = False
+    app.state.registry = registry  # lets a listener's not_found journal 404/405 requests
     return app
 
 

@@ -7,6 +7,7 @@ listeners it serves (Kerauno has two ports), and how new tenants get credentials
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
@@ -61,6 +62,10 @@ async def params_of(request: Request) -> dict[str, str]:
                 body = None
             if isinstance(body, dict):
                 params.update({str(k): v if isinstance(v, str) else _scalar(v) for k, v in body.items()})
+        elif "x-www-form-urlencoded" in ctype:
+            # parsed here: starlette's request.form() needs python-multipart even for this
+            raw = (await request.body()).decode("utf-8", "replace")
+            params.update(dict(parse_qsl(raw, keep_blank_values=True)))
         elif "form" in ctype or not ctype:
             try:
                 form = await request.form()

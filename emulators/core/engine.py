@@ -395,8 +395,9 @@ def hold(t: Tenant, call_id: str) -> None:
 
 def resume(t: Tenant, call_id: str) -> None:
     call = get_call(t, call_id)
-    if call.state != HELD or any(l.role == "consult" and l.state != LEG_ENDED for l in call.legs):
+    if call.state != HELD:
         raise IllegalTransition(f"call {call.id} is not on hold")
+    _refuse_during_consult(call)
     call.move(ANSWERED)
     call.hold_total += t.now() - (call.held_since or t.now())
     call.held_since = None
@@ -408,6 +409,9 @@ def transfer(t: Tenant, call_id: str, target: str, mode: str = "blind") -> None:
     call = get_call(t, call_id)
     if call.state not in (ANSWERED, HELD) or call.agent_id is None:
         raise IllegalTransition(f"call {call.id} cannot be transferred in state {call.state}")
+    if mode not in ("blind", "attended"):
+        raise IllegalTransition(f"unknown transfer mode {mode}")
+    _refuse_during_consult(call)
     kind, _, ref = target.partition(":")
     if kind == "agent":
         dest = get_agent(t, ref)
@@ -419,8 +423,6 @@ def transfer(t: Tenant, call_id: str, target: str, mode: str = "blind") -> None:
             raise IllegalTransition("attended transfer to a queue")
     elif kind != "number" or not ref:
         raise InvalidNumber(number=target)
-    if mode not in ("blind", "attended"):
-        raise IllegalTransition(f"unknown transfer mode {mode}")
     from_agent = call.agent_id
     call.transfers.append({"at": t.now(), "from": from_agent, "to": target, "mode": mode})
     if mode == "attended":
@@ -441,6 +443,11 @@ def transfer(t: Tenant, call_id: str, target: str, mode: str = "blind") -> None:
     party, agent_id = _target_party(t, kind, ref)
     role = "agent" if agent_id else "remote"
     _ring(t, call, _new_leg(t, call, role, party, agent_id), float(t.settings["sim"]["ring_timeout"]))
+
+
+def _refuse_during_consult(call: Call) -> None:
+    if any(l.role == "consult" and l.state != LEG_ENDED for l in call.legs):
+        raise IllegalTransition(f"call {call.id}: a consultation is in progress")
 
 
 def _target_party(t: Tenant, kind: str, ref: str) -> tuple[str, str | None]:
@@ -480,6 +487,7 @@ def park(t: Tenant, call_id: str, slot: str | None = None) -> str:
     call = get_call(t, call_id)
     if call.state not in (ANSWERED, HELD):
         raise IllegalTransition(f"call {call.id} cannot be parked in state {call.state}")
+    _refuse_during_consult(call)
     if slot is None:
         taken = {c.parked_slot for c in t.calls.values() if c.state == PARKED}
         n = int(t.settings["sim"]["park_slot_first"])

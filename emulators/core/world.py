@@ -110,7 +110,9 @@ class Tenant:
         self.dialect.seed(self)
 
     def reset(self) -> None:
+        keep_credentials = self.credentials  # identity: the seed would put the default's back
         self._build()
+        self.credentials = keep_credentials
 
     # -- reading ------------------------------------------------------------------------
     def now(self) -> float:

@@ -1,0 +1,179 @@
+"""Core objects -> Kerauno's wire shapes: CDR rows, agent statuses, Post API fields, and the
+json / csv / xml renderings. One home for every field mapping (docs/fidelity/kerauno.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Sequence
+
+from starlette.responses import Response
+
+from ..core.agents import ON_CALL, RINGING, WRAPUP, Agent
+from ..core.calls import BY_AGENT, BY_CALLER, BY_REMOTE, D_TIMEDOUT, INBOUND, INTERNAL, OUTBOUND, Call
+from ..core.formats import csv_bytes, sql_datetime, xml_document
+from ..core.queues import Member, Queue
+from ..core.world import Tenant
+from .errors import php_json
+from .seed import VENDOR
+
+CDR_FIELDS: tuple[str, ...] = (
+    "date_time", "hostname", "server_name", "server_ip", "unique_id", "call_type", "to",
+    "source_num", "source_name", "dest_num", "dest_name", "trunk_name", "duration")
+"""seeds/kerauno.txt lines 91-107, in the documented order."""
+RING_GROUP_FIELDS: tuple[str, ...] = CDR_FIELDS + (
+    "ring_group_num", "ring_group_name", "ans_agent_num", "ans_agent_name", "hold_time",
+    "release_reason")
+"""Lines 116-139: the cdr fields then the ring-group ones."""
+STATUS_FIELDS: tuple[str, ...] = ("extension", "status", "available", "busy", "username")
+"""Lines 171-196."""
+POST_API_FIELDS: tuple[str, ...] = ("timestamp", "event", "source", "destination", "uniqueid",
+                                    "channel", "description", "duration")
+"""Lines 210-223."""
+
+RING_GROUP_CALL_TYPE = "Ring Groups"  # line 120
+RING_GROUP_DEST_NAME = "Ring Group"  # line 124: the destination's kind, not the group's name
+INTERNAL_LABEL = "Internal"  # lines 99 and 106
+CALL_TYPES = {INTERNAL: INTERNAL_LABEL, INBOUND: "Inbound", OUTBOUND: "Outbound"}
+"""call_type of calls that did not ring a ring group (only "Internal" is documented)."""
+RELEASE_REASONS = {BY_CALLER: "caller", BY_AGENT: "agent", BY_REMOTE: "agent"}
+"""Who hung up (line 138 shows "caller"); a system end is "timeout" or "system"."""
+
+FORMATS = ("json", "csv", "xml")
+CSV_TYPE = "text/csv; charset=utf-8"
+XML_TYPE = "application/xml; charset=utf-8"
+
+
+def host(tenant: Tenant) -> dict[str, Any]:
+    return dict(tenant.settings.get(VENDOR, {}))
+
+
+# -- reporting ---------------------------------------------------------------------------------
+def cdr_row(tenant: Tenant, call: Call, ring_groups: bool) -> dict[str, str]:
+    """One ended call as a Reporting row: every value a string, the documented key order."""
+    cfg = host(tenant)
+    queue = tenant.queues.get(call.queue_id or "")
+    in_group = call.queue_id is not None
+    row = {
+        "date_time": sql_datetime(call.created_at, tenant.timezone),
+        "hostname": str(cfg.get("hostname", "")),
+        "server_name": str(cfg.get("server_name", "")),
+        "server_ip": str(cfg.get("server_ip", "")),
+        "unique_id": call.id,
+        "call_type": RING_GROUP_CALL_TYPE if in_group else CALL_TYPES.get(call.direction, INTERNAL_LABEL),
+        # ``to`` is the number dialled from outside the extension plan (the ring-group example's
+        # main number), else the source itself, as in the internal example (line 100).
+        "to": call.did or call.caller,
+        "source_num": call.caller,
+        "source_name": call.caller_name,
+        "dest_num": queue.number if (in_group and queue) else call.callee,
+        "dest_name": RING_GROUP_DEST_NAME if in_group else call.callee_name,
+        "trunk_name": INTERNAL_LABEL if call.direction == INTERNAL else str(cfg.get("trunk_name", "")),
+        "duration": str(call.duration()),
+    }
+    if ring_groups:
+        agent = tenant.agents.get(call.answered_by or "")
+        row.update({
+            "ring_group_num": queue.number if queue else "",
+            "ring_group_name": queue.name if queue else "",
+            "ans_agent_num": agent.extension if agent else "",
+            "ans_agent_name": agent.name if agent else "",
+            "hold_time": str(call.wait_time()),  # seconds the caller waited in the group
+            "release_reason": release_reason(call),
+        })
+    return row
+
+
+def release_reason(call: Call) -> str:
+    if call.ended_by in RELEASE_REASONS:
+        return RELEASE_REASONS[call.ended_by]
+    return "timeout" if call.disposition == D_TIMEDOUT else "system"
+
+
+def report_rows(tenant: Tenant, start: float, end: float, ring_groups: bool) -> list[dict[str, str]]:
+    """Ended calls whose start (whole seconds) lies in [start, end], oldest first."""
+    calls = [c for c in tenant.ended_calls()
+             if start <= int(c.created_at) <= end and (not ring_groups or c.queue_id is not None)]
+    calls.sort(key=lambda c: (int(c.created_at), _seq(c.id)))
+    return [cdr_row(tenant, c, ring_groups) for c in calls]
+
+
+def _seq(call_id: str) -> int:
+    tail = call_id.rpartition(".")[2]
+    return int(tail) if tail.isdigit() else 0
+
+
+def render(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], export_type: str,
+           *, keys: Sequence[str], root: str, item: str | None = None) -> Response:
+    """json: object keyed by ``keys``; csv: header + rows; xml: ``<root>`` of ``<key>`` (or
+    ``<item>``) elements."""
+    if export_type == "csv":
+        return Response(csv_bytes(fields, rows), media_type=CSV_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{root}.csv"'})
+    if export_type == "xml":
+        return Response(xml_document(root, [(item or k, dict(r)) for k, r in zip(keys, rows)]),
+                        media_type=XML_TYPE)
+    return php_json({k: r for k, r in zip(keys, rows)})
+
+
+def cdr_keys(n: int) -> list[str]:
+    return [f"cdr_{i}" for i in range(n)]
+
+
+# -- agent statuses ------------------------------------------------------------------------------
+def agent_status(agent: Agent, member: Member) -> dict[str, Any]:
+    """One ring-group member's live status.
+
+    ``status`` is the agent's free-text presence when one is set (1133's "Available", line 173),
+    else the ring-group state; ``available``/``busy`` come from the phone and the membership,
+    so the text and the booleans can disagree exactly as the doc shows.
+    """
+    reachable = agent.behaviour.fault != "unreachable"
+    logged_in = agent.logged_in and member.logged_in
+    paused = member.paused or agent.paused
+    in_use = agent.state in (RINGING, ON_CALL, WRAPUP) or agent.call_id is not None
+    dnd = agent.behaviour.fault == "busy"
+    busy = in_use or dnd or (paused and logged_in)
+    available = logged_in and reachable and not busy
+    if agent.presence:
+        status = agent.presence
+    elif not logged_in:
+        status = "Ring Group - Logged Out"
+    elif not reachable:
+        status = "Ring Group - Unavailable"
+    elif paused:
+        status = "Ring Group - Paused"  # line 189
+    elif agent.state == RINGING:
+        status = "Ring Group - Ringing"
+    elif agent.state == ON_CALL:
+        status = "Ring Group - On Call"
+    elif agent.state == WRAPUP:
+        status = "Ring Group - Wrap Up"
+    elif dnd:
+        status = "Ring Group - Busy"
+    else:
+        status = "Ring Group - Available"  # line 181
+    return {"extension": agent.extension, "status": status, "available": available, "busy": busy,
+            "username": agent.username}
+
+
+def ring_group_statuses(tenant: Tenant, queue: Queue) -> list[dict[str, Any]]:
+    return [agent_status(tenant.agents[m.agent_id], m) for m in queue.members if m.agent_id in tenant.agents]
+
+
+def csv_status_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Booleans spelled as in the JSON (``true``/``false``) for the csv export."""
+    return [{k: ("true" if v is True else "false" if v is False else v) for k, v in r.items()} for r in rows]
+
+
+# -- Post API ------------------------------------------------------------------------------------
+def post_api_fields(tenant: Tenant, at: float, event: str, source: str, destination: str,
+                    uniqueid: str, channel: str, description: str, duration: int) -> dict[str, Any]:
+    """One Post API payload as data, in the documented field order (duration an int)."""
+    return {"timestamp": sql_datetime(at, tenant.timezone), "event": event, "source": source,
+            "destination": destination, "uniqueid": uniqueid, "channel": channel,
+            "description": description, "duration": int(duration)}
+
+
+def channel_name(peer: str, seq: int) -> str:
+    """Asterisk channel name ``SIP/<peer>-<8 hex>`` (line 219: ``SIP/3000-000000e5``)."""
+    return f"SIP/{peer}-{seq & 0xffffffff:08x}"

@@ -1,0 +1,438 @@
+"""pytest plugin: one telemock server per test session, a fresh tenant per test.
+
+Registered through the ``pytest11`` entry point ``telemock``, so it loads in every pytest run of
+anyone who installs telemock: this module imports only the standard library and pytest at import
+time, registers two command-line options and a few fixtures, and starts nothing until a test asks
+for a fixture.
+
+    def test_calls(telemock):
+        tenant = telemock("voipcloud")                 # fresh, isolated, deleted after the test
+        r = tenant.client.get("/api/integration/v1/get-user-calls", headers={"token": tenant.credentials["token"]})
+        tenant.clock.advance(60)                       # the tenant's virtual clock (manual)
+
+Fixtures:
+- ``telemock_server`` (session): the server. In-process by default (uvicorn on a free loopback
+  port in a background thread, every vendor under ``/<listener name>`` of one port, manual clocks
+  from a fixed instant); with ``--telemock-url`` an already running server instead. Under
+  pytest-xdist each worker process starts its own server, so workers never share a tenant.
+- ``telemock`` (function): a factory ``telemock(vendor, seed=..., settings=...)`` returning a
+  ``TelemockTenant``; every tenant it made is deleted when the test ends.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+import pytest
+
+if TYPE_CHECKING:  # heavy imports happen only when a fixture is used
+    import httpx
+
+    from .registry import Registry
+
+FIXED_START = "2026-01-05T14:00:00Z"
+"""Every tenant the plugin creates starts its (manual) clock here, so tests are reproducible."""
+ADMIN_TOKEN_ENV = "TELEMOCK_ADMIN_TOKEN"
+SETTLED = ("delivered", "failed", "no_target")
+"""Webhook delivery states that no longer change without a redelivery."""
+
+
+# ---------------------------------------------------------------------------------------
+# options
+# ---------------------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("telemock", "telemock vendor emulators")
+    group.addoption("--telemock-url", action="append", default=[], metavar="URL|LISTENER=URL",
+                    help="use a running telemock instead of starting one: the URL of a single-port "
+                         "server (listeners under /<listener>), or LISTENER=URL per listener port "
+                         "(repeatable)")
+    group.addoption("--telemock-admin-token", default=None, metavar="TOKEN",
+                    help=f"control-plane token of that server (default ${ADMIN_TOKEN_ENV})")
+    group.addoption("--telemock-vendor", action="append", default=[], metavar="NAME",
+                    help="vendors the in-process server starts (repeatable; default all)")
+    group.addoption("--telemock-seed", type=int, default=0, metavar="N",
+                    help="seed of the in-process server's default tenants (default 0)")
+
+
+# ---------------------------------------------------------------------------------------
+# errors
+# ---------------------------------------------------------------------------------------
+class TelemockError(RuntimeError):
+    """The control plane refused a request (status and its error message)."""
+
+    def __init__(self, status: int, message: str, url: str) -> None:
+        super().__init__(f"telemock control plane: {status} {message} ({url})")
+        self.status = status
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------
+# a live server in a thread
+# ---------------------------------------------------------------------------------------
+class LiveServer:
+    """An ASGI app served by uvicorn on a loopback port, in a daemon thread with its own loop.
+
+    The socket is bound here (port 0 = the OS picks a free one), so there is no race between
+    choosing a port and binding it. Usable as a context manager.
+    """
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0,
+                 log_level: str = "warning") -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.log_level = log_level
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> str:
+        import uvicorn
+
+        class _ThreadServer(uvicorn.Server):
+            def install_signal_handlers(self) -> None:  # the main thread owns signals
+                return None
+
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(self.app, lifespan="on", log_level=self.log_level, access_log=False)
+        self._server = _ThreadServer(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"telemock-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                sock.close()
+                raise RuntimeError(f"telemock server on {self.url} did not start")
+            time.sleep(0.005)
+        return self.url
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._server = self._thread = None
+
+    def __enter__(self) -> "LiveServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# the session's server
+# ---------------------------------------------------------------------------------------
+def _load_specs(names: Iterable[str] | None) -> dict[str, Any]:
+    """Vendor specs by name; with no names, every vendor whose package is installed."""
+    import importlib
+
+    from .server import VENDOR_MODULES, load_vendors
+
+    if names:
+        return load_vendors(names)
+    specs: dict[str, Any] = {}
+    for name, module in VENDOR_MODULES.items():
+        try:
+            specs[name] = importlib.import_module(module).SPEC
+        except ModuleNotFoundError as exc:  # a vendor not shipped in this build; others still work
+            if exc.name != module:
+                raise
+        except AttributeError:
+            continue  # package present but not yet exporting SPEC (in development)
+    return specs
+
+
+class TelemockServer:
+    """Where the session's emulators listen, and an admin client for their control plane."""
+
+    def __init__(self, specs: dict[str, Any], urls: dict[str, str], token: str | None,
+                 registry: "Registry | None" = None, live: LiveServer | None = None) -> None:
+        import httpx
+
+        self.specs = specs
+        self.urls = urls
+        """Base URL of each listener (the vendor's paths are served below it)."""
+        self.registry = registry
+        """The in-process registry (None when using ``--telemock-url``)."""
+        self._live = live
+        headers = {"x-telemock-admin-token": token} if token else {}
+        self.admin: httpx.Client = httpx.Client(headers=headers, timeout=30.0)
+        """An httpx client for ``/_emulator`` calls (carries the admin token, if any)."""
+
+    @classmethod
+    def in_process(cls, vendors: Iterable[str] | None = None, seed: int = 0) -> "TelemockServer":
+        from .registry import Registry
+        from .server import gateway_app
+
+        specs = _load_specs(vendors)
+        registry = Registry(specs, seed=seed,
+                            settings={"clock": {"start": FIXED_START, "mode": "manual", "speed": 1.0}})
+        live = LiveServer(gateway_app(registry))
+        root = live.start()
+        urls = {lst.name: f"{root}/{lst.name}" for spec in specs.values() for lst in spec.listeners}
+        return cls(specs, urls, None, registry, live)
+
+    @classmethod
+    def remote(cls, targets: Iterable[str], token: str | None,
+               vendors: Iterable[str] | None = None) -> "TelemockServer":
+        specs = _load_specs(vendors)
+        listeners = [lst.name for spec in specs.values() for lst in spec.listeners]
+        urls: dict[str, str] = {}
+        for target in targets:
+            name, sep, url = target.partition("=")
+            if sep and "://" not in name:
+                urls[name] = url.rstrip("/")
+            else:  # a single-port server: every listener under /<name>
+                urls.update({n: f"{target.rstrip('/')}/{n}" for n in listeners})
+        return cls(specs, urls, token)
+
+    def vendor_urls(self, vendor: str) -> dict[str, str]:
+        """Listener name -> base URL, for the listeners of ``vendor`` this server serves."""
+        if vendor not in self.specs:
+            raise KeyError(f"telemock has no vendor {vendor!r}; known: {', '.join(self.specs)}")
+        found = {l.name: self.urls[l.name] for l in self.specs[vendor].listeners if l.name in self.urls}
+        if not found:
+            raise KeyError(f"no URL for vendor {vendor!r}; pass --telemock-url LISTENER=URL")
+        return found
+
+    def control_url(self, vendor: str) -> str:
+        return next(iter(self.vendor_urls(vendor).values())) + "/_emulator"
+
+    def close(self) -> None:
+        self.admin.close()
+        if self._live is not None:
+            self._live.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# one test's tenant
+# ---------------------------------------------------------------------------------------
+def _control(server: TelemockServer, method: str, url: str, **kwargs: Any) -> Any:
+    response = server.admin.request(method, url, **kwargs)
+    try:
+        data = response.json()
+    except ValueError:
+        data = {"error": response.text}
+    if response.status_code >= 400:
+        message = data.get("error", response.text) if isinstance(data, dict) else response.text
+        raise TelemockError(response.status_code, str(message), url)
+    return data
+
+
+class TenantClock:
+    """The tenant's virtual clock, read and moved through the control plane."""
+
+    def __init__(self, tenant: "TelemockTenant") -> None:
+        self._tenant = tenant
+
+    def info(self) -> dict[str, Any]:
+        """``now`` (epoch seconds), ``iso``, ``mode``, ``speed``, ``pending_timers``, ``next_timer``."""
+        return self._tenant.control("GET", "/clock")
+
+    def now(self) -> float:
+        """Virtual time, epoch seconds."""
+        return float(self.info()["now"])
+
+    def now_iso(self) -> str:
+        return str(self.info()["iso"])
+
+    def advance(self, seconds: float) -> int:
+        """Move the clock forward; every timer due by then fires in order. Returns how many fired."""
+        return int(self._tenant.control("POST", "/clock/advance", json={"seconds": seconds})["fired"])
+
+    def advance_to(self, instant: str | float) -> int:
+        """Move to an ISO 8601 instant (or epoch seconds); never backwards."""
+        if not isinstance(instant, str):
+            instant = datetime.fromtimestamp(float(instant), tz=timezone.utc).isoformat()
+        return int(self._tenant.control("POST", "/clock/advance", json={"to": instant})["fired"])
+
+    def set_mode(self, mode: str, speed: float | None = None) -> dict[str, Any]:
+        """``manual`` | ``auto`` | ``realtime`` (with ``speed`` virtual seconds per wall second)."""
+        body: dict[str, Any] = {"mode": mode}
+        if speed is not None:
+            body["speed"] = speed
+        return self._tenant.control("PUT", "/clock", json=body)
+
+
+class TelemockTenant:
+    """A tenant of one vendor: its credentials, an HTTP client for the vendor API, its clock
+    and its journals."""
+
+    def __init__(self, server: TelemockServer, vendor: str, info: dict[str, Any]) -> None:
+        self.server = server
+        self.vendor = vendor
+        self.id: str = info["id"]
+        self.credentials: dict[str, str] = dict(info["credentials"])
+        self.base_urls = server.vendor_urls(vendor)
+        """Listener name -> base URL (a vendor with two ports has two)."""
+        self.base_url = next(iter(self.base_urls.values()))
+        """Base URL of the vendor's main listener; the vendor's own paths go below it."""
+        self.clock = TenantClock(self)
+        self._control_base = f"{server.control_url(vendor)}/tenants/{self.id}"
+        self._clients: dict[str, httpx.Client] = {}
+
+    # -- the vendor API -----------------------------------------------------------------
+    @property
+    def client(self) -> "httpx.Client":
+        """An httpx client with ``base_url`` set to the vendor's main listener."""
+        return self.client_for(next(iter(self.base_urls)))
+
+    def client_for(self, listener: str) -> "httpx.Client":
+        import httpx
+
+        if listener not in self._clients:
+            self._clients[listener] = httpx.Client(base_url=self.base_urls[listener], timeout=30.0)
+        return self._clients[listener]
+
+    # -- the control plane --------------------------------------------------------------
+    def control(self, method: str, path: str = "", **kwargs: Any) -> Any:
+        """Call ``/_emulator/tenants/<id><path>``; raises ``TelemockError`` on a 4xx/5xx."""
+        return _control(self.server, method, self._control_base + path, **kwargs)
+
+    def info(self) -> dict[str, Any]:
+        return self.control("GET")
+
+    def requests(self, since: int = 0) -> list[dict[str, Any]]:
+        """The request journal: every vendor request with operation and status."""
+        return self.control("GET", "/journal/requests", params={"since": since})
+
+    def webhooks(self, state: str | None = None, since: int = 0) -> list[dict[str, Any]]:
+        """The webhook journal: every delivery with its attempts (status, error, time)."""
+        params: dict[str, Any] = {"since": since}
+        if state is not None:
+            params["state"] = state
+        return self.control("GET", "/journal/webhooks", params=params)
+
+    def wait_for_webhooks(self, n: int, timeout: float = 5.0,
+                          states: Iterable[str] = SETTLED) -> list[dict[str, Any]]:
+        """Wait until at least ``n`` deliveries are in ``states`` (default: settled, i.e.
+        delivered, failed or without target) and return those. Deliveries that are retrying
+        wait on the tenant clock: advance it to let retries happen."""
+        wanted = set(states)
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.webhooks()
+            done = [d for d in seen if d["state"] in wanted]
+            if len(done) >= n:
+                return done
+            if time.monotonic() > deadline:
+                summary = ", ".join(f"{d['id']}:{d['state']}" for d in seen) or "none"
+                raise TimeoutError(f"{len(done)} of {n} webhooks in {sorted(wanted)} after "
+                                   f"{timeout}s (deliveries: {summary})")
+            time.sleep(0.01)
+
+    def events(self, type: str | None = None, since: int = 0) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"since": since}
+        if type is not None:
+            params["type"] = type
+        return self.control("GET", "/events", params=params)
+
+    def calls(self) -> list[dict[str, Any]]:
+        return self.control("GET", "/calls")
+
+    def inject_call(self, caller: str, dialed: str, name: str = "") -> dict[str, Any]:
+        """An inbound call from ``caller`` to ``dialed`` (a DID, queue number or extension)."""
+        return self.control("POST", "/calls", json={"from": caller, "to": dialed, "name": name})
+
+    def agents(self) -> list[dict[str, Any]]:
+        return self.control("GET", "/agents")
+
+    def settings(self) -> dict[str, Any]:
+        return self.control("GET", "/settings")
+
+    def configure(self, patch: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """Merge a settings patch, e.g. ``configure(webhooks={"url": receiver})``."""
+        return self.control("PATCH", "/settings", json={**(patch or {}), **kwargs})
+
+    def reset(self) -> dict[str, Any]:
+        return self.control("POST", "/reset")
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.control("GET", "/snapshot")
+
+    def restore(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        return self.control("POST", "/restore", json=snapshot)
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def __repr__(self) -> str:
+        return f"<TelemockTenant {self.vendor}/{self.id} at {self.base_url}>"
+
+
+def create_tenant(server: TelemockServer, vendor: str, *, seed: int | None = None,
+                  settings: dict[str, Any] | None = None,
+                  credentials: dict[str, str] | None = None,
+                  tenant_id: str | None = None) -> TelemockTenant:
+    """Create a tenant on ``server`` (manual clock from ``FIXED_START`` unless ``settings`` say
+    otherwise, also on a ``telemock serve`` whose default clock is realtime)."""
+    clock = {"start": FIXED_START, "mode": "manual", "speed": 1.0, **(settings or {}).get("clock", {})}
+    body: dict[str, Any] = {"settings": {**(settings or {}), "clock": clock}}
+    if seed is not None:
+        body["seed"] = seed
+    if credentials is not None:
+        body["credentials"] = credentials
+    if tenant_id is not None:
+        body["id"] = tenant_id
+    info = _control(server, "POST", f"{server.control_url(vendor)}/tenants", json=body)
+    return TelemockTenant(server, vendor, info)
+
+
+# ---------------------------------------------------------------------------------------
+# fixtures
+# ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def telemock_server(request: pytest.FixtureRequest) -> Iterator[TelemockServer]:
+    """The session's telemock: started in this process, or the one ``--telemock-url`` names."""
+    config = request.config
+    vendors = config.getoption("telemock_vendor") or None
+    targets = config.getoption("telemock_url")
+    if targets:
+        token = config.getoption("telemock_admin_token") or os.environ.get(ADMIN_TOKEN_ENV)
+        server = TelemockServer.remote(targets, token, vendors)
+    else:
+        server = TelemockServer.in_process(vendors, seed=config.getoption("telemock_seed"))
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def telemock(telemock_server: TelemockServer) -> Iterator[Callable[..., TelemockTenant]]:
+    """Factory of fresh tenants: ``telemock("voipcloud", seed=None, settings=None,
+    credentials=None)``. Each is deleted after the test."""
+    made: list[TelemockTenant] = []
+
+    def make(vendor: str, *, seed: int | None = None, settings: dict[str, Any] | None = None,
+             credentials: dict[str, str] | None = None) -> TelemockTenant:
+        tenant = create_tenant(telemock_server, vendor, seed=seed, settings=settings,
+                               credentials=credentials)
+        made.append(tenant)
+        return tenant
+
+    yield make
+    for tenant in made:
+        tenant.close()
+        try:
+            tenant.control("DELETE")
+        except TelemockError as exc:
+            if exc.status != 404:  # the test deleted it itself
+                raise

@@ -1,0 +1,147 @@
+"""Core objects -> VoIPcloud's wire form: the envelope, the three call records, the NOC status.
+
+The seed documents field lists but no envelope (catalog open question 2), so the envelope is
+chosen here and only here: ``{"code": <table code>, "description": <table text>, "data": ...}``
+for every answer, success or error, with the HTTP status mirroring the code. Changing the
+envelope is an edit of ``envelope`` alone. Bytes are PHP ``json_encode`` defaults (the API is
+PHP: its dates are specified as PHP ``Y-m-d``): ``\\/`` and ``\\uXXXX`` escapes, no spaces.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from starlette.responses import Response
+
+from ..core.agents import Agent
+from ..core.calls import D_TIMEDOUT, Call
+from ..core.formats import iso8601, json_bytes
+from ..core.world import Tenant, merge
+from .errors import DESCRIPTIONS, SUCCESS, VoipcloudError, http_status
+from .seed import options
+
+MEDIA_TYPE = "application/json"
+
+
+# ---------------------------------------------------------------------------------------
+# envelope
+# ---------------------------------------------------------------------------------------
+def envelope(code: int, data: Any) -> dict[str, Any]:
+    """The one body shape of every answer (the "Codes" table's code and description)."""
+    return {"code": code, "description": DESCRIPTIONS[code], "data": data}
+
+
+def respond(code: int, data: Any = None, headers: dict[str, str] | None = None) -> Response:
+    body = json_bytes(envelope(code, data), ascii_only=True, escape_slashes=True)
+    return Response(body, status_code=http_status(code), media_type=MEDIA_TYPE, headers=headers)
+
+
+def success(data: Any) -> Response:
+    return respond(SUCCESS, data)
+
+
+def failure(exc: VoipcloudError) -> Response:
+    return respond(exc.code, None, exc.headers or None)
+
+
+# ---------------------------------------------------------------------------------------
+# which user a call belongs to (get-user-calls)
+# ---------------------------------------------------------------------------------------
+def call_user(t: Tenant, call: Call) -> tuple[Agent, int] | None:
+    """``(user, is_inbound)`` of a call as get-user-calls lists it, or None (not listed).
+
+    A call a user placed (outbound, click-to-call, internal) is that user's, ``is_inbound`` 0.
+    A call from outside is the user's who answered it ("name of User object who answered the
+    call", seed line 32), ``is_inbound`` 1; an unanswered direct call is the rung user's.
+    Unanswered queue and ring-group calls have no user: they are only in the queue lists.
+    """
+    if call.user_id is not None:
+        placed = t.agents.get(call.user_id)
+        return (placed, 0) if placed is not None else None
+    if call.answered_by is not None:
+        answered = t.agents.get(call.answered_by)
+        return (answered, 1) if answered is not None else None
+    if call.queue_id is not None:
+        return None
+    rung = next((t.agents[l.agent_id] for l in call.legs if l.agent_id in t.agents), None)
+    if rung is None:
+        rung = t.agent_by_extension(call.callee)
+    if rung is None and call.callee in t.numbers:
+        kind, _, ref = t.numbers[call.callee].target.partition(":")
+        rung = t.agents.get(ref) if kind == "agent" else None
+    return (rung, 1) if rung is not None else None
+
+
+def _iso(epoch: float | None, tz: str) -> str | None:
+    return None if epoch is None else iso8601(epoch, tz)
+
+
+def render_user_call(t: Tenant, call: Call, user: Agent, is_inbound: int, now: float) -> dict[str, Any]:
+    """One get-user-calls record (seed lines 29-37), keys in documented order.
+
+    Durations are whole seconds up to ``now`` for a live call; ``call_finished_at`` is null
+    until the call ends. ``call_duration`` is the whole call (ringing included),
+    ``conversation_duration`` the time since it was answered.
+    """
+    tz = t.timezone
+    return {
+        "from_number": call.caller,
+        "to_number": call.did or call.callee,
+        "user_name": user.name,
+        "is_inbound": is_inbound,
+        "call_start_at": iso8601(call.created_at, tz),
+        "call_duration": call.duration(now),
+        "call_finished_at": _iso(call.ended_at, tz),
+        "conversation_duration": call.talk_time(now),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# queue and ring-group calls
+# ---------------------------------------------------------------------------------------
+QUEUE_NAME_FIELD = {"queue": "queue_name", "ring_group": "ring_group_name"}
+"""First key of a get-queue-calls / get-ringgroup-calls record, by core queue kind."""
+
+
+def queue_status(call: Call) -> str:
+    """``answered|abandoned|timedout`` (seed line 58): a caller who hung up, or any other
+    unanswered end, counts as abandoned; only the queue's own time-out is ``timedout``."""
+    if call.answered_at is not None:
+        return "answered"
+    return "timedout" if call.disposition == D_TIMEDOUT else "abandoned"
+
+
+def render_queue_call(t: Tenant, call: Call) -> dict[str, Any]:
+    """One get-queue-calls / get-ringgroup-calls record (seed lines 50-58 / 70-78).
+
+    Only ended calls are listed (``call_finished_at`` is typed plain string). With nobody
+    answering, ``answered_by_user_name`` is ``""`` (it is typed string, not string|null).
+    """
+    tz = t.timezone
+    queue = t.queues[call.queue_id or ""]
+    answered = t.agents.get(call.answered_by or "")
+    return {
+        QUEUE_NAME_FIELD[queue.kind]: queue.name,
+        "callerid": call.caller,
+        "inbound_number": call.did or call.callee,
+        "call_start_at": iso8601(call.created_at, tz),
+        "call_answered_at": _iso(call.answered_at, tz),
+        "call_finished_at": _iso(call.ended_at, tz),
+        "answered_by_user_name": answered.name if answered is not None else "",
+        "status": queue_status(call),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# NOC status
+# ---------------------------------------------------------------------------------------
+def render_system_status(t: Tenant) -> dict[str, Any]:
+    """The NOC status held in ``tenant.state``, with the tenant's settings overrides on top,
+    stamped with the tenant-clock time it was read (``checked_at``)."""
+    status: dict[str, Any] = copy.deepcopy(t.state.get("system_status") or {})
+    overrides = options(t).get("system_status")
+    if isinstance(overrides, dict) and overrides:
+        status = merge(status, overrides)
+    status["checked_at"] = iso8601(t.now(), t.timezone)
+    return status
