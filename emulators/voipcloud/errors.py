@@ -1,4 +1,4 @@
-"""Every VoIPcloud result code and its description, once (seed lines 94-101, the "Codes" table).
+"""Every VoIPcloud result code and its description, once (seed lines 94-102, the "Codes" table).
 
 The table pairs a code with a description; ``0 | Unknown error`` cannot be an HTTP status, so
 the codes travel in the response body (see ``views.envelope``) and the HTTP status mirrors the
@@ -7,7 +7,7 @@ code wherever the code is a valid status. Core refusals are mapped here to the t
 
 from __future__ import annotations
 
-from ..core.errors import AgentBusy, CoreError, InvalidNumber, NotFound
+from ..core.errors import CoreError, NotFound
 
 SUCCESS = 200
 PARAMETERS_ERROR = 400
@@ -53,8 +53,6 @@ def from_core(exc: CoreError) -> VoipcloudError:
     """The table code for a core refusal (nothing was changed by the core)."""
     if isinstance(exc, NotFound):
         return VoipcloudError(NOT_FOUND)
-    if isinstance(exc, (InvalidNumber, AgentBusy)):
-        # A user already on a call cannot be rung for a new click-to-call: the request is
-        # refused as a parameter problem, the table having no "busy" code.
-        return VoipcloudError(PARAMETERS_ERROR)
+    # AgentBusy (the user is already ringing or talking), InvalidNumber, IllegalTransition:
+    # the table has no finer code than "Parameters error" for a request that cannot be done.
     return VoipcloudError(PARAMETERS_ERROR)

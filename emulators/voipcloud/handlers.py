@@ -94,7 +94,7 @@ def _queue_calls(kind: str, names_param: str) -> Run:
         _require_known(q.names, {queue.name.casefold() for queue in mine.values()})
         wanted = {qid for qid, queue in mine.items()
                   if q.names is None or queue.name.casefold() in q.names}
-        # Only finished calls: call_finished_at is typed plain string (seed lines 55, 75).
+        # Only finished calls: call_finished_at is typed plain string (seed lines 57, 77).
         found = (c for c in _in_range(t.newest_first(), q) if c.queue_id in wanted and c.ended)
         return [render_queue_call(t, c) for c in islice(found, q.offset, q.offset + q.limit)]
     return run
@@ -114,7 +114,7 @@ def find_user(t: Tenant, number: str) -> Agent | None:
 
 
 def call_to_number(t: Tenant, params: Mapping[str, str]) -> None:
-    """Seed line 82: ring the user; once they answer, call ``number_to_call`` (core
+    """Seed line 81: ring the user; once they answer, call ``number_to_call`` (core
     click-to-call). The call appears in get-user-calls at once, in progress."""
     user_number = p.user_number(params)
     destination = p.number_to_call(params)
@@ -182,8 +182,9 @@ def not_found(request: Request) -> Response:
     Journalled under the tenant the ``token`` header or ``api_key`` query names, if any.
     """
     op = BY_PATH.get(_route_path(request))
-    allowed = {op.method, "HEAD"} if op is not None and op.method == "GET" else \
-        {op.method} if op is not None else set()
+    allowed: set[str] = set()
+    if op is not None:
+        allowed = {op.method, "HEAD"} if op.method == "GET" else {op.method}
     if op is not None and request.method not in allowed:
         response = respond(METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(sorted(allowed))})
     else:

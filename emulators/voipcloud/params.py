@@ -1,4 +1,4 @@
-"""Parameter rules of the VoIPcloud operations (seed lines 24-28, 44-48, 64-68, 84-87).
+"""Parameter rules of the VoIPcloud operations (seed lines 24-30, 44-50, 64-70, 84-87).
 
 Every rule raises ``VoipcloudError(400)`` ("Parameters error") before anything happens.
 Where the seed is silent the rules follow the PHP the API is written in: integers as
