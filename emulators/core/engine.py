@@ -151,7 +151,9 @@ def click_to_call(t: Tenant, agent_id: str, destination: str, *, origin: str = "
     if agent.state not in (IDLE, OFFLINE) or agent.call_id is not None:
         raise AgentBusy(agent_id=agent_id)
     target = t.agent_by_extension(destination)
-    call = _new_call(t, direction=INTERNAL if target else OUTBOUND, caller=agent.extension,
+    queue = t.queue_by_number(destination)
+    internal = target is not None or queue is not None
+    call = _new_call(t, direction=INTERNAL if internal else OUTBOUND, caller=agent.extension,
                      caller_name=agent.name, callee=destination,
                      callee_name=target.name if target else "", origin=origin, tags=tags)
     call.user_id = agent.id
@@ -297,6 +299,10 @@ def _answer_leg(t: Tenant, call: Call, leg: Leg) -> None:
 
 
 def _dial_remote(t: Tenant, call: Call) -> None:
+    queue = t.queue_by_number(call.callee)
+    if queue is not None:  # a click-to-call to a queue or ring group waits there like any caller
+        _enter_queue(t, call, queue)
+        return
     target = t.agent_by_extension(call.callee)
     leg = _new_leg(t, call, "agent" if target else "remote", call.callee, target.id if target else None)
     if target is not None and not target.available:

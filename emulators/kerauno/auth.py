@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from ..core.world import Tenant
 from . import errors
-from .seed import VENDOR
+from .seed import VENDOR, vendor_settings
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -32,4 +32,4 @@ def http_errors(registry: "Registry", tenant: Tenant | None) -> bool:
     tenant = tenant or registry.get(VENDOR, "default")
     if tenant is None:
         return False
-    return bool(tenant.settings.get(VENDOR, {}).get("http_error_status", False))
+    return vendor_settings(tenant)["http_error_status"] is True

@@ -8,6 +8,8 @@ parameter labels; docs/fidelity/kerauno.md lists them.
 
 from __future__ import annotations
 
+from html import escape
+
 from starlette.responses import Response
 
 from ..core.formats import json_bytes
@@ -66,7 +68,7 @@ def error_response(error: KeraunoError, http_status: bool) -> Response:
 
 
 def apache_405(method: str) -> Response:
-    page = _APACHE_PAGE.format(status=405, title="Method Not Allowed", text=APACHE_405.format(method=method))
+    page = _APACHE_PAGE.format(status=405, title="Method Not Allowed", text=APACHE_405.format(method=escape(method)))
     return Response(page, status_code=405, media_type="text/html; charset=iso-8859-1",
                     headers={"Allow": "GET,POST,HEAD"})
 

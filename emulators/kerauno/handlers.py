@@ -62,8 +62,8 @@ def makecall(tenant: Tenant, request: Request, params: dict[str, str]) -> Respon
 
     "Failure" when the call cannot be placed right now: ``src`` is no extension (or its phone is
     unreachable, or it is already ringing/talking), ``dst`` is not dialable, is ``src`` itself,
-    is an unreachable extension, or is a ring-group number (the core's click-to-call has no
-    group destination). Anything that goes wrong later (busy, no answer) shows in the CDR.
+    or is an unreachable extension. A ring-group ``dst`` queues the call in the group. Anything
+    that goes wrong later (busy, no answer) shows in the CDR.
     """
     src, dst = _param(params, "src"), _param(params, "dst")
     if not src:
@@ -73,7 +73,7 @@ def makecall(tenant: Tenant, request: Request, params: dict[str, str]) -> Respon
     agent = tenant.agent_by_extension(src) if len(src) <= VARCHAR else None
     target = tenant.agent_by_extension(dst)
     if (agent is None or agent.behaviour.fault == "unreachable" or not DIALABLE.match(dst)
-            or dst == src or tenant.queue_by_number(dst) is not None
+            or dst == src
             or (target is not None and target.behaviour.fault == "unreachable")):
         return errors.php_json({"response": errors.FAILURE})
     try:

@@ -17,7 +17,7 @@ from ..core.calls import Call
 from ..core.events import Event
 from ..core.formats import json_bytes
 from ..core.world import Tenant
-from .seed import VENDOR
+from .seed import VENDOR, vendor_settings
 from .views import channel_name, post_api_fields
 
 CALL_STARTED, CALL_ENDED, TRANSFER, PARKED = "CALL_STARTED", "CALL_ENDED", "TRANSFER", "PARKED"
@@ -115,7 +115,7 @@ def _peer(tenant: Tenant, party: str) -> str:
     """An extension's own SIP peer, or the trunk's for an outside number."""
     if tenant.agent_by_extension(party) is not None:
         return party
-    return str(tenant.settings.get(VENDOR, {}).get("trunk_peer", "trunk"))
+    return str(vendor_settings(tenant)["trunk_peer"])
 
 
 def _caller_channel(tenant: Tenant, call: Call) -> str:

@@ -36,11 +36,21 @@ SETTINGS: dict[str, Any] = {
         "trunk_name": "SIP Trunk",
         # Asterisk peer name in the channel of an outside party: SIP/trunk-000000e7.
         "trunk_peer": "trunk",
-        # False: every {"error": ...} answers 200, as a PHP echo does; True: 400/401/404.
-        "http_error_status": False,
+        # True: {"error": ...} answers 400/401/404; False: 200, as a bare PHP echo would.
+        "http_error_status": True,
     },
 }
 """Kerauno's tenant defaults, merged over the core's (see docs/fidelity/kerauno.md)."""
+
+def vendor_settings(tenant: Tenant) -> dict[str, Any]:
+    """The tenant's ``settings["kerauno"]`` over the defaults (a malformed patch is ignored:
+    the control plane does not validate vendor sections)."""
+    own = tenant.settings.get(VENDOR)
+    merged = dict(SETTINGS["kerauno"])
+    if isinstance(own, dict):
+        merged.update(own)
+    return merged
+
 
 RING_GROUP = {"id": "rg4000", "number": "4000", "name": "Test"}
 """seeds/kerauno.txt lines 128-129: ring_group_num 4000, ring_group_name Test."""
@@ -73,7 +83,7 @@ def _people(seed: int) -> dict[str, tuple[str, str]]:
     """(name, username) per agent id; faker fills what the doc leaves out, once per seed."""
     cached = _NAMES.get(seed)
     if cached is None:
-        fake = Faker("en_US")
+        fake = Faker("en_US", providers=["faker.providers.person"])  # only names: fast
         fake.seed_instance(seed)
         cached = {}
         for agent_id, _ext, name, username, *_ in _DIRECTORY:

@@ -14,7 +14,7 @@ from ..core.formats import csv_bytes, sql_datetime, xml_document
 from ..core.queues import Member, Queue
 from ..core.world import Tenant
 from .errors import php_json
-from .seed import VENDOR
+from .seed import vendor_settings
 
 CDR_FIELDS: tuple[str, ...] = (
     "date_time", "hostname", "server_name", "server_ip", "unique_id", "call_type", "to",
@@ -43,14 +43,10 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
 
 
-def host(tenant: Tenant) -> dict[str, Any]:
-    return dict(tenant.settings.get(VENDOR, {}))
-
-
 # -- reporting ---------------------------------------------------------------------------------
 def cdr_row(tenant: Tenant, call: Call, ring_groups: bool) -> dict[str, str]:
     """One ended call as a Reporting row: every value a string, the documented key order."""
-    cfg = host(tenant)
+    cfg = vendor_settings(tenant)
     queue = tenant.queues.get(call.queue_id or "")
     in_group = call.queue_id is not None
     row = {

@@ -51,7 +51,7 @@ def report(client, **params):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_missing_key_error_byte_for_byte(emu, path, method) -> None:  # type: ignore[no-untyped-def]
     r = emu.client("kerauno").request(method, path, data={"src": "3000", "dst": "3002"} if method == "POST" else None)
-    assert r.status_code == 200
+    assert r.status_code == 401
     assert r.content == MISSING_KEY_BYTES
     assert r.headers["content-type"] == "application/json"
     assert json.loads(r.content) == {"error": "You must send an api key ('key')."}
@@ -104,7 +104,7 @@ def test_agent_statuses_no_results(emu) -> None:  # type: ignore[no-untyped-def]
     client = emu.client("kerauno-status")
     for group in ("4001", "5000", "Test"):
         r = client.get(STATUSES + group, params={"key": KEY})
-        assert r.status_code == 200
+        assert r.status_code == 404
         assert r.content == b'{"error":"No Results Found."}'  # lines 161-166
 
 
