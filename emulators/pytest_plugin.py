@@ -1,22 +1,11 @@
 """pytest plugin: one telemock server per test session, a fresh tenant per test.
 
 Registered through the ``pytest11`` entry point ``telemock``, so it loads in every pytest run of
-anyone who installs telemock: this module imports only the standard library and pytest at import
-time, registers two command-line options and a few fixtures, and starts nothing until a test asks
-for a fixture.
-
-    def test_calls(telemock):
-        tenant = telemock("voipcloud")                 # fresh, isolated, deleted after the test
-        r = tenant.client.get("/api/integration/v1/get-user-calls", headers={"token": tenant.credentials["token"]})
-        tenant.clock.advance(60)                       # the tenant's virtual clock (manual)
-
-Fixtures:
-- ``telemock_server`` (session): the server. In-process by default (uvicorn on a free loopback
-  port in a background thread, every vendor under ``/<listener name>`` of one port, manual clocks
-  from a fixed instant); with ``--telemock-url`` an already running server instead. Under
-  pytest-xdist each worker process starts its own server, so workers never share a tenant.
-- ``telemock`` (function): a factory ``telemock(vendor, seed=..., settings=...)`` returning a
-  ``TelemockTenant``; every tenant it made is deleted when the test ends.
+anyone who installs telemock: at import it needs only the standard library and pytest, and it
+starts nothing until a test asks for ``telemock`` (a factory of fresh tenants, deleted after the
+test) or ``telemock_server`` (the session's server: in-process by default, uvicorn on a free
+loopback port in a thread with every vendor under ``/<listener>``, or ``--telemock-url``). Under
+pytest-xdist each worker process starts its own server. Usage: docs/PYTEST_PLUGIN.md.
 """
 
 from __future__ import annotations
@@ -42,9 +31,6 @@ SETTLED = ("delivered", "failed", "no_target")
 """Webhook delivery states that no longer change without a redelivery."""
 
 
-# ---------------------------------------------------------------------------------------
-# options
-# ---------------------------------------------------------------------------------------
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("telemock", "telemock vendor emulators")
     group.addoption("--telemock-url", action="append", default=[], metavar="URL|LISTENER=URL",
@@ -59,9 +45,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seed of the in-process server's default tenants (default 0)")
 
 
-# ---------------------------------------------------------------------------------------
-# errors
-# ---------------------------------------------------------------------------------------
 class TelemockError(RuntimeError):
     """The control plane refused a request (status and its error message)."""
 
@@ -71,9 +54,6 @@ class TelemockError(RuntimeError):
         self.message = message
 
 
-# ---------------------------------------------------------------------------------------
-# a live server in a thread
-# ---------------------------------------------------------------------------------------
 class LiveServer:
     """An ASGI app served by uvicorn on a loopback port, in a daemon thread with its own loop.
 
@@ -134,13 +114,9 @@ class LiveServer:
         self.stop()
 
 
-# ---------------------------------------------------------------------------------------
-# the session's server
-# ---------------------------------------------------------------------------------------
 def _load_specs(names: Iterable[str] | None) -> dict[str, Any]:
     """Vendor specs by name; with no names, every vendor whose package is installed."""
     import importlib
-
     from .server import VENDOR_MODULES, load_vendors
 
     if names:
@@ -152,8 +128,8 @@ def _load_specs(names: Iterable[str] | None) -> dict[str, Any]:
         except ModuleNotFoundError as exc:  # a vendor not shipped in this build; others still work
             if exc.name != module:
                 raise
-        except AttributeError:
-            continue  # package present but not yet exporting SPEC (in development)
+        except AttributeError:  # package present but not yet exporting SPEC (in development)
+            pass
     return specs
 
 
@@ -219,9 +195,6 @@ class TelemockServer:
             self._live.stop()
 
 
-# ---------------------------------------------------------------------------------------
-# one test's tenant
-# ---------------------------------------------------------------------------------------
 def _control(server: TelemockServer, method: str, url: str, **kwargs: Any) -> Any:
     response = server.admin.request(method, url, **kwargs)
     try:
@@ -270,8 +243,7 @@ class TenantClock:
 
 
 class TelemockTenant:
-    """A tenant of one vendor: its credentials, an HTTP client for the vendor API, its clock
-    and its journals."""
+    """A tenant of one vendor: credentials, an HTTP client for the vendor API, clock, journals."""
 
     def __init__(self, server: TelemockServer, vendor: str, info: dict[str, Any]) -> None:
         self.server = server
@@ -384,20 +356,13 @@ def create_tenant(server: TelemockServer, vendor: str, *, seed: int | None = Non
     """Create a tenant on ``server`` (manual clock from ``FIXED_START`` unless ``settings`` say
     otherwise, also on a ``telemock serve`` whose default clock is realtime)."""
     clock = {"start": FIXED_START, "mode": "manual", "speed": 1.0, **(settings or {}).get("clock", {})}
-    body: dict[str, Any] = {"settings": {**(settings or {}), "clock": clock}}
-    if seed is not None:
-        body["seed"] = seed
-    if credentials is not None:
-        body["credentials"] = credentials
-    if tenant_id is not None:
-        body["id"] = tenant_id
+    given = (("seed", seed), ("credentials", credentials), ("id", tenant_id))
+    body: dict[str, Any] = {k: v for k, v in given if v is not None}
+    body["settings"] = {**(settings or {}), "clock": clock}
     info = _control(server, "POST", f"{server.control_url(vendor)}/tenants", json=body)
     return TelemockTenant(server, vendor, info)
 
 
-# ---------------------------------------------------------------------------------------
-# fixtures
-# ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def telemock_server(request: pytest.FixtureRequest) -> Iterator[TelemockServer]:
     """The session's telemock: started in this process, or the one ``--telemock-url`` names."""
@@ -409,24 +374,20 @@ def telemock_server(request: pytest.FixtureRequest) -> Iterator[TelemockServer]:
         server = TelemockServer.remote(targets, token, vendors)
     else:
         server = TelemockServer.in_process(vendors, seed=config.getoption("telemock_seed"))
-    try:
-        yield server
-    finally:
-        server.close()
+    yield server
+    server.close()
 
 
 @pytest.fixture
 def telemock(telemock_server: TelemockServer) -> Iterator[Callable[..., TelemockTenant]]:
-    """Factory of fresh tenants: ``telemock("voipcloud", seed=None, settings=None,
-    credentials=None)``. Each is deleted after the test."""
+    """Factory of fresh tenants, ``telemock(vendor, seed=, settings=, credentials=)``; deleted after."""
     made: list[TelemockTenant] = []
 
     def make(vendor: str, *, seed: int | None = None, settings: dict[str, Any] | None = None,
              credentials: dict[str, str] | None = None) -> TelemockTenant:
-        tenant = create_tenant(telemock_server, vendor, seed=seed, settings=settings,
-                               credentials=credentials)
-        made.append(tenant)
-        return tenant
+        made.append(create_tenant(telemock_server, vendor, seed=seed, settings=settings,
+                                  credentials=credentials))
+        return made[-1]
 
     yield make
     for tenant in made:

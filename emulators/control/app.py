@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
@@ -22,7 +23,9 @@ from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
 from ..registry import DEFAULT_TENANT, Registry, TenantExists
 from ..vendor import client_host
-from .settings import SettingsError, ip_allowed, validate_settings
+from .settings import LATEST, SettingsError, ip_allowed, validate_settings
+from .snapshot_check import check_restored
+from ..scenario import control as scenario_control
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -57,9 +60,27 @@ async def _json_body(request: Request) -> Any:
     if not raw:
         return {}
     try:
-        return json.loads(raw)
-    except ValueError:
+        return json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):
         raise ControlError(400, "body is not valid JSON") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Python's json would accept NaN and Infinity
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400
+        raise ValueError(text)
+    return value
+
+
+def _clock_target(target: float) -> float:
+    """A clock target the formats can still render (refuses NaN too)."""
+    if not target <= LATEST:
+        raise ControlError(400, "the clock cannot pass 3000-01-01T00:00:00Z")
+    return target
 
 
 def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
@@ -148,12 +169,15 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
                 target = parse_instant(str(body["to"]))
             except ValueError:
                 raise ControlError(400, "to must be an ISO 8601 instant") from None
-            fired = tenant.clock.advance_to(target)
         else:
             seconds = body.get("seconds")
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
                 raise ControlError(400, "seconds must be a number")
-            fired = tenant.clock.advance(float(seconds))
+            try:
+                target = tenant.now() + float(seconds)
+            except OverflowError:
+                target = math.inf if seconds > 0 else -math.inf
+        fired = tenant.clock.advance_to(_clock_target(target))
         return {**clock_info(tenant), "fired": fired}
 
     async def set_clock(request: Request) -> Any:
@@ -164,7 +188,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         validate_settings({"clock": {k: v for k, v in body.items() if k in ("mode", "speed")}})
         if "now" in body:
             try:
-                tenant.clock.advance_to(parse_instant(str(body["now"])))
+                tenant.clock.advance_to(_clock_target(parse_instant(str(body["now"]))))
             except ValueError as exc:
                 raise ControlError(400, str(exc)) from None
         if "mode" in body or "speed" in body:
@@ -229,9 +253,10 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         before = tenant.snapshot()
         try:
             tenant.restore(body)
-        except (ValueError, KeyError, TypeError) as exc:
+            check_restored(tenant)
+        except Exception as exc:  # untrusted JSON: any failure means "not a snapshot"; roll back
             tenant.restore(before)
-            raise ControlError(400, f"not a valid snapshot: {exc}") from None
+            raise ControlError(400, f"not a valid snapshot: {type(exc).__name__}: {exc}") from None
         return tenant_info(tenant, registry)
 
     async def get_settings(request: Request) -> Any:
@@ -269,6 +294,10 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         Route(T + "/restore", guarded(restore), methods=["POST"]),
         Route(T + "/settings", guarded(get_settings), methods=["GET"]),
         Route(T + "/settings", guarded(patch_settings), methods=["PATCH"]),
+        Route(T + "/scenarios", guarded(lambda r: scenario_control.start_run(r, tenant_of(r), registry)),
+              methods=["POST"]),
+        Route(T + "/scenarios/{run}", guarded(lambda r: scenario_control.get_run(r, tenant_of(r))),
+              methods=["GET"]),
     ]
 
 

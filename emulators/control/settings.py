@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,7 +19,7 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "timezone": {"type": "string"},
         "clock": {"type": "object", "additionalProperties": False, "properties": {
             "start": {"type": "string"}, "mode": {"enum": list(MODES)},
-            "speed": {"type": "number", "exclusiveMinimum": 0}}},
+            "speed": {"type": "number", "exclusiveMinimum": 0, "maximum": 100000}}},
         "rate_limit": {"type": "object", "additionalProperties": False, "properties": {
             "limit": {"type": "integer", "minimum": 0}, "window": {"type": "number", "exclusiveMinimum": 0}}},
         "ip_whitelist": {"type": "array", "items": {"type": "string"}},
@@ -36,6 +37,17 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
+LATEST = parse_instant("3000-01-01T00:00:00Z")
+"""No clock starts or moves past this instant (dates must stay renderable by every format)."""
+EARLIEST = 0.0
+"""No clock starts before 1970-01-01 (seed history reaches a few days back from the start)."""
+MAX_NUMBER = 1e9
+"""Largest magnitude of any number in settings (~31 years of seconds): bigger ones overflow."""
+
+_VALIDATOR = jsonschema.validators.validator_for(SETTINGS_SCHEMA)(SETTINGS_SCHEMA)
+"""Built once: ``jsonschema.validate`` re-checks the schema itself on every call (~16 ms)."""
+
+
 class SettingsError(ValueError):
     pass
 
@@ -44,11 +56,11 @@ def validate_settings(patch: Any) -> dict[str, Any]:
     """Return the patch if it is valid, else raise ``SettingsError`` with a readable message."""
     if not isinstance(patch, dict):
         raise SettingsError("settings must be a JSON object")
-    try:
-        jsonschema.validate(patch, SETTINGS_SCHEMA)
-    except jsonschema.ValidationError as exc:
+    exc = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(patch))
+    if exc is not None:
         where = "/".join(str(p) for p in exc.absolute_path) or "settings"
-        raise SettingsError(f"{where}: {exc.message}") from None
+        raise SettingsError(f"{where}: {exc.message}")
+    _check_numbers(patch, "")
     if "timezone" in patch:
         try:
             ZoneInfo(patch["timezone"])
@@ -62,20 +74,46 @@ def validate_settings(patch: Any) -> dict[str, Any]:
     start = patch.get("clock", {}).get("start")
     if start is not None:
         try:
-            parse_instant(start)
+            at = parse_instant(start)
         except ValueError:
             raise SettingsError(f"clock/start: {start!r} is not an ISO 8601 instant") from None
+        if not EARLIEST + 30 * 86400 <= at <= LATEST:
+            raise SettingsError(f"clock/start: {start!r} is not between 1970-02 and 3000-01-01")
     return patch
 
 
 def ip_allowed(whitelist: list[str], host: str) -> bool:
     """Empty whitelist: loopback only. Otherwise the address must be in a listed network."""
-    if host == "testclient":  # starlette's TestClient: an in-process, local caller
-        host = "127.0.0.1"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
+    address = _address("127.0.0.1" if host == "testclient" else host)  # TestClient: in-process
+    if address is None:
         return False
     if not whitelist:
         return address.is_loopback
-    return any(address in ipaddress.ip_network(entry, strict=False) for entry in whitelist)
+    return any(address in _network(entry) for entry in whitelist)
+
+
+@lru_cache(maxsize=4096)
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Parsed once per caller address: every vendor request asks (cached: it showed in profiles)."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(entry, strict=False)
+
+
+def _check_numbers(value: Any, where: str) -> None:
+    """Every number must be finite and at most ``MAX_NUMBER`` (JSON allows 1e400, floats don't)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_numbers(item, f"{where}/{key}" if where else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            _check_numbers(item, where)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not (abs(value) <= MAX_NUMBER):  # also false for NaN
+            raise SettingsError(f"{where or 'settings'}: {value!r} is out of range")

@@ -239,9 +239,16 @@ def _agent_freed(t: Tenant, agent: Agent) -> None:
     """An agent became idle: offer them the longest-waiting call of their queues."""
     if not agent.available:
         return
+    takes: dict[str, bool] = {}  # per queue, once: can this agent take its calls now?
+
+    def member_ok(queue_id: str) -> bool:
+        if queue_id not in takes:
+            m = t.queues[queue_id].member(agent.id)
+            takes[queue_id] = m is not None and m.logged_in and not m.paused
+        return takes[queue_id]
+
     waiting = [c for c in t.waiting.values() if c.state == QUEUED and c.queue_id is not None
-               and (m := t.queues[c.queue_id].member(agent.id)) is not None and m.logged_in
-               and not m.paused and agent.id not in c.tried]
+               and member_ok(c.queue_id) and agent.id not in c.tried]
     if waiting:
         _offer(t, min(waiting, key=lambda c: (c.queue_entered_at or 0.0, c.id)))
 

@@ -63,9 +63,12 @@ Offer = list[str]
 
 
 def eligible(queue: Queue, agents: dict[str, Agent], exclude: set[str]) -> list[Member]:
-    return [m for m in queue.members
-            if m.logged_in and not m.paused and m.agent_id not in exclude
-            and m.agent_id in agents and agents[m.agent_id].available]
+    return [m for m in queue.members if _can_take(m, agents, exclude)]
+
+
+def _can_take(m: Member, agents: dict[str, Agent], exclude: set[str]) -> bool:
+    return (m.logged_in and not m.paused and m.agent_id not in exclude
+            and m.agent_id in agents and agents[m.agent_id].available)
 
 
 def _ringall(queue: Queue, members: list[Member]) -> Offer:
@@ -99,8 +102,27 @@ STRATEGIES: dict[str, Callable[[Queue, list[Member]], Offer]] = {
 }
 
 
+def _roundrobin_lazy(queue: Queue, agents: dict[str, Agent], exclude: set[str]) -> Offer:
+    """What ``_roundrobin(queue, eligible(...))`` picks, testing members only until one can take
+    the call (a big, busy queue otherwise tests every member for every offer)."""
+    order = queue.members
+    n = len(order)
+    unique = len({m.agent_id for m in order}) == n
+    for step in range(n):
+        i = (queue.rr_index + step) % n
+        candidate = order[i].agent_id
+        if _can_take(order[i], agents, exclude) or (
+                not unique and any(m.agent_id == candidate and _can_take(m, agents, exclude) for m in order)):
+            first = i if unique else next(j for j, m in enumerate(order) if m.agent_id == candidate)
+            queue.rr_index = (first + 1) % n
+            return [candidate]
+    return []
+
+
 def choose(queue: Queue, agents: dict[str, Agent], exclude: set[str]) -> Offer:
     """The agents to ring next, or [] when nobody can take the call now."""
+    if queue.strategy == "roundrobin":
+        return _roundrobin_lazy(queue, agents, exclude)
     members = eligible(queue, agents, exclude)
     if not members:
         return []

@@ -118,7 +118,10 @@ class Outbox:
 
 def backoff(policy: dict[str, Any], attempt: int) -> float:
     """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-    delay = float(policy["backoff_base"]) * float(policy["backoff_factor"]) ** (attempt - 1)
+    try:
+        delay = float(policy["backoff_base"]) * float(policy["backoff_factor"]) ** (attempt - 1)
+    except OverflowError:  # a large factor after many attempts: the cap applies
+        delay = float("inf")
     return min(delay, float(policy["backoff_max"]))
 
 

@@ -56,7 +56,13 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 class Dialect(Protocol):
-    """What the core needs from a vendor: how to seed a tenant and how to hear its events."""
+    """What the core needs from a vendor: how to seed a tenant and how to hear its events.
+
+    Optional: ``features`` (a frozenset of names from ``emulators.scenario.capabilities.FEATURES``,
+    e.g. ``"webhooks"``, ``"park"``) says what the vendor's product can express; the scenario
+    runner reports steps and expectations that need a missing feature as not applicable. Without
+    it every feature is assumed.
+    """
 
     name: str
     settings: dict[str, Any]

@@ -7,8 +7,10 @@ snapshot, same vendor API answers, same statuses along the way.
 
 from __future__ import annotations
 
-from typing import Any
+import itertools
+from typing import Any, Iterator
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,24 +63,39 @@ def state_of(emu: MiniEmu, tid: str, token: str) -> dict[str, Any]:
             "info": emu.ok("GET", f"{T}/{tid}")}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=STEPS)
-def test_a_tenant_is_unaffected_by_anything_done_to_another(steps: list[tuple[str, tuple[Any, ...]]]) -> None:
+@pytest.fixture(scope="module")
+def two_registries() -> Iterator[tuple[MiniEmu, MiniEmu]]:
+    """A shared registry and a solo one, reused by every example (each uses new tenant ids)."""
     shared, alone = MiniEmu(), MiniEmu()
-    try:
-        tokens = {t: shared.create(id=t)["credentials"]["token"] for t in "ab"}
-        assert alone.create(id="b")["credentials"]["token"] == tokens["b"]
-        for target, action in steps:
-            seen = apply(shared, target, tokens[target], action)
-            if target == "b":
-                assert seen == apply(alone, "b", tokens["b"], action), action
-        assert state_of(shared, "b", tokens["b"]) == state_of(alone, "b", tokens["b"])
-        # Credentials address their own tenant only.
-        assert shared.registry.find("mini", tokens["a"]) is shared.tenant("a")
-        assert shared.registry.find("mini", tokens["b"]) is shared.tenant("b")
-    finally:
-        shared.close()
-        alone.close()
+    yield shared, alone
+    shared.close()
+    alone.close()
+
+
+_example = itertools.count(1)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_a_tenant_is_unaffected_by_anything_done_to_another(
+        two_registries: tuple[MiniEmu, MiniEmu], steps: list[tuple[str, tuple[Any, ...]]]) -> None:
+    shared, alone = two_registries
+    n = next(_example)
+    ids = {"a": f"a{n}", "b": f"b{n}"}
+    tokens = {t: shared.create(id=ids[t])["credentials"]["token"] for t in "ab"}
+    assert alone.create(id=ids["b"])["credentials"]["token"] == tokens["b"]
+    for target, action in steps:
+        seen = apply(shared, ids[target], tokens[target], action)
+        if target == "b":
+            assert seen == apply(alone, ids["b"], tokens["b"], action), action
+    assert state_of(shared, ids["b"], tokens["b"]) == state_of(alone, ids["b"], tokens["b"])
+    # Credentials address their own tenant only.
+    assert shared.registry.find("mini", tokens["a"]) is shared.tenant(ids["a"])
+    assert shared.registry.find("mini", tokens["b"]) is shared.tenant(ids["b"])
+    for emu, tids in ((shared, ids.values()), (alone, [ids["b"]])):
+        for tid in tids:
+            emu.ok("DELETE", f"{T}/{tid}")
 
 
 def test_deleting_a_tenant_leaves_the_other_and_revokes_its_credentials(mini: MiniEmu) -> None:

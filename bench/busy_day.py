@@ -1,0 +1,103 @@
+"""The 10,000-call busy day (scenarios/busy_day.yaml) in --instant mode, per vendor.
+
+    /work/venv/bin/python bench/busy_day.py                 # every vendor, 10,000 calls
+    /work/venv/bin/python bench/busy_day.py --vendor kerauno --count 20000
+    /work/venv/bin/python bench/busy_day.py --tracemalloc   # also Python-heap peak (slower run)
+
+Each vendor runs in its own process (so peak memory is that run's alone) and prints: wall time
+of the run and of the whole process, calls simulated per wall second, simulated time per wall
+second, events and webhooks journalled, peak RSS (getrusage) and, with --tracemalloc, the
+Python heap peak. Targets (issue 4): <= 3 s wall and <= 200 MiB; the ratios say how close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "busy_day.yaml"
+TARGET_WALL = 3.0
+TARGET_MIB = 200.0
+
+
+def child(vendor: str, count: int, trace: bool) -> dict[str, object]:
+    started = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    from emulators.scenario.driver import run_in_process
+    from emulators.scenario.loader import load_file
+
+    scenario = load_file(SCENARIO)
+    scale = count / 10000
+    scenario.generators[0]["count"] = count
+    for total in scenario.expect.get("totals", []):
+        total["calls"] = count
+        total["dispositions"] = {k: ({b: int(v * scale) for b, v in m.items()} if isinstance(m, dict)
+                                     else int(m * scale)) for k, m in total.get("dispositions", {}).items()}
+    scenario.expect.get("events", {})["count"] = {"CallCreated": count, "CallEnded": count}
+    for block in scenario.expect.get("webhooks", []):
+        block["count"] = {k: count for k in block.get("count", {})}
+    if trace:
+        import tracemalloc
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    result = run_in_process(scenario, vendor)
+    run_wall = time.perf_counter() - t0
+    heap = None
+    if trace:
+        import tracemalloc
+        heap = tracemalloc.get_traced_memory()[1] / 2**20
+    s = result.stats
+    return {"vendor": vendor, "status": result.status, "calls": s.get("calls", 0),
+            "events": s.get("events", 0), "webhooks": s.get("webhooks", 0),
+            "simulated_s": s.get("simulated_seconds", 0.0), "run_wall_s": run_wall,
+            "process_wall_s": time.perf_counter() - started,
+            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "heap_mib": heap,
+            "dispositions": s.get("dispositions", {}), "failures": [c.name for c in result.failures()]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vendor", action="append", help="vendor (repeatable; default: all)")
+    parser.add_argument("--count", type=int, default=10000)
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.vendor[0], args.count, args.tracemalloc)))
+        return 0
+    sys.path.insert(0, str(ROOT))
+    from emulators.server import VENDOR_MODULES
+    vendors = args.vendor or list(VENDOR_MODULES)
+    print(f"busy day: {args.count} calls over 8 h, --instant ({SCENARIO.relative_to(ROOT)})")
+    print(f"{'vendor':<10} {'run s':>7} {'proc s':>7} {'calls/s':>8} {'sim x':>7} {'events':>8} "
+          f"{'webhooks':>8} {'RSS MiB':>8} {'heap MiB':>8}  status")
+    worst = 0
+    for vendor in vendors:
+        cmd = [sys.executable, __file__, "--child", "--vendor", vendor, "--count", str(args.count)]
+        if args.tracemalloc:
+            cmd.append("--tracemalloc")
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if out.returncode != 0:
+            print(f"{vendor:<10} crashed:\n{out.stderr}")
+            worst = 1
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        heap = f"{r['heap_mib']:.1f}" if r["heap_mib"] is not None else "-"
+        print(f"{vendor:<10} {r['run_wall_s']:7.2f} {r['process_wall_s']:7.2f} "
+              f"{r['calls'] / r['run_wall_s']:8.0f} {r['simulated_s'] / r['run_wall_s']:7.0f} "
+              f"{r['events']:8d} {r['webhooks']:8d} {r['rss_mib']:8.1f} {heap:>8}  {r['status']}")
+        print(f"{'':<10} wall/target {r['run_wall_s'] / TARGET_WALL:.2f}  (process {r['process_wall_s'] / TARGET_WALL:.2f}), "
+              f"RSS/target {r['rss_mib'] / TARGET_MIB:.2f}; dispositions {r['dispositions']}"
+              + (f"; failed: {r['failures']}" if r["failures"] else ""))
+        worst = max(worst, 0 if r["status"] == "passed" else 1)
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())
