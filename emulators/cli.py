@@ -61,7 +61,7 @@ def _load_config(path: str | None) -> dict[str, Any]:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .control.settings import SettingsError, validate_settings
-    from .core.formats import utc_iso
+    from .core.formats import parse_instant, utc_iso
     from .registry import Registry
     from .server import load_vendors, plan, run
 
@@ -88,9 +88,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          "mode": args.clock_mode or config.get("clock_mode") or "realtime",
                          "speed": args.clock_speed or float(config.get("clock_speed", 1.0))}
     try:
-        validate_settings(settings)
+        if args.config:  # the full schema check imports jsonschema (~0.1 s): only for config files
+            validate_settings(settings)
+        elif not settings["clock"]["speed"] > 0:
+            raise SettingsError("--clock-speed must be positive")
+        else:
+            parse_instant(clock_start)
     except SettingsError as exc:
         print(f"telemock: {exc}", file=sys.stderr)
+        return 2
+    except ValueError:
+        print(f"telemock: --clock-start {clock_start!r} is not an ISO 8601 instant", file=sys.stderr)
         return 2
     ports: dict[str, int] = {str(k): int(v) for k, v in (config.get("ports") or {}).items()}
     for item in args.listener_port:

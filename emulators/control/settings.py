@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import jsonschema
 
 from ..core.clock import MODES
 from ..core.formats import parse_instant
@@ -44,8 +43,12 @@ EARLIEST = 0.0
 MAX_NUMBER = 1e9
 """Largest magnitude of any number in settings (~31 years of seconds): bigger ones overflow."""
 
-_VALIDATOR = jsonschema.validators.validator_for(SETTINGS_SCHEMA)(SETTINGS_SCHEMA)
-"""Built once: ``jsonschema.validate`` re-checks the schema itself on every call (~16 ms)."""
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    """Built once, on first use (importing jsonschema costs ~0.1 s of start-up):
+    ``jsonschema.validate`` would re-check the schema itself on every call (~16 ms)."""
+    import jsonschema
+    return jsonschema.validators.validator_for(SETTINGS_SCHEMA)(SETTINGS_SCHEMA)
 
 
 class SettingsError(ValueError):
@@ -56,7 +59,8 @@ def validate_settings(patch: Any) -> dict[str, Any]:
     """Return the patch if it is valid, else raise ``SettingsError`` with a readable message."""
     if not isinstance(patch, dict):
         raise SettingsError("settings must be a JSON object")
-    exc = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(patch))
+    from jsonschema.exceptions import best_match
+    exc = best_match(_validator().iter_errors(patch))
     if exc is not None:
         where = "/".join(str(p) for p in exc.absolute_path) or "settings"
         raise SettingsError(f"{where}: {exc.message}")

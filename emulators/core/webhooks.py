@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from .timers import timer_handler
 
 if TYPE_CHECKING:
+    import httpx
+
     from .world import Tenant
 
 PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET = "pending", "delivered", "retrying", "failed", "no_target"
@@ -141,7 +141,13 @@ class Dispatcher:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._client = httpx.AsyncClient(transport=self._transport)
+
+    def _http(self) -> "httpx.AsyncClient":
+        """The HTTP client, made on first send (importing httpx costs start-up time)."""
+        if self._client is None:
+            import httpx
+            self._client = httpx.AsyncClient(transport=self._transport)
+        return self._client
 
     async def stop(self) -> None:
         for task in list(self._tasks.values()):
@@ -196,7 +202,8 @@ class Dispatcher:
                     return
 
     async def _send(self, tenant: "Tenant", delivery: Delivery, policy: dict[str, Any]) -> bool:
-        assert self._client is not None
+        import httpx
+        client = self._http()
         attempt = Attempt(n=len(delivery.attempts) + 1, at=tenant.now(),
                           wall=datetime.now(timezone.utc).isoformat())
         headers = dict(delivery.headers)
@@ -204,7 +211,7 @@ class Dispatcher:
             headers["content-type"] = delivery.content_type
         started = time.perf_counter()
         try:
-            response = await self._client.request(delivery.method, delivery.url, headers=headers,
+            response = await client.request(delivery.method, delivery.url, headers=headers,
                                                   content=delivery.body.encode("utf-8") or None,
                                                   timeout=float(policy["timeout"]))
             attempt.status = response.status_code

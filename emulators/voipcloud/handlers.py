@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
@@ -27,8 +28,8 @@ from .auth import admit, identify
 from .errors import (AUTHORIZATION_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, UNKNOWN_ERROR,
                      VoipcloudError, from_core)
 from .seed import VENDOR
-from .views import (call_user, failure, render_queue_call, render_system_status,
-                    render_user_call, respond, success)
+from .views import (EncodedList, call_user, encoded, failure, render_queue_call,
+                    render_system_status, render_user_call, respond, success)
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -72,7 +73,7 @@ def _require_known(wanted: frozenset[str] | None, known: set[str]) -> None:
         raise VoipcloudError(NOT_FOUND)
 
 
-def get_user_calls(t: Tenant, params: Mapping[str, str]) -> list[dict[str, Any]]:
+def get_user_calls(t: Tenant, params: Mapping[str, str]) -> EncodedList:
     q = p.list_query(params, "users_names", t.timezone)
     _require_known(q.names, {a.name.casefold() for a in t.agents.values()})
 
@@ -82,13 +83,14 @@ def get_user_calls(t: Tenant, params: Mapping[str, str]) -> list[dict[str, Any]]
             if owner is not None and (q.names is None or owner[0].name.casefold() in q.names):
                 yield call, owner[0], owner[1]
 
-    now = t.now()
-    return [render_user_call(t, call, user, inbound, now)
-            for call, user, inbound in islice(owned(), q.offset, q.offset + q.limit)]
+    now, tz = t.now(), t.timezone
+    return EncodedList(
+        encoded(call, ("user", tz, user.name, inbound), partial(render_user_call, t, call, user, inbound, now))
+        for call, user, inbound in islice(owned(), q.offset, q.offset + q.limit))
 
 
 def _queue_calls(kind: str, names_param: str) -> Run:
-    def run(t: Tenant, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    def run(t: Tenant, params: Mapping[str, str]) -> EncodedList:
         q = p.list_query(params, names_param, t.timezone)
         mine = {qid: queue for qid, queue in t.queues.items() if queue.kind == kind}
         _require_known(q.names, {queue.name.casefold() for queue in mine.values()})
@@ -96,7 +98,11 @@ def _queue_calls(kind: str, names_param: str) -> Run:
                   if q.names is None or queue.name.casefold() in q.names}
         # Only finished calls: call_finished_at is typed plain string (seed lines 57, 77).
         found = (c for c in _in_range(t.newest_first(), q) if c.queue_id in wanted and c.ended)
-        return [render_queue_call(t, c) for c in islice(found, q.offset, q.offset + q.limit)]
+        names = {a.id: a.name for a in t.agents.values()}
+        return EncodedList(
+            encoded(c, ("queue", t.timezone, t.queues[c.queue_id or ""].name, names.get(c.answered_by or "")),
+                    partial(render_queue_call, t, c))
+            for c in islice(found, q.offset, q.offset + q.limit))
     return run
 
 

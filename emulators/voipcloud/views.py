@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from starlette.responses import Response
 
@@ -33,9 +33,46 @@ def envelope(code: int, data: Any) -> dict[str, Any]:
     return {"code": code, "description": DESCRIPTIONS[code], "data": data}
 
 
+def _encode(obj: Any) -> bytes:
+    return json_bytes(obj, ascii_only=True, escape_slashes=True)
+
+
+class EncodedList(list[bytes]):
+    """List records already in wire bytes: ``respond`` splices them into the envelope."""
+
+
+@lru_cache(maxsize=16)
+def _list_frame(code: int) -> tuple[bytes, bytes]:
+    """The envelope's bytes before and after its (empty) list: ``data`` is the last key."""
+    head, tail = _encode(envelope(code, [])).rsplit(b"[]", 1)
+    return head, tail
+
+
 def respond(code: int, data: Any = None, headers: dict[str, str] | None = None) -> Response:
-    body = json_bytes(envelope(code, data), ascii_only=True, escape_slashes=True)
+    if isinstance(data, EncodedList):
+        head, tail = _list_frame(code)
+        body = head + b"[" + b",".join(data) + b"]" + tail
+    else:
+        body = _encode(envelope(code, data))
     return Response(body, status_code=http_status(code), media_type=MEDIA_TYPE, headers=headers)
+
+
+_ENDED: dict[tuple[Any, ...], tuple[Call, bytes]] = {}
+_ENDED_MAX = 200_000
+
+
+def encoded(call: Call, key: tuple[Any, ...], render: Callable[[], dict[str, Any]]) -> bytes:
+    """A record's bytes; an ended call never changes, so its bytes are kept (per ``key``: the
+    zone and names the record also depends on) and list pages skip rendering and encoding."""
+    if not call.ended:
+        return _encode(render())
+    full = (id(call), *key)
+    hit = _ENDED.get(full)
+    if hit is None or hit[0] is not call:  # ``is``: an id can be reused once a call is freed
+        if len(_ENDED) >= _ENDED_MAX:
+            _ENDED.clear()
+        hit = _ENDED[full] = (call, _encode(render()))
+    return hit[1]
 
 
 def success(data: Any) -> Response:
