@@ -148,12 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"telemock {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _serve_parser(sub)
-    try:
-        from .scenario import cli as scenario_cli
-    except ImportError:
-        scenario_cli = None  # type: ignore[assignment]
-    if scenario_cli is not None and hasattr(scenario_cli, "register"):
-        scenario_cli.register(sub)
+    from .scenario import cli as scenario_cli
+    scenario_cli.register(sub)
     return parser
 
 

@@ -217,7 +217,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
             raise ControlError(404, "no such delivery")
         if not delivery.url:
             raise ControlError(409, "delivery has no target URL")
-        delivery.state, delivery.next_attempt_at = "pending", None
+        tenant.outbox.reopen(delivery)
         tenant.notify(tenant)
         return delivery.to_dict()
 

@@ -72,6 +72,9 @@ class Outbox:
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
         self.seq = 0
+        self._open: dict[str, list[Delivery]] = {}
+        """Per URL, the deliveries not yet settled, oldest first (so a send never scans all)."""
+        self._by_id: dict[str, Delivery] = {}
 
     def add(self, tenant: "Tenant", *, event: str, url: str, method: str = "POST",
             content_type: str = "", body: str = "", headers: dict[str, str] | None = None,
@@ -84,29 +87,39 @@ class Outbox:
                             event_seq=event_seq, call_id=call_id,
                             state=PENDING if url else NO_TARGET)
         self.deliveries.append(delivery)
+        self._by_id[delivery.id] = delivery
         if url:
+            self._open.setdefault(url, []).append(delivery)
             tenant.notify(tenant)
         return delivery
 
-    def head(self, url: str) -> Delivery | None:
-        """The oldest undelivered delivery for ``url`` (ordered delivery blocks behind it)."""
-        return next((d for d in self.deliveries if d.url == url and d.state in (PENDING, RETRYING)), None)
+    def reopen(self, delivery: Delivery) -> None:
+        """Send a settled delivery again (it keeps its place in its URL's order)."""
+        delivery.state, delivery.next_attempt_at = PENDING, None
+        waiting = self._open.setdefault(delivery.url, [])
+        if delivery not in waiting:
+            waiting.append(delivery)
+            waiting.sort(key=lambda d: int(d.id.split("_")[1]))
+
+    def _waiting(self, url: str) -> list[Delivery]:
+        waiting = [d for d in self._open.get(url, ()) if d.state in (PENDING, RETRYING)]
+        if waiting:
+            self._open[url] = waiting
+        else:
+            self._open.pop(url, None)
+        return waiting
 
     def ready(self, url: str, now: float, ordered: bool) -> list[Delivery]:
-        waiting = [d for d in self.deliveries if d.url == url and d.state in (PENDING, RETRYING)]
+        waiting = self._waiting(url)
         if ordered:
             waiting = waiting[:1]
         return [d for d in waiting if d.next_attempt_at is None or d.next_attempt_at <= now]
 
     def urls_waiting(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for d in self.deliveries:
-            if d.state in (PENDING, RETRYING):
-                seen.setdefault(d.url, None)
-        return list(seen)
+        return [url for url in list(self._open) if self._waiting(url)]
 
     def get(self, delivery_id: str) -> Delivery | None:
-        return next((d for d in self.deliveries if d.id == delivery_id), None)
+        return self._by_id.get(delivery_id)
 
     def to_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "deliveries": [d.to_dict() for d in self.deliveries]}
@@ -114,6 +127,11 @@ class Outbox:
     def load(self, data: dict[str, Any]) -> None:
         self.seq = int(data["seq"])
         self.deliveries = [Delivery.from_dict(d) for d in data["deliveries"]]
+        self._by_id = {d.id: d for d in self.deliveries}
+        self._open = {}
+        for d in self.deliveries:
+            if d.url and d.state in (PENDING, RETRYING):
+                self._open.setdefault(d.url, []).append(d)
 
 
 def backoff(policy: dict[str, Any], attempt: int) -> float:

@@ -27,6 +27,10 @@ class KeraunoDialect:
 
     name = seed.VENDOR
     settings: dict[str, Any] = seed.SETTINGS
+    features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
+                          "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
+                          "dtmf", "faults", "webhooks"})
+    """What scenarios may ask of this vendor: it has Post API webhooks."""
 
     def seed(self, tenant: Tenant) -> None:
         seed.seed(tenant)

@@ -8,7 +8,7 @@ later engines (SMS, campaigns) are listed in ``RESERVED`` and rejected until an 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from ..core import engine
@@ -41,7 +41,7 @@ class Action:
     summary: str
     args: Schema
     run: Executor
-    needs: Callable[[dict[str, Any]], list[str]] = field(default=lambda args: [])
+    needs: Callable[[dict[str, Any]], list[str]]
 
 
 ACTIONS: dict[str, Action] = {}
@@ -60,15 +60,11 @@ CONTROL_STEPS = ("wait_until", "expect_error")
 
 def action(name: str, summary: str, args: Schema,
            needs: Callable[[dict[str, Any]], list[str]] | str | None = None) -> Callable[[Executor], Executor]:
+    def fixed(args: dict[str, Any]) -> list[str]:
+        return [needs] if isinstance(needs, str) else []
+
     def register(fn: Executor) -> Executor:
-        need = needs
-        if need is None:
-            need_fn: Callable[[dict[str, Any]], list[str]] = lambda a: []
-        elif isinstance(need, str):
-            need_fn = lambda a, f=need: [f]
-        else:
-            need_fn = need
-        ACTIONS[name] = Action(name, summary, args, fn, need_fn)
+        ACTIONS[name] = Action(name, summary, args, fn, needs if callable(needs) else fixed)
         return fn
     return register
 
@@ -96,10 +92,17 @@ LEGS = ("caller", "agent", "remote", "consult")
 def _inbound(ctx: StepContext, a: dict[str, Any]) -> None:
     t = ctx.tenant
     caller = _s(a["from"])
-    if a.get("patience") is not None:
-        t.parties.setdefault(caller, {})["abandon_after"] = parse_duration(a["patience"])
-    call = engine.inbound_call(t, caller, _s(a["to"]), caller_name=str(a.get("name", "")),
-                               origin="scenario", tags={"label": a["id"]} if a.get("id") else None)
+    before = t.parties.get(caller)
+    if a.get("patience") is not None:  # this call's caller only; the number's behaviour is kept
+        t.parties[caller] = {**(before or {}), "abandon_after": parse_duration(a["patience"])}
+    try:
+        call = engine.inbound_call(t, caller, _s(a["to"]), caller_name=str(a.get("name", "")),
+                                   origin="scenario", tags={"label": a["id"]} if a.get("id") else None)
+    finally:
+        if before is None:
+            t.parties.pop(caller, None)
+        else:
+            t.parties[caller] = before
     ctx.bind_call(a.get("id"), call, _secs(a.get("talk")))
 
 

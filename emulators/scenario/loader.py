@@ -7,7 +7,7 @@ with any problem yields no ``Scenario`` at all, so nothing of a bad file is ever
 from __future__ import annotations
 
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, Iterable
 
 from ..core.agents import AGENT_STATES
 from ..core.formats import parse_instant
@@ -16,21 +16,23 @@ from .durations import parse_duration
 from .model import Problem, Scenario, ScenarioError, Step
 from .schema import CALL_STATES
 from .validate import render_path, schema_problems
+from .worlds import pool_agents
 from .yamlpos import Path, Positions, YamlError, load as load_yaml
 
 MAX_PROBLEMS = 50
 
 
-def load_file(path: str | FsPath) -> Scenario:
+def load_file(path: str | FsPath, known_vendors: Iterable[str] | None = None) -> Scenario:
     p = FsPath(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), None, f"cannot read the file: {exc}")]) from None
-    return load_text(text, str(path))
+    return load_text(text, str(path), known_vendors)
 
 
-def load_text(text: str, file: str = "<scenario>") -> Scenario:
+def load_text(text: str, file: str = "<scenario>", known_vendors: Iterable[str] | None = None) -> Scenario:
+    """``known_vendors``: names ``vendors:`` may use (default: every vendor telemock serves)."""
     try:
         data, positions = load_yaml(text)
     except YamlError as exc:
@@ -40,7 +42,10 @@ def load_text(text: str, file: str = "<scenario>") -> Scenario:
                                      "world, timeline, expect ... (see `telemock scenario schema`)")])
     problems = schema_problems(file, data, positions)
     if not problems:
-        problems = _Checker(file, data, positions).run()
+        if known_vendors is None:
+            from ..server import VENDOR_MODULES  # names only; no vendor is imported
+            known_vendors = VENDOR_MODULES
+        problems = _Checker(file, data, positions, list(known_vendors)).run()
     if problems:
         raise ScenarioError(problems[:MAX_PROBLEMS])
     return _build(file, data, positions, text)
@@ -49,12 +54,15 @@ def load_text(text: str, file: str = "<scenario>") -> Scenario:
 class _Checker:
     """Meaning checks the schema cannot express: references, uniqueness, time order."""
 
-    def __init__(self, file: str, data: dict[str, Any], positions: Positions) -> None:
-        self.file, self.data, self.pos = file, data, positions
+    def __init__(self, file: str, data: dict[str, Any], positions: Positions, vendors: list[str]) -> None:
+        self.file, self.data, self.pos, self.vendors = file, data, positions, vendors
         self.problems: list[Problem] = []
         world = data.get("world", {})
         self.explicit = not world.get("default", False)
-        self.agents = {str(a["id"]) for a in world.get("agents", [])}
+        pooled = [a for pool in world.get("agent_pools", []) for a in pool_agents(pool)]
+        self.agents = {str(a["id"]) for a in [*world.get("agents", []), *pooled]}
+        everyone = [*world.get("agents", []), *pooled]
+        self.extensions = [str(a["extension"]) for a in everyone] + [str(a["id"]) for a in everyone]
         self.queues = {str(q["id"]) for q in world.get("queues", [])}
 
     def add(self, path: Path, message: str, *, key: bool = False) -> None:
@@ -81,6 +89,11 @@ class _Checker:
         base: Path = ("world",)
         self._unique(world.get("agents", []), "id", base + ("agents",), "agent id")
         self._unique(world.get("agents", []), "extension", base + ("agents",), "extension")
+        if world.get("agent_pools") and len(set(self.extensions)) != len(self.extensions):
+            self.add(base + ("agent_pools",), "the pools' agent ids or extensions overlap other agents'")
+        for pi, pool in enumerate(world.get("agent_pools", [])):
+            for qi, queue in enumerate(pool.get("queues", [])):
+                self._ref(base + ("agent_pools", pi, "queues", qi), "queue", queue)
         self._unique(world.get("queues", []), "id", base + ("queues",), "queue id")
         self._unique(world.get("queues", []), "number", base + ("queues",), "queue number")
         self._unique(world.get("numbers", []), "number", base + ("numbers",), "number")
@@ -174,9 +187,9 @@ class _Checker:
 
     def _expect(self, labels: set[str]) -> None:
         expect = self.data.get("expect", {})
-        for label in expect.get("calls", {}):
+        for label in expect.get("cdrs", {}):
             if label not in labels:
-                self.add(("expect", "calls", label), f"no call labelled {label!r}", key=True)
+                self.add(("expect", "cdrs", label), f"no call labelled {label!r}", key=True)
         for i, state in enumerate(expect.get("states", [])):
             for label in state.get("calls", {}):
                 if label not in labels:
@@ -195,6 +208,9 @@ class _Checker:
         for i, total in enumerate(expect.get("totals", [])):
             if "of" in total and total["of"] not in labels:
                 self.add(("expect", "totals", i, "of"), f"no generator {total['of']!r}")
+        for i, vendor in enumerate(self.data.get("vendors", [])):
+            if vendor not in self.vendors:
+                self.add(("vendors", i), f"unknown vendor {vendor!r} (known: {', '.join(self.vendors)})")
         if "start" in self.data:
             try:
                 parse_instant(str(self.data["start"]))

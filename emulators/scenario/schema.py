@@ -64,11 +64,19 @@ PARTY = obj({"number": ref("phone"), "mode": enum(("auto", "script")), "answer_a
              "latency": ref("duration")}, ["number"],
             description="How an external number behaves when it is called.")
 
+POOL = obj({"count": {"type": "integer", "minimum": 1, "maximum": 10000},
+             "id_prefix": text("Agent ids are <id_prefix><n>, n from 1 (default agent)."),
+             "extension_from": {"type": "integer", "minimum": 0, "description": "First extension (default 3001)."},
+             "queues": {"type": "array", "items": ref("id"), "description": "Queues they are members of."},
+             "behaviour": ref("behaviour")}, ["count"],
+            description="Many agents at once, for load scenarios: <id_prefix>1..N with consecutive extensions.")
+
 WORLD = obj({
     "default": {"type": "boolean", "description": "Start from the vendor's default tenant as seeded "
                 "(its agents, queues, numbers and call history); the lists below are added to it. "
                 "false (default): start from an empty world holding only what is listed here."},
     "agents": {"type": "array", "items": ref("agent")},
+    "agent_pools": {"type": "array", "items": POOL},
     "queues": {"type": "array", "items": ref("queue")},
     "numbers": {"type": "array", "items": ref("number")},
     "parties": {"type": "array", "items": ref("party")},
@@ -126,7 +134,7 @@ CALL_EXPECT = obj({
     "caller": ref("phone"), "callee": ref("phone"), "duration": ref("duration_matcher"),
     "talk": ref("duration_matcher"), "wait": ref("duration_matcher"), "hold": ref("duration_matcher"),
     "transfers": ref("count_matcher"), "legs": ref("count_matcher"), "parked_slot": ref("phone"),
-    "dtmf": text(), "optional": {"type": "boolean"}}, description="What the call's CDR must show.")
+    "dtmf": text()}, description="What the call's CDR must show.")
 
 AGENT_EXPECT = {"anyOf": [enum(AGENT_STATES), obj({
     "state": enum(AGENT_STATES), "paused": {"type": "boolean"}, "logged_in": {"type": "boolean"},
@@ -134,13 +142,12 @@ AGENT_EXPECT = {"anyOf": [enum(AGENT_STATES), obj({
 
 STATES = obj({"at": ref("offset"), "agents": {"type": "object", "additionalProperties": AGENT_EXPECT},
               "calls": {"type": "object", "additionalProperties": enum(CALL_STATES)},
-              "queues": {"type": "object", "additionalProperties": obj({"waiting": ref("count_matcher")})},
-              "optional": {"type": "boolean"}}, ["at"], description="States at one moment.")
+              "queues": {"type": "object", "additionalProperties": obj({"waiting": ref("count_matcher")})}},
+             ["at"], description="States at one moment.")
 
 TOTALS = obj({"of": text("A generator id (default: every call of the run)."), "calls": ref("count_matcher"),
               "dispositions": {"type": "object", "propertyNames": enum(DISPOSITIONS),
-                               "additionalProperties": ref("count_matcher")},
-              "optional": {"type": "boolean"}})
+                               "additionalProperties": ref("count_matcher")}})
 
 VENDOR_SCOPED = {"vendor": text("Only for this vendor (its dialect's names and fields)."),
                  "optional": {"type": "boolean", "description": "Not applicable on a vendor → no report."}}
@@ -174,7 +181,7 @@ API_EXPECT = obj({
                          "${c1.id}, ${c1.caller}, ${agent.a1.extension}, ${credentials.NAME}, ${date}.")
 
 EXPECT = obj({
-    "calls": {"type": "object", "additionalProperties": ref("call_expect"),
+    "cdrs": {"type": "object", "additionalProperties": ref("call_expect"),
               "description": "Per call label: what its CDR must show."},
     "totals": {"type": "array", "items": ref("totals")},
     "states": {"type": "array", "items": ref("states")},

@@ -48,12 +48,26 @@ def apply_world(tenant: Tenant, world: dict[str, Any]) -> None:
     for raw in world.get("queues", []):
         queue = _queue(raw)
         tenant.queues[queue.id] = queue
+    for pool in world.get("agent_pools", []):
+        for raw in pool_agents(pool):
+            agent = _agent(raw, default)
+            tenant.agents[agent.id] = agent
+            for queue_id in pool.get("queues", []):
+                tenant.queues[str(queue_id)].members.append(Member(agent.id))
     for raw in world.get("numbers", []):
         target = str(raw["routes_to"])
         kind = "queue" if target in tenant.queues else "agent"
         tenant.numbers[str(raw["number"])] = Number(str(raw["number"]), f"{kind}:{target}", str(raw.get("name", "")))
     for raw in world.get("parties", []):
         tenant.parties[str(raw["number"])] = behaviour_dict({k: v for k, v in raw.items() if k != "number"})
+
+
+def pool_agents(pool: dict[str, Any]) -> list[dict[str, Any]]:
+    """The agents an ``agent_pools`` entry stands for, as if listed one by one."""
+    prefix = str(pool.get("id_prefix", "agent"))
+    first = int(pool.get("extension_from", 3001))
+    return [{"id": f"{prefix}{n}", "name": f"Agent {n}", "extension": first + n - 1,
+             "behaviour": pool.get("behaviour", {})} for n in range(1, int(pool["count"]) + 1)]
 
 
 def _agent(raw: dict[str, Any], default: dict[str, Any]) -> Agent:
@@ -74,7 +88,9 @@ def _queue(raw: dict[str, Any]) -> Queue:
                                   bool(m.get("paused", False))))
         else:
             members.append(Member(str(m)))
-    timing = {k: parse_duration(raw[k]) for k in QUEUE_DURATIONS if k in raw}
-    return Queue(id=str(raw["id"]), number=str(raw["number"]), name=str(raw.get("name", raw["id"])),
-                 kind=raw.get("kind", "queue"), strategy=raw.get("strategy", "ringall"),
-                 members=members, **timing)
+    queue = Queue(id=str(raw["id"]), number=str(raw["number"]), name=str(raw.get("name", raw["id"])),
+                  kind=raw.get("kind", "queue"), strategy=raw.get("strategy", "ringall"), members=members)
+    for key in QUEUE_DURATIONS:  # the core's defaults stay where the file says nothing
+        if key in raw:
+            setattr(queue, key, parse_duration(raw[key]))
+    return queue

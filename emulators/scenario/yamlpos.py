@@ -58,7 +58,12 @@ def _mark(node: yaml.Node) -> Mark:
 
 def load(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document into plain data and its positions; raise YamlError."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: no parse has started
+        before = text[: exc.position]
+        mark = Mark(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        raise YamlError(f"YAML syntax: character {exc.character:#04x} is not allowed", mark) from None
     try:
         node = loader.get_single_node()
         positions = Positions({}, {})

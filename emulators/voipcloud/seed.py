@@ -105,6 +105,10 @@ class VoipcloudDialect:
 
     name = VENDOR
     settings = SETTINGS
+    features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
+                          "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
+                          "dtmf", "faults"})
+    """What scenarios may ask of this vendor: everything but webhooks (it pushes none)."""
 
     def seed(self, tenant: Tenant) -> None:
         _directory(tenant)

@@ -1,0 +1,59 @@
+"""``telemock scenario ...``: the sub-commands' arguments. Their code is in ``commands.py``,
+imported only when one runs, so that ``telemock serve`` starts without the scenario runner."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any, Callable
+
+from ..cli import ADMIN_TOKEN_ENV
+
+
+def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return int(getattr(importlib.import_module(f"{__package__}.commands"), name)(args))
+    return run
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("scenario", help="run, check and describe YAML call-flow scenarios",
+                       description="Vendor-neutral call flows (scenarios/*.yaml) that run on the "
+                                   "emulator's clock against any vendor, emit its webhooks and "
+                                   "check expectations. See docs/SCENARIOS.md.")
+    ssub = p.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
+    p.set_defaults(func=lambda args: p.print_help() or 0)
+
+    run = ssub.add_parser("run", help="run a scenario and check its expectations",
+                          description="Run FILE on a fresh in-process tenant of each vendor (or on a "
+                                      "running `telemock serve` with --target), print a summary, and "
+                                      "exit non-zero when an expectation fails.")
+    run.add_argument("file", help="the scenario (YAML)")
+    run.add_argument("--vendor", action="append", metavar="NAME",
+                     help="vendor to run against (repeatable; default: every vendor it applies to)")
+    run.add_argument("--webhook-url", metavar="URL", help="deliver the vendor's webhooks to URL")
+    pace = run.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=float, metavar="N", help="run N simulated seconds per second")
+    pace.add_argument("--instant", action="store_true", help="jump from timer to timer (the default)")
+    run.add_argument("--seed", type=int, help="seed (default: the scenario's, else 0)")
+    run.add_argument("--target", metavar="URL",
+                     help="a vendor port of a running `telemock serve`: run there, on a new tenant")
+    run.add_argument("--admin-token", help=f"control-plane token for --target (or ${ADMIN_TOKEN_ENV})")
+    run.add_argument("-v", "--verbose", action="store_true", help="list every check, not only failures")
+    run.add_argument("--json", action="store_true", help="print the results as JSON")
+    run.set_defaults(func=_lazy("cmd_run"))
+
+    val = ssub.add_parser("validate", help="check scenario files against the schema",
+                          description="Check files; report every problem as file:line:column: message.")
+    val.add_argument("files", nargs="+")
+    val.set_defaults(func=_lazy("cmd_validate"))
+
+    sch = ssub.add_parser("schema", help="print the JSON Schema of scenario files",
+                          description="Print the JSON Schema (draft 2020-12) editors can use.")
+    sch.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead")
+    sch.set_defaults(func=_lazy("cmd_schema"))
+
+    steps = ssub.add_parser("steps", help="list the timeline steps")
+    steps.set_defaults(func=_lazy("cmd_steps"))
+
+

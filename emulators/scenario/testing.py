@@ -1,0 +1,51 @@
+"""Scenarios in pytest: run a file against a vendor in-process and assert its expectations.
+
+    from emulators.scenario.testing import run_scenario
+
+    def test_transfer():
+        run_scenario("scenarios/transfer_blind.yaml", "kerauno").assert_expectations()
+
+The ``scenario_runner`` fixture is the same function (the telemock pytest plugin exposes it).
+A scenario that does not apply to the vendor comes back ``skipped`` with the reason; call
+``pytest.skip(result.reason)`` or use ``assert_or_skip`` to turn that into a pytest skip.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from .driver import ProgressFn, run_in_process
+from .loader import load_file
+from .model import Scenario
+from .result import SKIPPED, Result
+
+
+def run_scenario(path: str | Path | Scenario, vendor: Any, *, seed: int | None = None,
+                 webhook_url: str | None = None, speed: float | None = None,
+                 progress: ProgressFn | None = None) -> Result:
+    """Load (raising ScenarioError with file:line messages if malformed) and run on a fresh
+    in-process tenant of ``vendor`` (a name, or a ``VendorSpec``). Instant unless ``speed``."""
+    scenario = path if isinstance(path, Scenario) else load_file(path)
+    return run_in_process(scenario, vendor, seed=seed, webhook_url=webhook_url, speed=speed,
+                          progress=progress)
+
+
+def assert_or_skip(result: Result) -> Result:
+    """``assert_expectations``, but a scenario that does not apply becomes a pytest skip."""
+    if result.status == SKIPPED:
+        import pytest
+        pytest.skip(f"{result.scenario} on {result.vendor}: {result.reason}")
+    return result.assert_expectations()
+
+
+try:
+    import pytest as _pytest
+except ImportError:  # pragma: no cover - testing helpers without pytest installed
+    _pytest = None  # type: ignore[assignment]
+
+if _pytest is not None:
+    @_pytest.fixture
+    def scenario_runner() -> Callable[..., Result]:
+        """``scenario_runner(path, vendor, seed=None) -> Result`` (see ``run_scenario``)."""
+        return run_scenario
