@@ -397,3 +397,11 @@ def telemock(telemock_server: TelemockServer) -> Iterator[Callable[..., Telemock
         except TelemockError as exc:
             if exc.status != 404:  # the test deleted it itself
                 raise
+
+
+@pytest.fixture
+def scenario_runner() -> Callable[..., Any]:
+    """``scenario_runner(path, vendor, seed=None) -> Result``: run a scenario file on a fresh
+    in-process tenant; ``.assert_expectations()`` fails the test with what differed."""
+    from .scenario.testing import run_scenario  # loaded only when a test asks for it
+    return run_scenario

@@ -5,7 +5,7 @@
     def test_transfer():
         run_scenario("scenarios/transfer_blind.yaml", "kerauno").assert_expectations()
 
-The ``scenario_runner`` fixture is the same function (the telemock pytest plugin exposes it).
+The telemock pytest plugin's ``scenario_runner`` fixture is this ``run_scenario``.
 A scenario that does not apply to the vendor comes back ``skipped`` with the reason; call
 ``pytest.skip(result.reason)`` or use ``assert_or_skip`` to turn that into a pytest skip.
 """
@@ -37,15 +37,3 @@ def assert_or_skip(result: Result) -> Result:
         import pytest
         pytest.skip(f"{result.scenario} on {result.vendor}: {result.reason}")
     return result.assert_expectations()
-
-
-try:
-    import pytest as _pytest
-except ImportError:  # pragma: no cover - testing helpers without pytest installed
-    _pytest = None  # type: ignore[assignment]
-
-if _pytest is not None:
-    @_pytest.fixture
-    def scenario_runner() -> Callable[..., Result]:
-        """``scenario_runner(path, vendor, seed=None) -> Result`` (see ``run_scenario``)."""
-        return run_scenario
