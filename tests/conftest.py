@@ -63,3 +63,15 @@ def emu_factory() -> Iterator[Any]:
     yield make
     for emu in made:
         emu.close()
+
+
+@pytest.fixture
+def mini() -> Iterator[Any]:
+    """A registry with only the ``mini`` test vendor (tests/core/minivendor.py), manual clock,
+    and a TestClient on its listener."""
+    from core.harness import MiniEmu  # tests/ is on sys.path: this conftest is no package's
+    emu = MiniEmu()
+    try:
+        yield emu
+    finally:
+        emu.close()

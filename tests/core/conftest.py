@@ -6,17 +6,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from .harness import MiniEmu, live_emulator
-
-
-@pytest.fixture
-def mini() -> Iterator[MiniEmu]:
-    """A registry with only the ``mini`` vendor, manual clock, and a TestClient on its listener."""
-    emu = MiniEmu()
-    try:
-        yield emu
-    finally:
-        emu.close()
+from .harness import live_emulator
 
 
 @pytest.fixture
