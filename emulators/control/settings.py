@@ -88,6 +88,13 @@ def validate_settings(patch: Any) -> dict[str, Any]:
 
 def ip_allowed(whitelist: list[str], host: str) -> bool:
     """Empty whitelist: loopback only. Otherwise the address must be in a listed network."""
+    return _allowed(tuple(whitelist), host)
+
+
+@lru_cache(maxsize=4096)
+def _allowed(whitelist: tuple[str, ...], host: str) -> bool:
+    """``ip_allowed``, answered once per (whitelist, caller): every vendor request asks, and
+    the answer depends on nothing else (a malformed entry raises, which is never cached)."""
     address = _address("127.0.0.1" if host == "testclient" else host)  # TestClient: in-process
     if address is None:
         return False

@@ -31,8 +31,8 @@ DECISION = "Decision"
 """A decision *not* to act (e.g. no agent available, webhook skipped), kept for debugging."""
 
 
-@dataclass
-class Event:
+@dataclass(slots=True)
+class Event:  # slots: a busy day records a hundred thousand of them
     seq: int
     at: float
     """Virtual epoch seconds."""

@@ -19,6 +19,14 @@ class RequestJournal:
         self.entries.append(record)
         return record
 
+    def append(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Like ``add``, for a record built by the caller with a placeholder ``seq`` key first
+        (one dict per request instead of three: the journal is written on every request)."""
+        self.seq += 1
+        record["seq"] = self.seq
+        self.entries.append(record)
+        return record
+
     def to_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "entries": list(self.entries)}
 

@@ -1,7 +1,8 @@
 """Believable call history for a freshly seeded tenant, the same for the same seed every time.
 
 The history is built from the tenant's own directory (agents, queues, numbers), so every name
-and number in it exists; faker draws the outside callers. Calls are plain ``Call`` records,
+and number in it exists; faker draws the outside callers' names (``person_names``: stored for
+the default seed, so start-up does not import faker). Calls are plain ``Call`` records,
 exactly as the engine leaves them when a call ends, so views cannot tell them apart. The
 result is cached per (vendor, seed, clock start, plan, directory): tenants share one
 immutable tuple, which keeps tenant creation and reset cheap.
@@ -15,11 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from faker import Faker
-
 from .calls import (BY_AGENT, BY_CALLER, BY_SYSTEM, D_ABANDONED, D_ANSWERED, D_BUSY,
                     D_CANCELLED, D_NO_ANSWER, D_TIMEDOUT, ENDED, INBOUND, INTERNAL, LEG_ENDED,
                     OUTBOUND, Call, Leg)
+from .seed_names import STORED, draw
 from .world import Tenant
 
 
@@ -43,6 +43,21 @@ class HistoryPlan:
 
 
 _CACHE: dict[Any, tuple[tuple[Call, ...], dict[str, int]]] = {}
+_NAMES: dict[tuple[str, int], tuple[str, ...]] = dict(STORED)
+CALLER_NAMES = 40
+"""Outside callers' names per history (each call draws one of them)."""
+
+
+def person_names(locale: str, seed: int, count: int) -> tuple[str, ...]:
+    """The first ``count`` full names faker's person provider draws for ``locale`` seeded
+    with ``seed``: the same names for the same seed, every time.
+
+    Drawn once per (locale, seed); the default seed's are stored (``core/seed_names.py``,
+    checked against faker by a test), which keeps faker's ~0.1 s import out of start-up."""
+    names = _NAMES.get((locale, seed), ())
+    if len(names) < count:
+        names = _NAMES[(locale, seed)] = draw(locale, seed, max(count, CALLER_NAMES))
+    return names[:count]
 
 
 def synthesize_history(tenant: Tenant, plan: HistoryPlan = HistoryPlan()) -> None:
@@ -65,16 +80,13 @@ class _Builder:
         self.t = tenant
         self.plan = plan
         self.rng = random.Random(f"history:{tenant.seed_number}")
-        # only the person provider: loading every provider costs ~80 ms per tenant seed
-        self.fake = Faker(plan.locale, providers=["faker.providers.person"])
-        self.fake.seed_instance(tenant.seed_number)
         self.busy_until: dict[str, float] = {a: 0.0 for a in tenant.agents}
         sim = tenant.settings["sim"]
         self.talk = (float(sim["talk_min"]), float(sim["talk_max"]))
         self.callers = [self._number() for _ in range(40)]
         self.kinds = [k for k, _ in plan.mix if self._possible(k)]
         self.weights = [w for k, w in plan.mix if k in self.kinds]
-        self.names = [self.fake.name() for _ in range(40)]
+        self.names = person_names(plan.locale, tenant.seed_number, CALLER_NAMES)
 
     def build(self) -> list[Call]:
         calls: list[Call] = []

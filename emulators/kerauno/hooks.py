@@ -10,7 +10,7 @@ webhook journal always shows what the PBX would have posted.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from ..core import events as ev
 from ..core.calls import Call
@@ -59,11 +59,41 @@ def deliver(tenant: Tenant, fields: dict[str, Any], event: Event, call: Call) ->
         body = json_bytes(fields, ascii_only=True, escape_slashes=True).decode("ascii")
         ctype = "application/json"
     else:
-        body = urlencode([(k, str(v)) for k, v in fields.items()])
+        body = form_encode(fields)
         ctype = "application/x-www-form-urlencoded"
     tenant.outbox.add(tenant, event=str(fields["event"]), url=str(policy.get("url") or ""),
                       method="POST", content_type=ctype, body=body, fields=fields,
                       event_seq=event.seq, call_id=call.id)
+
+
+_ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+_FORM_ASCII = str.maketrans({c: chr(c) if chr(c) in _ALWAYS_SAFE else "+" if c == 0x20 else f"%{c:02X}"
+                             for c in range(128)})
+"""What ``quote_plus`` makes of each ASCII character (unreserved kept, space ``+``, else ``%XX``)."""
+
+
+def form_encode(fields: dict[str, Any]) -> str:
+    """``urlencode([(k, str(v)) ...])``, byte for byte, at a fraction of the cost: ASCII text
+    (every Post API value in practice) goes through one ``str.translate``; anything else
+    through ``quote_plus`` itself (UTF-8 percent-encoding). Field names repeat: remembered."""
+    parts = []
+    for key, value in fields.items():
+        name = _FORM_NAMES.get(key)
+        if name is None:
+            name = _form_quote(key)
+            if len(_FORM_NAMES) < 256:
+                _FORM_NAMES[key] = name
+        text = value if type(value) is str else str(value)
+        parts.append(f"{name}={text.translate(_FORM_ASCII) if text.isascii() else quote_plus(text)}")
+    return "&".join(parts)
+
+
+_FORM_NAMES: dict[str, str] = {}
+"""Encoded field names (a handful: the Post API's)."""
+
+
+def _form_quote(text: str) -> str:
+    return text.translate(_FORM_ASCII) if text.isascii() else quote_plus(text)
 
 
 # -- one function per event: (event name, source, destination, channel) -------------------------

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from faker import Faker
-
 from ..core.agents import Agent, Behaviour
 from ..core.calls import (BY_CALLER, D_ANSWERED, ENDED, INTERNAL, LEG_ENDED, Call, Leg)
 from ..core.queues import Member, Number, Queue
-from ..core.seeding import HistoryPlan, synthesize_history
+from ..core.seeding import HistoryPlan, person_names, synthesize_history
 from ..core.world import Tenant
 
 VENDOR = "kerauno"
@@ -83,11 +81,11 @@ def _people(seed: int) -> dict[str, tuple[str, str]]:
     """(name, username) per agent id; faker fills what the doc leaves out, once per seed."""
     cached = _NAMES.get(seed)
     if cached is None:
-        fake = Faker("en_US", providers=["faker.providers.person"])  # only names: fast
-        fake.seed_instance(seed)
+        # faker's first names for this seed, one per agent the doc leaves unnamed, in order
+        drawn = iter(person_names("en_US", seed, sum(1 for row in _DIRECTORY if not row[2])))
         cached = {}
         for agent_id, _ext, name, username, *_ in _DIRECTORY:
-            name = name or fake.name()
+            name = name or next(drawn)
             login = ".".join(name.lower().replace("'", "").split()[:2])
             cached[agent_id] = (name, username or f"{login}@test.com")
         _NAMES[seed] = cached

@@ -9,10 +9,12 @@ tenant's clock is held in ``manual`` mode meanwhile and given back its mode afte
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import threading
 import time
-from typing import Any, Awaitable, Callable, TypeVar
+from contextlib import contextmanager
+from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
 from ..core.webhooks import Dispatcher
 from ..core.world import DEFAULT_CLOCK_START, Tenant
@@ -32,9 +34,47 @@ MAX_SLEEP = 0.25
 """Longest wall sleep in paced mode (keeps progress and cancellation responsive)."""
 
 
+_GC_LOCK = threading.Lock()
+_GC_RUNS = 0
+_GC_WAS_ENABLED = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """While instant runs last, Python's cyclic garbage collector waits.
+
+    A busy day keeps a few hundred thousand objects alive (events, calls, deliveries) and makes
+    almost no cyclic garbage while it runs (measured: under two thousand objects), yet the
+    collector would scan the survivors again and again: a sixth of the run. Reference counting
+    still frees everything else at once; the collector is back when the last concurrent instant
+    run ends (so that overlapping runs restore it exactly once) and takes the finished world.
+    """
+    global _GC_RUNS, _GC_WAS_ENABLED
+    with _GC_LOCK:
+        if _GC_RUNS == 0:
+            _GC_WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _GC_RUNS += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_RUNS -= 1
+            if _GC_RUNS == 0 and _GC_WAS_ENABLED:
+                gc.enable()
+
+
 async def execute(run: Run, clients: ApiClients, *, speed: float | None = None,
                   progress: ProgressFn | None = None) -> Result:
     """Run to the end; ``speed`` None is instant mode."""
+    if speed:
+        return await _execute(run, clients, speed, progress)
+    with collector_paused():
+        return await _execute(run, clients, speed, progress)
+
+
+async def _execute(run: Run, clients: ApiClients, speed: float | None,
+                   progress: ProgressFn | None) -> Result:
     started = time.perf_counter()
     tenant = run.tenant
     dispatcher = Dispatcher(transport=run.receiver)
@@ -89,15 +129,22 @@ async def execute(run: Run, clients: ApiClients, *, speed: float | None = None,
 
 def run_sync(coro: Awaitable[T]) -> T:
     """Run a coroutine to completion, also from inside a running event loop (in a thread)."""
+    box: dict[str, Any] = {}
+
+    async def into_box() -> None:
+        # The task's own result stays None: asyncio.run's SIGINT bookkeeping formats the
+        # task's repr, which would spell out a busy day's whole Result (20,000 webhook bodies).
+        box["value"] = await coro
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro)  # type: ignore[arg-type]
-    box: dict[str, Any] = {}
+        asyncio.run(into_box())
+        return box["value"]  # type: ignore[no-any-return]
 
     def target() -> None:
         try:
-            box["value"] = asyncio.run(coro)  # type: ignore[arg-type]
+            asyncio.run(into_box())
         except BaseException as exc:  # re-raised in the caller's thread
             box["error"] = exc
 

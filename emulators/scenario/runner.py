@@ -185,7 +185,7 @@ class Run:
                         self._stop(f"still busy {format_duration(self.hard_stop - self.t0)} "
                                    "after the start; stopped")
                         return
-                    clock.step()
+                    clock.advance_to(timer)  # = step(): every timer due then fires
                     budget -= 1
                     if self._react() or self.kicked or self.done or budget <= 0:
                         break
@@ -294,9 +294,12 @@ class Run:
         t = self.tenant
         new = t.event_seq - self._seen
         if new and self.talk:
-            for event in t.events[-new:] if new <= len(t.events) else t.events:
-                if event.type == ev.CALL_ANSWERED and event.call_id in self.talk:
-                    talk = self.talk.pop(event.call_id)
+            events = t.events
+            talk_of = self.talk
+            for i in range(max(0, len(events) - new), len(events)):
+                event = events[i]
+                if event.type == ev.CALL_ANSWERED and event.call_id in talk_of:
+                    talk = talk_of.pop(event.call_id)
                     t.clock.cancel_where("call.hangup", call=event.call_id)
                     t.clock.call_later(talk, "call.hangup", call=event.call_id, by="caller")
         self._seen = t.event_seq

@@ -13,7 +13,9 @@ SPEC = VendorSpec(
     name=VENDOR,
     title="VoIPcloud PBX integration API (Beta)",
     dialect=DIALECT,
-    listeners=[Listener(name=VENDOR, default_port=DEFAULT_PORT, routes=routes, not_found=not_found)],
+    # direct: every operation's endpoint answers every error itself (handlers.endpoint)
+    listeners=[Listener(name=VENDOR, default_port=DEFAULT_PORT, routes=routes, not_found=not_found,
+                        direct=True)],
     new_credentials=new_credentials,
     credential_fields=("api_key",),
 )

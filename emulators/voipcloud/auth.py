@@ -14,7 +14,7 @@ from starlette.requests import Request
 
 from ..control.settings import ip_allowed
 from ..core.world import Tenant
-from ..vendor import client_host
+from ..vendor import client_host, header
 from .errors import AUTHORIZATION_ERROR, TOO_MANY_REQUESTS, VoipcloudError
 from .seed import VENDOR, options
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..registry import Registry
 
 HEADER = "token"
+_HEADER_KEY = HEADER.encode("latin-1")
 PARAM = "api_key"
 
 VIA_HEADER, VIA_PARAM = "header", "param"
@@ -36,9 +37,9 @@ def identify(request: Request, registry: "Registry",
     A non-empty ``token`` header decides alone (a wrong header is not rescued by a right
     ``api_key``); without one, the ``api_key`` parameter (query or body) is read.
     """
-    header = request.headers.get(HEADER, "")
-    if header:
-        return registry.find(VENDOR, header), VIA_HEADER
+    token = header(request, _HEADER_KEY)
+    if token:
+        return registry.find(VENDOR, token), VIA_HEADER
     key = params.get(PARAM, "")
     if isinstance(key, str) and key:
         return registry.find(VENDOR, key), VIA_PARAM

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
@@ -81,15 +82,22 @@ class ListQuery:
 
 
 def list_query(params: Mapping[str, str], names_param: str, tz: str) -> ListQuery:
-    raw_limit = optional(params, "limit")
+    return _list_query(optional(params, "limit"), optional(params, "offset"),
+                       optional(params, "from_date"), optional(params, "to_date"),
+                       optional(params, names_param), tz)
+
+
+@lru_cache(maxsize=1024)
+def _list_query(raw_limit: str | None, raw_offset: str | None, raw_from: str | None,
+                raw_to: str | None, raw_names: str | None, tz: str) -> ListQuery:
+    """``list_query`` once per distinct raw values (a ``ListQuery`` is immutable; a refusal
+    raises and is never cached): clients poll with the same few queries."""
     limit = LIMIT_DEFAULT if raw_limit is None else php_int(raw_limit)
     if not LIMIT_MIN <= limit <= LIMIT_MAX:
         raise _bad()
-    raw_offset = optional(params, "offset")
     offset = OFFSET_DEFAULT if raw_offset is None else php_int(raw_offset)
     if offset < 0:
         raise _bad()
-    raw_from, raw_to = optional(params, "from_date"), optional(params, "to_date")
     first = ymd(raw_from) if raw_from is not None else None
     last = ymd(raw_to) if raw_to is not None else None
     if first is not None and last is not None and first > last:
@@ -98,7 +106,7 @@ def list_query(params: Mapping[str, str], names_param: str, tz: str) -> ListQuer
     until = None
     if last is not None and last < date.max:
         until = _day_start(last + timedelta(days=1), tz)
-    return ListQuery(since, until, limit, offset, names(optional(params, names_param)))
+    return ListQuery(since, until, limit, offset, names(raw_names))
 
 
 def names(raw: str | None) -> frozenset[str] | None:

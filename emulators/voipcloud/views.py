@@ -61,17 +61,17 @@ _ENDED: dict[tuple[Any, ...], tuple[Call, bytes]] = {}
 _ENDED_MAX = 200_000
 
 
-def encoded(call: Call, key: tuple[Any, ...], render: Callable[[], dict[str, Any]]) -> bytes:
-    """A record's bytes; an ended call never changes, so its bytes are kept (per ``key``: the
-    zone and names the record also depends on) and list pages skip rendering and encoding."""
+def encoded(call: Call, key: tuple[Any, ...], render: Callable[..., dict[str, Any]], *args: Any) -> bytes:
+    """A record's bytes, ``render(*args)`` encoded. An ended call never changes, so its bytes
+    are kept per ``key`` (``id(call)``, then the zone and names the record also depends on)
+    and list pages skip rendering and encoding; no ``partial`` is built for a kept record."""
     if not call.ended:
-        return _encode(render())
-    full = (id(call), *key)
-    hit = _ENDED.get(full)
+        return _encode(render(*args))
+    hit = _ENDED.get(key)
     if hit is None or hit[0] is not call:  # ``is``: an id can be reused once a call is freed
         if len(_ENDED) >= _ENDED_MAX:
             _ENDED.clear()
-        hit = _ENDED[full] = (call, _encode(render()))
+        hit = _ENDED[key] = (call, _encode(render(*args)))
     return hit[1]
 
 

@@ -1,0 +1,76 @@
+"""Placing calls: click-to-call (the agent's phone rings first) and calls arriving at a DID,
+a queue or ring-group number, or an extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import events as ev
+from ..agents import IDLE, OFFLINE
+from ..calls import BY_SYSTEM, D_BUSY, DIALING, INBOUND, INTERNAL, OUTBOUND, RINGING as C_RINGING, Call
+from ..errors import AgentBusy, InvalidNumber
+from ..world import Tenant
+from .ending import finish
+from .lookup import get_agent, get_queue
+from .ringing import enter_queue, new_call, new_leg, ring
+
+
+def click_to_call(t: Tenant, agent_id: str, destination: str, *, origin: str = "api",
+                  tags: dict[str, Any] | None = None) -> Call:
+    """Ring the agent's phone; once answered, dial ``destination`` and bridge them."""
+    agent = get_agent(t, agent_id)
+    if not destination:
+        raise InvalidNumber(number=destination)
+    if agent.state not in (IDLE, OFFLINE) or agent.call_id is not None:
+        raise AgentBusy(agent_id=agent_id)
+    target = t.agent_by_extension(destination)
+    queue = t.queue_by_number(destination)
+    internal = target is not None or queue is not None
+    call = new_call(t, direction=INTERNAL if internal else OUTBOUND, caller=agent.extension,
+                    caller_name=agent.name, callee=destination,
+                    callee_name=target.name if target else "", origin=origin, tags=tags)
+    call.user_id = agent.id
+    call.tags.setdefault("flow", "click_to_call")
+    t.record(ev.CALL_CREATED, call, agent, caller=call.caller, callee=call.callee, direction=call.direction)
+    call.move(DIALING)
+    leg = new_leg(t, call, "caller", agent.extension, agent.id)
+    ring(t, call, leg, float(t.settings["sim"]["ring_timeout"]))
+    return call
+
+
+def inbound_call(t: Tenant, caller: str, dialed: str, *, caller_name: str = "", origin: str = "api",
+                 tags: dict[str, Any] | None = None) -> Call:
+    """A call arriving at ``dialed``: a DID, a queue/ring-group number or an extension."""
+    route = t.numbers.get(dialed)
+    target = route.target if route else None
+    if target is None:
+        queue = t.queue_by_number(dialed)
+        agent = t.agent_by_extension(dialed)
+        target = f"queue:{queue.id}" if queue else f"agent:{agent.id}" if agent else None
+    if target is None:
+        raise InvalidNumber(number=dialed)
+    internal = t.agent_by_extension(caller) is not None
+    kind, ref = target.split(":", 1)
+    if kind == "queue":
+        get_queue(t, ref)
+    else:
+        get_agent(t, ref)
+    call = new_call(t, direction=INTERNAL if internal else INBOUND, caller=caller, callee=dialed,
+                    caller_name=caller_name, did=dialed if route else "", origin=origin, tags=tags)
+    t.record(ev.CALL_CREATED, call, None, caller=caller, callee=dialed, direction=call.direction)
+    patience = t.parties.get(caller, {}).get("abandon_after")
+    if patience is not None:
+        t.clock.call_later(float(patience), "caller.abandon", call=call.id)
+    if kind == "queue":
+        enter_queue(t, call, t.queues[ref])
+    else:
+        agent = t.agents[ref]
+        call.callee_name = agent.name
+        call.move(C_RINGING)
+        if not agent.available:
+            t.record(ev.DECISION, call, agent, decision="agent_unavailable")
+            finish(t, call, BY_SYSTEM, D_BUSY)
+            return call
+        leg = new_leg(t, call, "agent", agent.extension, agent.id)
+        ring(t, call, leg, float(t.settings["sim"]["ring_timeout"]))
+    return call

@@ -1,0 +1,88 @@
+"""Timers: what simulated people and the network do when their time comes. Registered with
+the core's timer table on import (the engine package imports this module)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..agents import IDLE, OFFLINE, WRAPUP
+from ..calls import (ANSWERED, BY_AGENT, BY_CALLER, BY_REMOTE, BY_SYSTEM, D_ABANDONED, D_ANSWERED,
+                     D_CANCELLED, D_NO_ANSWER, D_TIMEDOUT, HELD, LEG_RINGING, PARKED, QUEUED, Call, Leg)
+from ..timers import timer_handler
+from ..world import Tenant
+from .answering import answer_leg, leg_failed
+from .ending import finish
+from .ringing import offer, set_agent_state
+
+
+def _live_leg(t: Tenant, payload: dict[str, Any]) -> tuple[Call, Leg] | None:
+    """The (call, leg) a leg timer is about, if that leg is still ringing."""
+    call = t.calls.get(payload["call"])
+    leg = call.leg(payload["leg"]) if call else None
+    if call is None or leg is None or call.ended or leg.state != LEG_RINGING:
+        return None
+    return call, leg
+
+
+@timer_handler("leg.answer")
+def _on_answer(t: Tenant, payload: dict[str, Any]) -> None:
+    found = _live_leg(t, payload)
+    if found:
+        answer_leg(t, *found)
+
+
+@timer_handler("leg.timeout")
+def _on_timeout(t: Tenant, payload: dict[str, Any]) -> None:
+    found = _live_leg(t, payload)
+    if found:
+        leg_failed(t, *found, D_NO_ANSWER)
+
+
+@timer_handler("leg.fail")
+def _on_fail(t: Tenant, payload: dict[str, Any]) -> None:
+    found = _live_leg(t, payload)
+    if found:
+        leg_failed(t, *found, payload["disposition"])
+
+
+@timer_handler("call.hangup")
+def _on_hangup(t: Tenant, payload: dict[str, Any]) -> None:
+    call = t.calls.get(payload["call"])
+    if call is not None and call.state in (ANSWERED, HELD):
+        by = payload.get("by", BY_CALLER)
+        finish(t, call, by if by in (BY_CALLER, BY_AGENT, BY_REMOTE) else BY_CALLER, D_ANSWERED)
+
+
+@timer_handler("queue.retry")
+def _on_retry(t: Tenant, payload: dict[str, Any]) -> None:
+    call = t.calls.get(payload["call"])
+    if call is not None and call.state == QUEUED:
+        offer(t, call)
+
+
+@timer_handler("queue.timeout")
+def _on_queue_timeout(t: Tenant, payload: dict[str, Any]) -> None:
+    call = t.calls.get(payload["call"])
+    if call is not None and call.answered_at is None and not call.ended:
+        finish(t, call, BY_SYSTEM, D_TIMEDOUT)
+
+
+@timer_handler("caller.abandon")
+def _on_abandon(t: Tenant, payload: dict[str, Any]) -> None:
+    call = t.calls.get(payload["call"])
+    if call is not None and call.answered_at is None and not call.ended:
+        finish(t, call, BY_CALLER, D_ABANDONED if call.queue_id else D_CANCELLED)
+
+
+@timer_handler("park.timeout")
+def _on_park_timeout(t: Tenant, payload: dict[str, Any]) -> None:
+    call = t.calls.get(payload["call"])
+    if call is not None and call.state == PARKED:
+        finish(t, call, BY_SYSTEM, D_ANSWERED)
+
+
+@timer_handler("agent.wrapup_end")
+def _on_wrapup_end(t: Tenant, payload: dict[str, Any]) -> None:
+    agent = t.agents.get(payload["agent"])
+    if agent is not None and agent.state == WRAPUP:
+        set_agent_state(t, agent, IDLE if agent.logged_in else OFFLINE)
