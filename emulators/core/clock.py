@@ -79,6 +79,8 @@ class Clock:
         self._first_key: dict[str, str | None] = {}
         """Per kind, the first payload key every timer of that kind had (None: they differed,
         or a value could not be indexed); the index answers only for that key."""
+        self._plans: dict[tuple[tuple[str, ...], Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        """``_plan`` per (kinds, match key), cleared whenever ``_first_key`` changes."""
         self._seq = 0
         self._stale = 0
         """Cancelled timers still in the heap (dropped lazily; compacted when they dominate)."""
@@ -96,8 +98,11 @@ class Clock:
         """Due time of the next live timer, or None."""
         heap = self._heap
         while heap and heap[0][_CANCELLED]:
-            self._unindex(heapq.heappop(heap))
-            self._stale = max(0, self._stale - 1)
+            timer = heapq.heappop(heap)
+            if timer[_IKEY] is not None:
+                self._unindex(timer)
+            if self._stale > 0:
+                self._stale -= 1
         return heap[0][_DUE] if heap else None
 
     def pending(self) -> int:
@@ -112,7 +117,8 @@ class Clock:
         return self._push(max(float(due), self._now), kind, payload)
 
     def call_later(self, delay: float, kind: str, **payload: Any) -> Timer:
-        return self._push(self._now + max(0.0, float(delay)), kind, payload)
+        delay = float(delay)
+        return self._push(self._now + (delay if delay > 0.0 else 0.0), kind, payload)  # NaN: 0
 
     def _push(self, due: float, kind: str, payload: dict[str, Any]) -> Timer:
         self._seq += 1
@@ -134,31 +140,38 @@ class Clock:
         value: Any = None
         for key, value in match.items():
             break  # the first pair: the one the index may answer for
-        # None also matches a missing key, so it needs the scan; NaN matches nothing.
-        indexable = value is not None and type(value) in _INDEXABLE and value == value
-        indexed: list[str] = []
-        scanned: list[str] = []
-        for kind in kinds:
-            first = self._first_key.get(kind, _UNSEEN)
-            if first is _UNSEEN:
-                continue  # no timer of this kind was ever set
-            (indexed if indexable and first == key else scanned).append(kind)
+        plan = self._plans.get((kinds, key))
+        if plan is None:
+            plan = self._plans[(kinds, key)] = self._plan(kinds, key)
+        indexed, scanned = plan
         n = 0
         if indexed:
-            found = self._index.get((key, value))
-            if found:
-                # Every timer there has ``key == value`` first: only the other pairs are checked.
-                rest = list(match.items())[1:]
-                n += self._cancel_among(list(found.values()), indexed, rest)
+            # None also matches a missing key, so it needs the scan; NaN matches nothing.
+            if value is not None and type(value) in _INDEXABLE and value == value:
+                found = self._index.get((key, value))
+                if found:
+                    # Every timer there has ``key == value`` first: only the other pairs are checked.
+                    rest = tuple(match.items())[1:] if len(match) > 1 else ()
+                    n = self._cancel_among(list(found.values()), indexed, rest)
+            else:
+                scanned = indexed + scanned
         if scanned:
-            n += self._cancel_among(self._heap, scanned, list(match.items()))
+            n += self._cancel_among(self._heap, scanned, tuple(match.items()))
         if n:
             self._stale += n
             if self._stale > self.COMPACT_AT and 2 * self._stale > len(self._heap):
                 self._compact()
         return n
 
-    def _cancel_among(self, timers: Iterable[Timer], kinds: list[str], match: list[tuple[str, Any]]) -> int:
+    def _plan(self, kinds: tuple[str, ...], key: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(kinds the index answers for when matching on ``key`` first, kinds to scan the heap
+        for); kinds never set are left out. Kept until a kind's first key changes."""
+        seen = [kind for kind in kinds if self._first_key.get(kind, _UNSEEN) is not _UNSEEN]
+        return (tuple(kind for kind in seen if self._first_key[kind] == key),
+                tuple(kind for kind in seen if self._first_key[kind] != key))
+
+    def _cancel_among(self, timers: Iterable[Timer], kinds: tuple[str, ...],
+                      match: tuple[tuple[str, Any], ...]) -> int:
         n = 0
         for t in timers:
             if not t[_CANCELLED] and t[_KIND] in kinds:
@@ -184,11 +197,15 @@ class Clock:
         value: Any = None
         for key, value in timer[_PAYLOAD].items():
             break  # the first pair
-        known = self._first_key.get(kind, key)
-        if key is None or known != key or type(value) not in _INDEXABLE:
-            self._first_key[kind] = None  # mixed shapes: cancel_where scans this kind
+        known = self._first_key.get(kind, _UNSEEN)
+        if key is None or (known is not _UNSEEN and known != key) or type(value) not in _INDEXABLE:
+            if known is not None:
+                self._first_key[kind] = None  # mixed shapes: cancel_where scans this kind
+                self._plans.clear()
             return
-        self._first_key[kind] = key
+        if known is _UNSEEN:
+            self._first_key[kind] = key
+            self._plans.clear()
         ikey = (key, value)
         timer[_IKEY] = ikey
         slot = self._index.get(ikey)
@@ -219,7 +236,8 @@ class Clock:
             raise ClockError("the clock cannot move backwards")
         fired = self._run_due(target)
         self._now = float(target)
-        self._reanchor()
+        if self.mode == "realtime":  # the anchors serve only realtime; set_mode re-anchors on entry
+            self._reanchor()
         return fired
 
     def step(self) -> bool:
@@ -228,7 +246,8 @@ class Clock:
         if due is None:
             return False
         self._run_due(due)
-        self._reanchor()
+        if self.mode == "realtime":
+            self._reanchor()
         return True
 
     def sync(self) -> int:
@@ -270,7 +289,8 @@ class Clock:
                 if timer[_IKEY] is not None:
                     self._unindex(timer)
                 if timer[_CANCELLED]:
-                    self._stale = max(0, self._stale - 1)
+                    if self._stale > 0:
+                        self._stale -= 1
                     continue
                 self._now = max(self._now, timer[_DUE])
                 if self._fire is not None:
@@ -293,7 +313,7 @@ class Clock:
         self._seq = int(data["seq"])
         self._heap = [Timer.make(float(d), int(s), k, dict(p)) for d, s, k, p in data["timers"]]
         heapq.heapify(self._heap)
-        self._index, self._first_key, self._stale = {}, {}, 0
+        self._index, self._first_key, self._plans, self._stale = {}, {}, {}, 0
         for timer in sorted(self._heap):
             self._add_index(timer)
         self._reanchor()

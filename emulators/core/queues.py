@@ -110,8 +110,11 @@ def _roundrobin_lazy(queue: Queue, agents: dict[str, Agent], exclude: set[str]) 
     unique = len({m.agent_id for m in order}) == n
     for step in range(n):
         i = (queue.rr_index + step) % n
-        candidate = order[i].agent_id
-        if _can_take(order[i], agents, exclude) or (
+        member = order[i]
+        candidate = member.agent_id
+        # _can_take(member, ...), written out: this runs for most members of a busy queue per offer
+        if (member.logged_in and not member.paused and candidate not in exclude and candidate in agents
+                and agents[candidate].available) or (
                 not unique and any(m.agent_id == candidate and _can_take(m, agents, exclude) for m in order)):
             first = i if unique else next(j for j, m in enumerate(order) if m.agent_id == candidate)
             queue.rr_index = (first + 1) % n

@@ -9,6 +9,7 @@ webhook journal always shows what the PBX would have posted.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -70,26 +71,27 @@ _ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.
 _FORM_ASCII = str.maketrans({c: chr(c) if chr(c) in _ALWAYS_SAFE else "+" if c == 0x20 else f"%{c:02X}"
                              for c in range(128)})
 """What ``quote_plus`` makes of each ASCII character (unreserved kept, space ``+``, else ``%XX``)."""
+_PAIR, _NEXT = "\x01", "\x00"
+"""Stand-ins for ``=`` and ``&`` while the whole body is escaped at once."""
+_UNCOMMON = re.compile(r"[^A-Za-z0-9_.\-~ :+/\x00\x01]").search
+"""A character other than the unreserved ones and the four a Post API body has (space, ``:``
+of the timestamp, ``+`` of numbers, ``/`` of channels) or the stand-ins."""
 
 
 def form_encode(fields: dict[str, Any]) -> str:
-    """``urlencode([(k, str(v)) ...])``, byte for byte, at a fraction of the cost: ASCII text
-    (every Post API value in practice) goes through one ``str.translate``; anything else
-    through ``quote_plus`` itself (UTF-8 percent-encoding). Field names repeat: remembered."""
-    parts = []
-    for key, value in fields.items():
-        name = _FORM_NAMES.get(key)
-        if name is None:
-            name = _form_quote(key)
-            if len(_FORM_NAMES) < 256:
-                _FORM_NAMES[key] = name
-        text = value if type(value) is str else str(value)
-        parts.append(f"{name}={text.translate(_FORM_ASCII) if text.isascii() else quote_plus(text)}")
-    return "&".join(parts)
+    """``urlencode([(k, str(v)) ...])``, byte for byte, at a fraction of the cost.
 
-
-_FORM_NAMES: dict[str, str] = {}
-"""Encoded field names (a handful: the Post API's)."""
+    The usual body (ASCII, and nothing to escape but space, ``:``, ``+`` and ``/``) is joined
+    with stand-in separators and escaped in one go with ``str.replace``; anything else takes
+    the general path, character by character (``quote_plus`` itself beyond ASCII).
+    """
+    parts = [f"{key!s}{_PAIR}{value!s}" for key, value in fields.items()]
+    text = _NEXT.join(parts)
+    if (text.isascii() and not _UNCOMMON(text) and text.count(_PAIR) == len(parts)
+            and text.count(_NEXT) == len(parts) - 1):
+        return (text.replace("+", "%2B").replace(":", "%3A").replace("/", "%2F").replace(" ", "+")
+                .replace(_NEXT, "&").replace(_PAIR, "="))
+    return "&".join([f"{_form_quote(str(key))}={_form_quote(str(value))}" for key, value in fields.items()])
 
 
 def _form_quote(text: str) -> str:
