@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl
+
+from core.harness import wait_until  # noqa: F401  (re-exported for the Kerauno tests)
 
 KEY = "b0f4ad5193ad04858dae03a1b3dbe9071ff12e52"
 """seeds/kerauno.txt line 32."""
@@ -16,18 +17,6 @@ STATUSES = "/v1/callflow/agent_statuses/"
 T = "/_emulator/tenants"
 START = 1767621600.0
 """The test clock's start, 2026-01-05T14:00:00Z = 09:00:00 in New York."""
-
-
-def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    """Poll until ``predicate`` returns something truthy (real sockets need real waiting)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 class Receiver:
