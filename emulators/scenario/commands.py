@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from .loader import load_file
 from .model import Scenario, ScenarioError

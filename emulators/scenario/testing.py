@@ -13,7 +13,7 @@ A scenario that does not apply to the vendor comes back ``skipped`` with the rea
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .driver import ProgressFn, run_in_process
 from .loader import load_file
