@@ -3,7 +3,7 @@
 The doc shows two error bodies, ``{"error": "You must send an api key ('key')."}`` (lines
 37-42, 78-83) and ``{"error": "No Results Found."}`` (lines 161-166). The other messages are
 ours, written in the same "You must send a <label> ('<field>')." style with the doc's own
-parameter labels; docs/fidelity/kerauno.md lists them.
+parameter labels; docs/FIDELITY.md lists them.
 """
 
 from __future__ import annotations

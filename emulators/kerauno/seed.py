@@ -38,7 +38,7 @@ SETTINGS: dict[str, Any] = {
         "http_error_status": True,
     },
 }
-"""Kerauno's tenant defaults, merged over the core's (see docs/fidelity/kerauno.md)."""
+"""Kerauno's tenant defaults, merged over the core's (see docs/FIDELITY.md)."""
 
 def vendor_settings(tenant: Tenant) -> dict[str, Any]:
     """The tenant's ``settings["kerauno"]`` over the defaults (a malformed patch is ignored:

@@ -1,5 +1,5 @@
 """Core objects -> Kerauno's wire shapes: CDR rows, agent statuses, Post API fields, and the
-json / csv / xml renderings. One home for every field mapping (docs/fidelity/kerauno.md).
+json / csv / xml renderings. One home for every field mapping (docs/FIDELITY.md).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ DESCRIPTIONS: dict[int, str] = {
     TOO_MANY_REQUESTS: "Too Many Requests",
     UNKNOWN_ERROR: "Unknown error",
     # Not in the seed's table: a wrong method needs *some* description; the HTTP reason
-    # phrase is what a PHP router's 405 page says (docs/fidelity/voipcloud.md).
+    # phrase is what a PHP router's 405 page says (docs/FIDELITY.md).
     METHOD_NOT_ALLOWED: "Method Not Allowed",
 }
 """Code -> description, copied from the seed's table (405 excepted, see above)."""

@@ -3,7 +3,7 @@
 Every rule raises ``VoipcloudError(400)`` ("Parameters error") before anything happens.
 Where the seed is silent the rules follow the PHP the API is written in: integers as
 ``filter_var(FILTER_VALIDATE_INT)`` reads them, dates as ``date_format:Y-m-d`` checks them,
-and an empty value as the documented default ``''`` (docs/fidelity/voipcloud.md).
+and an empty value as the documented default ``''`` (docs/FIDELITY.md).
 """
 
 from __future__ import annotations
