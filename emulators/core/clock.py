@@ -122,9 +122,23 @@ class Clock:
 
     def _push(self, due: float, kind: str, payload: dict[str, Any]) -> Timer:
         self._seq += 1
-        timer = Timer((due, self._seq, kind, payload, False, None))
+        seq = self._seq
+        timer = Timer((due, seq, kind, payload, False, None))
         heapq.heappush(self._heap, timer)
-        self._add_index(timer)
+        key: Any = None
+        value: Any = None
+        for key, value in payload.items():
+            break  # the first pair
+        if key is not None and self._first_key.get(kind) == key and type(value) in _INDEXABLE:
+            # The usual case (a kind already indexed by this key), as _add_index would do it.
+            ikey = timer[_IKEY] = (key, value)
+            slot = self._index.get(ikey)
+            if slot is None:
+                self._index[ikey] = {seq: timer}
+            else:
+                slot[seq] = timer
+        else:
+            self._add_index(timer)
         return timer
 
     def cancel_where(self, kind: str, **match: Any) -> int:

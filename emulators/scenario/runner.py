@@ -12,6 +12,7 @@ generated arrivals, then the checks at T.
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import Any
 
 from ..core import engine
@@ -31,6 +32,9 @@ from .plan import Checkpoint
 from .receiver import Receiver
 from .result import ERROR, SKIPPED, Check, Result
 from .worlds import apply_world
+
+_TYPE = attrgetter("type")
+
 
 class Run:
     def __init__(self, scenario: Scenario, tenant: Tenant, *, seed: int | None = None,
@@ -294,10 +298,11 @@ class Run:
         t = self.tenant
         new = t.event_seq - self._seen
         if new and self.talk:
-            events = t.events
             talk_of = self.talk
-            for i in range(max(0, len(events) - new), len(events)):
-                event = events[i]
+            recent = t.events[-new:]
+            if ev.CALL_ANSWERED not in map(_TYPE, recent):  # the usual instant: nothing to follow
+                recent = []
+            for event in recent:
                 if event.type == ev.CALL_ANSWERED and event.call_id in talk_of:
                     talk = talk_of.pop(event.call_id)
                     t.clock.cancel_where("call.hangup", call=event.call_id)
