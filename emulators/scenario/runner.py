@@ -148,26 +148,33 @@ class Run:
         return min(x for x in (action, timer) if x is not None) if (action or timer) else None
 
     def _next_action(self) -> float | None:
-        times = []
+        # Asked once per move of a busy day: the earliest of a few times, without building lists.
+        first: float | None = None
         if self.wait is not None:
             if self.tenant.clock.peek() is None and self._next_other() is None:
                 return None  # only the deadline is left: nothing can make the wait hold
-            times.append(self.wait[2])
+            first = self.wait[2]
         elif self.step_time is not None:
-            times.append(self.step_time)
+            first = self.step_time
         other = self._next_other()
-        return min([*times, other]) if other is not None else (min(times) if times else None)
+        if other is None:
+            return first
+        return other if first is None or other < first else first
 
     def _next_other(self) -> float | None:
         """The next generated arrival, checkpoint or end, or None."""
-        times = []
+        first: float | None = None
         if self.ai < len(self.arrivals):
-            times.append(self.t0 + self.arrivals[self.ai].at)
+            first = self.t0 + self.arrivals[self.ai].at
         if self.ci < len(self.checkpoints):
-            times.append(self.checkpoints[self.ci].at)
+            at = self.checkpoints[self.ci].at
+            if first is None or at < first:
+                first = at
         if self.scenario.end is not None:
-            times.append(self.t0 + self.scenario.end)
-        return min(times) if times else None
+            at = self.t0 + self.scenario.end
+            if first is None or at < first:
+                first = at
+        return first
 
     def advance(self, limit: float = math.inf, budget: int = 20000) -> None:
         """Do up to ``budget`` units of work, none later than virtual time ``limit``.
