@@ -9,21 +9,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-import inspect
 import signal
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from typing import Any, AsyncIterator, Iterable, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import Receive, Scope, Send
+from starlette.routing import Mount
 
 from .control.app import control_routes
 from .registry import Registry
+from .dialect.app import ListenerApp
 from .vendor import Listener, VendorSpec
 
 VENDOR_MODULES: dict[str, str] = {
@@ -41,72 +39,24 @@ def load_vendors(names: Iterable[str] | None = None) -> dict[str, VendorSpec]:
     return {name: importlib.import_module(VENDOR_MODULES[name]).SPEC for name in chosen}
 
 
-def _default_not_found(request: Request) -> Response:
-    return JSONResponse({"error": "Not Found"}, status_code=404)
-
-
-class ListenerApp(Starlette):
-    """A Starlette app that first looks the request up in ``direct``: (path, method) ->
-    endpoint of a listener whose endpoints handle every error themselves (``Listener.direct``).
-    Such a request is answered by the endpoint alone; everything else takes the usual way."""
-
-    direct: dict[tuple[str, str], Callable[[Request], Awaitable[Response]]] = {}
-    """Set per app by ``listener_app``; empty: every request takes Starlette's way."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.direct and scope["type"] == "http":
-            endpoint = self.direct.get((_route_path(scope), scope["method"]))
-            if endpoint is not None:
-                scope["app"] = self
-                response = await endpoint(Request(scope, receive, send))
-                await response(scope, receive, send)
-                return
-        await super().__call__(scope, receive, send)
-
-
-def _route_path(scope: Scope) -> str:
-    """The path inside this app (a gateway ``Mount`` leaves its prefix in ``root_path``), as
-    Starlette's router reads it (``starlette._utils.get_route_path``)."""
-    path: str = scope["path"]
-    root = scope.get("root_path", "")
-    if not root or not path.startswith(root):
-        return path
-    if path == root:
-        return ""
-    return path[len(root):] if path[len(root)] == "/" else path
-
-
-def _direct_routes(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], Any]:
-    """(path, method) -> endpoint of every fixed-path route (HEAD is left to Starlette)."""
-    table: dict[tuple[str, str], Any] = {}
-    for route in routes:
-        if isinstance(route, Route) and "{" not in route.path and inspect.iscoroutinefunction(route.endpoint):
-            for method in route.methods or ():
-                if method != "HEAD":
-                    table.setdefault((route.path, method), route.endpoint)  # first route wins
-    return table
-
-
 def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
-                 lifespan: bool = True) -> Starlette:
-    """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies."""
-    not_found = listener.not_found or _default_not_found
+                 lifespan: bool = True) -> ListenerApp:
+    """The ASGI app of one vendor port: its operations on the kit's pipeline, the control plane
+    at ``/_emulator`` (a Starlette app, which also runs the lifespan)."""
+    control = Starlette(routes=control_routes(registry, spec.name),
+                        exception_handlers={404: _control_error, 405: _control_error},
+                        lifespan=_lifespan(registry) if lifespan else None)
+    control.router.redirect_slashes = False
+    control.state.registry = registry
+    return ListenerApp(listener.api, registry, control)
 
-    async def http_error(request: Request, exc: Exception) -> Response:
-        response = not_found(request)
-        if isinstance(exc, HTTPException) and exc.status_code == 405:
-            response.status_code = 405
-        return response
 
-    vendor_routes = list(listener.routes(registry))
-    app = ListenerApp(routes=[*vendor_routes, *control_routes(registry, spec.name)],
-                      exception_handlers={404: http_error, 405: http_error},
-                      lifespan=_lifespan(registry) if lifespan else None)
-    if listener.direct:
-        app.direct = _direct_routes(vendor_routes)
-    app.router.redirect_slashes = False
-    app.state.registry = registry  # lets a listener's not_found journal 404/405 requests
-    return app
+async def _control_error(request: Request, exc: Exception) -> Response:
+    """An unknown ``/_emulator`` path or method: the control plane's own JSON error."""
+    status = getattr(exc, "status_code", 404)
+    message = "no such control-plane route" if status == 404 else "method not allowed here"
+    return JSONResponse({"error": message}, status_code=status,
+                        headers=getattr(exc, "headers", None))
 
 
 def _lifespan(registry: Registry) -> Any:

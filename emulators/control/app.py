@@ -22,7 +22,7 @@ from ..core.errors import CoreError
 from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
 from ..registry import DEFAULT_TENANT, Registry, TenantExists
-from ..vendor import client_host
+from ..dialect.request import client_host
 from .settings import LATEST, SettingsError, ip_allowed, validate_settings
 from .snapshot_check import check_restored
 from ..scenario import control as scenario_control
@@ -93,7 +93,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
                     request.headers.get("authorization", "").removeprefix("Bearer ").strip()
                 if not hmac.compare_digest(given.encode(), registry.admin_token.encode()):
                     return _error(401, "admin token required")
-            elif not ip_allowed([], client_host(request)):
+            elif not ip_allowed([], client_host(request.scope)):
                 return _error(403, "the control plane answers loopback callers only")
             try:
                 result = await fn(request)

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from ..core.events import Event
 from ..core.world import Tenant
 from ..registry import derived_secret
 from ..vendor import Listener, VendorSpec
-from . import errors, hooks, seed
-from .app import API_PATHS, api_routes, status_routes
+from . import hooks, seed
+from .api import STATUS_API, WEB_API
 
 API_PORT = 8081
 """The web port (80 on the real PBX; 8081 here so it needs no privileges)."""
@@ -39,17 +36,6 @@ class KeraunoDialect:
         hooks.on_event(tenant, event)
 
 
-def _web_not_found(request: Request) -> Response:
-    """Apache's pages: 405 on an API path with a method other than GET/POST, else 404."""
-    if request.url.path in API_PATHS:
-        return errors.apache_405(request.method)
-    return errors.apache_404()
-
-
-def _status_not_found(request: Request) -> Response:
-    return errors.status_port_error(404)
-
-
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
     return {"key": derived_secret(seed.VENDOR, tenant.id)}
 
@@ -58,8 +44,8 @@ SPEC = VendorSpec(
     name=seed.VENDOR,
     title="Kerauno / Synkato PBX",
     dialect=KeraunoDialect(),
-    listeners=[Listener("kerauno", API_PORT, api_routes, _web_not_found),
-               Listener("kerauno-status", STATUS_PORT, status_routes, _status_not_found)],
+    listeners=[Listener("kerauno", API_PORT, WEB_API),
+               Listener("kerauno-status", STATUS_PORT, STATUS_API)],
     new_credentials=_new_credentials,
     credential_fields=("key",),
 )

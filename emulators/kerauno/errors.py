@@ -13,6 +13,8 @@ from html import escape
 from starlette.responses import Response
 
 from ..core.formats import json_bytes
+from ..dialect import errors as k
+from ..dialect.errors import Err, ErrorTable
 
 # -- documented ------------------------------------------------------------------------------
 MISSING_KEY = "You must send an api key ('key')."
@@ -33,11 +35,10 @@ MISSING_END = "You must send an end date ('end_date')."
 INVALID_END = "You must send a valid end date ('end_date')."
 INVALID_EXPORT = "You must send a valid export type ('export_type')."
 
-# -- kinds: the HTTP status each would get when ``http_error_status`` is on ------------------
-AUTH, PARAM, NOT_FOUND = "auth", "param", "not_found"
-HTTP_STATUS = {AUTH: 401, PARAM: 400, NOT_FOUND: 404}
-
+# -- the error table: every refusal, neutral or Kerauno's own, with its HTTP status -----------
 JSON_TYPE = "application/json"
+APACHE_PAGE = "apache_page"
+"""``Err.code`` of an answer that is Apache's own HTML page, not the PHP scripts' JSON."""
 
 # Apache's stock pages: the makecall/reporting scripts sit behind a PHP web server.
 _APACHE_PAGE = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'
@@ -46,15 +47,38 @@ _APACHE_PAGE = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head
 APACHE_404 = _APACHE_PAGE.format(status=404, title="Not Found",
                                  text="The requested URL was not found on this server.")
 APACHE_405 = "The requested method {method} is not allowed for this URL."
+APACHE_ALLOW = "GET,POST,HEAD"
 
 
-class KeraunoError(Exception):
-    """A refused request: ``{"error": message}``; nothing was changed."""
+def param(message: str) -> Err:
+    return Err(400, message)
 
-    def __init__(self, message: str, kind: str = PARAM) -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
+
+_COMMON = {
+    k.UNAUTHENTICATED: Err(401, MISSING_KEY),
+    k.BAD_CREDENTIAL: Err(401, INVALID_KEY),
+    # A body the PHP scripts cannot take (too large, nested too deep, not text) is answered as
+    # the key error PHP would reach first: nothing of it could be read (docs/FIDELITY.md).
+    k.BAD_BODY: Err(400, MISSING_KEY),
+    k.BODY_TOO_LARGE: Err(413, MISSING_KEY),
+    k.PARAM_INVALID: Err(400, MISSING_KEY),
+    k.INTERNAL: Err(500, FAILURE),
+    "not_found": Err(404, NO_RESULTS),
+}
+
+WEB_ERRORS = ErrorTable({
+    **_COMMON,
+    k.NO_ROUTE: Err(404, APACHE_404, APACHE_PAGE),
+    k.METHOD_NOT_ALLOWED: Err(405, APACHE_405, APACHE_PAGE),
+})
+"""Port 80: the PHP scripts' JSON errors, Apache's pages for unknown paths and methods."""
+
+STATUS_ERRORS = ErrorTable({
+    **_COMMON,
+    k.NO_ROUTE: Err(404, NO_RESULTS),
+    k.METHOD_NOT_ALLOWED: Err(405, NO_RESULTS),
+})
+"""Port 57080: the agent-status service answers every error with its one JSON body."""
 
 
 def php_json(obj: object, status: int = 200) -> Response:
@@ -63,20 +87,10 @@ def php_json(obj: object, status: int = 200) -> Response:
                     media_type=JSON_TYPE)
 
 
-def error_response(error: KeraunoError, http_status: bool) -> Response:
-    return php_json({"error": error.message}, HTTP_STATUS[error.kind] if http_status else 200)
-
-
-def apache_405(method: str) -> Response:
-    page = _APACHE_PAGE.format(status=405, title="Method Not Allowed", text=APACHE_405.format(method=escape(method)))
-    return Response(page, status_code=405, media_type="text/html; charset=iso-8859-1",
-                    headers={"Allow": "GET,POST,HEAD"})
-
-
-def apache_404() -> Response:
-    return Response(APACHE_404, status_code=404, media_type="text/html; charset=iso-8859-1")
-
-
-def status_port_error(status: int) -> Response:
-    """Unknown path (404) or wrong method (405) on the agent-status port: its one error body."""
-    return php_json({"error": NO_RESULTS}, status)
+def apache_page(err: Err, method: str) -> Response:
+    if err.status == 405:
+        page = _APACHE_PAGE.format(status=405, title="Method Not Allowed",
+                                   text=APACHE_405.format(method=escape(method)))
+        return Response(page, status_code=405, media_type="text/html; charset=iso-8859-1",
+                        headers={"Allow": APACHE_ALLOW})
+    return Response(err.message, status_code=err.status, media_type="text/html; charset=iso-8859-1")

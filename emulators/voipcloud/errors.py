@@ -1,19 +1,22 @@
-"""Every VoIPcloud result code and its description, once (seed lines 94-102, the "Codes" table).
+"""Every VoIPcloud result code and its description, once (voipcloud.txt, "Codes" table), and the
+error table that words the kit's neutral refusals and the core's errors in those codes.
 
 The table pairs a code with a description; ``0 | Unknown error`` cannot be an HTTP status, so
 the codes travel in the response body (see ``views.envelope``) and the HTTP status mirrors the
-code wherever the code is a valid status. Core refusals are mapped here to the table's codes.
+code wherever the code is a valid status.
 """
 
 from __future__ import annotations
 
-from ..core.errors import CoreError, NotFound
+from ..dialect import errors as k
+from ..dialect.errors import Err, ErrorTable
 
 SUCCESS = 200
 PARAMETERS_ERROR = 400
 AUTHORIZATION_ERROR = 401
 NOT_FOUND = 404
 METHOD_NOT_ALLOWED = 405
+PAYLOAD_TOO_LARGE = 413
 TOO_MANY_REQUESTS = 429
 UNKNOWN_ERROR = 0
 
@@ -24,11 +27,12 @@ DESCRIPTIONS: dict[int, str] = {
     NOT_FOUND: "Tenant or required data not found",
     TOO_MANY_REQUESTS: "Too Many Requests",
     UNKNOWN_ERROR: "Unknown error",
-    # Not in the seed's table: a wrong method needs *some* description; the HTTP reason
-    # phrase is what a PHP router's 405 page says (docs/FIDELITY.md).
+    # Not in the seed's table: a wrong method and an oversized body need *some* description;
+    # the HTTP reason phrases are what a PHP front server's pages say (docs/FIDELITY.md).
     METHOD_NOT_ALLOWED: "Method Not Allowed",
+    PAYLOAD_TOO_LARGE: "Payload Too Large",
 }
-"""Code -> description, copied from the seed's table (405 excepted, see above)."""
+"""Code -> description, copied from the seed's table (405 and 413 excepted, see above)."""
 
 UNKNOWN_ERROR_STATUS = 500
 """HTTP status that carries body code 0 ("Unknown error"): an unexpected server failure."""
@@ -39,20 +43,20 @@ def http_status(code: int) -> int:
     return UNKNOWN_ERROR_STATUS if code == UNKNOWN_ERROR else code
 
 
-class VoipcloudError(Exception):
-    """A refused request: one of the table's codes, optional extra headers (Retry-After)."""
-
-    def __init__(self, code: int, headers: dict[str, str] | None = None) -> None:
-        super().__init__(DESCRIPTIONS[code])
-        self.code = code
-        self.description = DESCRIPTIONS[code]
-        self.headers = dict(headers or {})
+def err(code: int) -> Err:
+    return Err(http_status(code), DESCRIPTIONS[code], code)
 
 
-def from_core(exc: CoreError) -> VoipcloudError:
-    """The table code for a core refusal (nothing was changed by the core)."""
-    if isinstance(exc, NotFound):
-        return VoipcloudError(NOT_FOUND)
-    # AgentBusy (the user is already ringing or talking), InvalidNumber, IllegalTransition:
-    # the table has no finer code than "Parameters error" for a request that cannot be done.
-    return VoipcloudError(PARAMETERS_ERROR)
+ERRORS = ErrorTable({
+    k.UNAUTHENTICATED: err(AUTHORIZATION_ERROR),  # also a wrong key and a refused address
+    k.RATE_LIMITED: err(TOO_MANY_REQUESTS),
+    k.PARAM_INVALID: err(PARAMETERS_ERROR),
+    k.BODY_TOO_LARGE: err(PAYLOAD_TOO_LARGE),
+    k.NO_ROUTE: err(NOT_FOUND),
+    k.METHOD_NOT_ALLOWED: err(METHOD_NOT_ALLOWED),
+    k.INTERNAL: err(UNKNOWN_ERROR),
+    # core refusals: a missing user, queue or call is "required data not found"; anything else
+    # the world refuses (busy user, undialable number) has no finer code than "Parameters error".
+    "not_found": err(NOT_FOUND),
+    "core_error": err(PARAMETERS_ERROR),
+})

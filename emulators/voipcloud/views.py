@@ -19,10 +19,18 @@ from ..core.agents import Agent
 from ..core.calls import D_TIMEDOUT, Call
 from ..core.formats import iso8601, json_bytes
 from ..core.world import Tenant, merge
-from .errors import DESCRIPTIONS, SUCCESS, VoipcloudError, http_status
+from .errors import DESCRIPTIONS, SUCCESS, http_status
 from .seed import options
 
 MEDIA_TYPE = "application/json"
+
+ENVELOPE_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["code", "description", "data"],
+    "properties": {"code": {"type": "integer", "enum": sorted(DESCRIPTIONS)},
+                   "description": {"type": "string", "enum": sorted(set(DESCRIPTIONS.values()))},
+                   "data": {}},
+}
+"""Every answer's shape (OpenAPI): the code, its description, the data (null on errors)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -77,10 +85,6 @@ def encoded(call: Call, key: tuple[Any, ...], render: Callable[..., dict[str, An
 
 def success(data: Any) -> Response:
     return respond(SUCCESS, data)
-
-
-def failure(exc: VoipcloudError) -> Response:
-    return respond(exc.code, None, exc.headers or None)
 
 
 # ---------------------------------------------------------------------------------------

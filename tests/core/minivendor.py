@@ -3,29 +3,33 @@
 Everything here goes through the same code paths a real vendor uses: a ``Dialect`` that seeds
 agents, a queue and a DID and turns call events into webhooks in the outbox; a ``VendorSpec``
 with one listener whose routes authenticate by a ``token`` header, rate-limit on the tenant
-clock, journal every request with ``emulators.vendor.journal``, and change the world only
-through ``emulators.core.engine``. Its strings are ours (it imitates no real vendor).
+clock on the vendor kit's pipeline (``emulators.dialect``), and change the world only through
+``emulators.core.engine``. Its strings are ours (it imitates no real vendor).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
 from emulators.core import engine
 from emulators.core.agents import Agent
-from emulators.core.errors import AgentNotFound, CoreError, NotFound
+from emulators.core.errors import AgentNotFound
 from emulators.core.events import Event
 from emulators.core.formats import json_bytes, utc_iso
-from emulators.core.paging import page
+from emulators.core.store import page_of
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.seeding import HistoryPlan, synthesize_history
 from emulators.core.world import Tenant
-from emulators.registry import Registry, derived_secret
-from emulators.vendor import Listener, VendorSpec, journal, params_of
+from emulators.dialect import errors as k
+from emulators.dialect.admission import check_rate_limit
+from emulators.dialect.api import VendorApi
+from emulators.dialect.errors import Err, ErrorTable, Refusal
+from emulators.dialect.operation import Ctx, Operation
+from emulators.dialect.params import Param, php_int
+from emulators.registry import derived_secret
+from emulators.vendor import Listener, VendorSpec
 
 NAME = "mini"
 DEFAULT_TOKEN = "mini-default-token"
@@ -76,55 +80,68 @@ def _json(data: Any, status: int = 200) -> Response:
     return Response(json_bytes(data), status_code=status, media_type="application/json")
 
 
-def routes(registry: Registry) -> list[Route]:
-    def endpoint(operation: str, fn: Any) -> Any:
-        async def handle(request: Request) -> Response:
-            tenant = registry.find(NAME, request.headers.get("token", ""))
-            if tenant is None:
-                journal(request, registry, NAME, operation, None, 401)
-                return _json({"error": "bad token"}, 401)
-            if not tenant.limiter.allow(tenant.now()):
-                journal(request, registry, NAME, operation, tenant, 429)
-                return _json({"error": "slow down"}, 429)
-            params = await params_of(request)
-            try:
-                status, body = fn(tenant, params)
-            except (ValueError, KeyError):
-                status, body = 400, {"error": "bad parameter"}
-            except NotFound:
-                status, body = 404, {"error": "not found"}
-            except CoreError as exc:
-                status, body = 409, {"error": exc.code}
-            journal(request, registry, NAME, operation, tenant, status)
-            return _json(body, status)
-        return handle
-
-    def list_calls(tenant: Tenant, p: dict[str, str]) -> tuple[int, Any]:
-        offset, limit = int(p.get("offset", "0")), int(p.get("limit", "100"))
-        if offset < 0 or not 1 <= limit <= 1000:
-            raise ValueError(limit)
-        return 200, [call_view(c) for c in page(list(tenant.newest_first()), offset, limit)]
-
-    def place_call(tenant: Tenant, p: dict[str, str]) -> tuple[int, Any]:
-        agent = tenant.agent_by_extension(p["extension"])
-        if agent is None:
-            raise AgentNotFound(extension=p["extension"])
-        call = engine.click_to_call(tenant, agent.id, p["to"])
-        return 201, call_view(call)
-
-    def agents(tenant: Tenant, p: dict[str, str]) -> tuple[int, Any]:
-        return 200, [{"id": a.id, "name": a.name, "extension": a.extension, "state": a.state}
-                     for a in tenant.agents.values()]
-
-    return [Route("/v1/calls", endpoint("list-calls", list_calls), methods=["GET"]),
-            Route("/v1/calls", endpoint("place-call", place_call), methods=["POST"]),
-            Route("/v1/agents", endpoint("list-agents", agents), methods=["GET"])]
+def list_calls(ctx: Ctx) -> Any:
+    tenant = ctx.tenant
+    assert tenant is not None
+    return [call_view(c) for c in page_of(tenant.newest_first(), ctx.params["offset"], ctx.params["limit"])]
 
 
-def _not_found(request: Request) -> Response:
-    return JSONResponse({"error": "no such route"}, status_code=404)
+def place_call(ctx: Ctx) -> Any:
+    tenant = ctx.tenant
+    assert tenant is not None
+    agent = tenant.agent_by_extension(ctx.params["extension"])
+    if agent is None:
+        raise AgentNotFound(extension=ctx.params["extension"])
+    return call_view(engine.click_to_call(tenant, agent.id, ctx.params["to"]))
+
+
+def list_agents(ctx: Ctx) -> Any:
+    tenant = ctx.tenant
+    assert tenant is not None
+    return [{"id": a.id, "name": a.name, "extension": a.extension, "state": a.state}
+            for a in tenant.agents.values()]
+
+
+class MiniApi(VendorApi):
+    """Token header, a rate limit, three operations, JSON in and out; a bad parameter is 400."""
+
+    vendor = NAME
+    operations = (
+        Operation("list-calls", ("GET",), ("/v1/calls",), list_calls,
+                  params=(Param("offset", php_int(0), default=0), Param("limit", php_int(1, 1000), default=100))),
+        Operation("place-call", ("POST",), ("/v1/calls",), place_call, mutates=True,
+                  params=(Param("extension", required=True), Param("to", required=True))),
+        Operation("list-agents", ("GET",), ("/v1/agents",), list_agents),
+    )
+    errors = ErrorTable({
+        k.UNAUTHENTICATED: Err(401, "bad token"), k.RATE_LIMITED: Err(429, "slow down"),
+        k.PARAM_INVALID: Err(400, "bad parameter"), k.NO_ROUTE: Err(404, "no such route"),
+        k.METHOD_NOT_ALLOWED: Err(405, "no such route"), k.INTERNAL: Err(500, "internal"),
+        "not_found": Err(404, "not found"), "core_error": Err(409, "core_error"),
+    })
+    auth_schemes = {"token": {"type": "apiKey", "in": "header", "name": "token"}}
+
+    def authenticate(self, ctx: Ctx) -> None:
+        ctx.tenant = ctx.registry.find(NAME, ctx.header("token"))
+        if ctx.tenant is None:
+            raise Refusal(k.BAD_CREDENTIAL, "no tenant has that token")
+
+    def admit(self, ctx: Ctx) -> None:
+        check_rate_limit(ctx)
+
+    def render(self, ctx: Ctx, result: Any) -> Response:
+        return _json(result, 201 if ctx.op is not None and ctx.op.mutates else 200)
+
+    def render_error(self, ctx: Ctx, err: Err, headers: Any) -> Response:
+        message = err.message
+        return Response(json_bytes({"error": message}), status_code=err.status,
+                        media_type="application/json", headers=dict(headers))
+
+    def core_error(self, ctx: Ctx, exc: Any) -> Err:
+        found = super().core_error(ctx, exc)
+        return found if found.status != 409 else Err(409, exc.code)
 
 
 SPEC = VendorSpec(name=NAME, title="Mini (test vendor)", dialect=MiniDialect(),
-                  listeners=[Listener("mini", 18999, routes, _not_found)],
+                  listeners=[Listener("mini", 18999, MiniApi())],
                   new_credentials=_new_credentials, credential_fields=("token",))

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import Response
 
 from emulators.core import events as ev
 from emulators.core.agents import Agent
@@ -20,8 +18,13 @@ from emulators.core.events import Event
 from emulators.core.formats import json_bytes, utc_iso
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.world import Tenant
-from emulators.registry import Registry, derived_secret
-from emulators.vendor import Listener, VendorSpec, journal
+from emulators.dialect import errors as k
+from emulators.dialect.api import VendorApi
+from emulators.dialect.errors import Err, ErrorTable, Refusal
+from emulators.dialect.operation import Ctx, Operation
+from emulators.dialect.params import QUERY
+from emulators.registry import derived_secret
+from emulators.vendor import Listener, VendorSpec
 
 ALL_BUT_WEBHOOKS = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                               "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
@@ -67,24 +70,39 @@ class ToyDialect:
                           fields=fields, event_seq=event.seq, call_id=call.id)
 
 
-def _routes(vendor: str):  # type: ignore[no-untyped-def]
-    def routes(registry: Registry) -> list[BaseRoute]:
-        async def calls(request: Request) -> Response:
-            tenant = registry.find(vendor, request.query_params.get("key", ""))
-            journal(request, registry, vendor, "calls", tenant, 200 if tenant else 401)
-            if tenant is None:
-                return JSONResponse({"error": "bad key"}, status_code=401)
-            rows = [{"id": c.id, "from": c.caller, "to": c.callee, "disposition": c.disposition,
-                     "duration": c.duration(), "talk": c.talk_time(), "answered_by": c.answered_by}
-                    for c in tenant.newest_first() if c.ended]
-            return Response(json_bytes({"calls": rows}), media_type="application/json")
-        return [Route("/calls", calls, methods=["GET"])]
-    return routes
+def _calls(ctx: Ctx) -> Any:
+    tenant = ctx.tenant
+    assert tenant is not None
+    return {"calls": [{"id": c.id, "from": c.caller, "to": c.callee, "disposition": c.disposition,
+                       "duration": c.duration(), "talk": c.talk_time(), "answered_by": c.answered_by}
+                      for c in tenant.newest_first() if c.ended]}
+
+
+class ToyApi(VendorApi):
+    operations = (Operation("calls", ("GET",), ("/calls",), _calls),)
+    errors = ErrorTable({k.UNAUTHENTICATED: Err(401, "bad key"), k.PARAM_INVALID: Err(400, "bad"),
+                         k.NO_ROUTE: Err(404, "Not Found"), k.INTERNAL: Err(500, "internal")})
+
+    def __init__(self, vendor: str) -> None:
+        self.vendor = vendor  # type: ignore[misc]
+        super().__init__()
+
+    def authenticate(self, ctx: Ctx) -> None:
+        ctx.tenant = ctx.registry.find(self.vendor, str(ctx.value("key", QUERY) or ""))
+        if ctx.tenant is None:
+            raise Refusal(k.BAD_CREDENTIAL)
+
+    def render(self, ctx: Ctx, result: Any) -> Response:
+        return Response(json_bytes(result), media_type="application/json")
+
+    def render_error(self, ctx: Ctx, err: Err, headers: Any) -> Response:
+        return Response(json_bytes({"error": err.message}), status_code=err.status,
+                        media_type="application/json", headers=dict(headers))
 
 
 def make_spec(name: str, webhooks: bool) -> VendorSpec:
     return VendorSpec(name=name, title=name, dialect=ToyDialect(name, webhooks),
-                      listeners=[Listener(name, 9999, _routes(name))],
+                      listeners=[Listener(name, 9999, ToyApi(name))],
                       new_credentials=lambda t: {"key": derived_secret(name, t.id)},
                       credential_fields=("key",))
 

@@ -105,6 +105,10 @@ def test_bad_input_never_5xx_and_refusals_change_nothing(
     r = vcx.http.request(method, path, **kwargs)
 
     assert r.status_code < 500, r.text
+    if path.startswith("/_emulator"):  # the control plane's own JSON, and no vendor journal entry
+        assert r.status_code in (404, 405) and (method == "HEAD" or "error" in r.json())
+        assert len(vcx.journal()) + len(vcx.control("GET", "/journal/unauthenticated")) == journals
+        return
     if method != "HEAD":
         envelope = r.json()
         assert list(envelope) == ["code", "description", "data"]

@@ -1,0 +1,260 @@
+"""The one request pipeline every vendor's HTTP API runs on.
+
+read -> route (404/405 in the vendor's body) -> body within limits -> authenticate -> admit (IP
+whitelist, rate limit) -> pick the operation (version, variant) -> validate every parameter ->
+run (the core changes the world) -> render -> journal. A vendor subclasses ``VendorApi`` with
+its table of operations, its error table, how it authenticates and admits, and its renderers;
+it never writes a pipeline of its own. Any failure is an answer in the vendor's envelope: a
+refusal changes nothing, and a defect of ours is logged and answered as the vendor's
+"internal" error, never a bare 500 page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from ..core.errors import CoreError
+from . import errors as k
+from .errors import Err, ErrorTable, Refusal, VendorError
+from .operation import Ctx, Operation
+from .params import ANY, MISSING, QUERY, ParamError, validate
+from .request import MAX_BODY_BYTES, BadBody, BodyTooLarge, checked_json, php_fields, read_body
+from .router import Router, allowed
+
+if TYPE_CHECKING:
+    from ..core.world import Tenant
+    from ..registry import Registry
+
+log = logging.getLogger("telemock.api")
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class VendorApi:
+    """One vendor listener's HTTP dialect: a table of operations and a few small functions."""
+
+    vendor: ClassVar[str]
+    """The registry's vendor name (tenants and credentials are looked up under it)."""
+    operations: ClassVar[Sequence[Operation]] = ()
+    errors: ClassVar[ErrorTable]
+    php_arrays: ClassVar[bool] = False
+    """Read ``a[]=1`` / ``a[k]=1`` as PHP arrays (else the last value of a name wins)."""
+    auth_schemes: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    """OpenAPI security schemes (name -> scheme object) the API accepts, any one of them."""
+    title: ClassVar[str] = ""
+    doc: ClassVar[str] = ""
+    """The vendor document and section this API follows (OpenAPI, docs)."""
+    # -- for the OpenAPI document ----------------------------------------------------------
+    body_types: ClassVar[tuple[str, ...]] = ("application/x-www-form-urlencoded", "application/json",
+                                             "multipart/form-data")
+    """Request body encodings the API reads."""
+    success_schema: ClassVar[Mapping[str, Any]] = {}
+    """JSON Schema of a success body when an operation declares none (the envelope)."""
+    error_schema: ClassVar[Mapping[str, Any]] = {}
+    error_media_type: ClassVar[str] = "application/json"
+
+    def media_types(self, op: Operation) -> list[str]:
+        """Media types a success answer of ``op`` can have (OpenAPI)."""
+        return ["application/json"]
+
+    def success_status(self, op: Operation) -> int:
+        return 200
+
+    def __init__(self) -> None:
+        self.router = Router(self.operations)
+
+    # -- what a vendor supplies ------------------------------------------------------------
+    def authenticate(self, ctx: Ctx) -> None:
+        """Set ``ctx.tenant`` (and ``ctx.via``) from the credential, or raise a refusal."""
+        raise Refusal(k.UNAUTHENTICATED)
+
+    def admit(self, ctx: Ctx) -> None:
+        """Let an authenticated request in, or refuse it (IP whitelist, rate limit)."""
+
+    def render(self, ctx: Ctx, result: Any) -> Response:
+        raise NotImplementedError(f"{type(self).__name__} renders no answers")
+
+    def render_error(self, ctx: Ctx, err: Err, headers: Mapping[str, str]) -> Response:
+        raise NotImplementedError(f"{type(self).__name__} renders no errors")
+
+    def param_error(self, ctx: Ctx, exc: ParamError) -> Err:
+        """The parameter's own error for the rule, else the table's generic one."""
+        param = exc.param
+        if param is not None and exc.rule in param.errors:
+            own = param.errors[exc.rule]
+            return own if isinstance(own, Err) else self.errors.lookup(str(own))
+        return self.errors.lookup(k.PARAM_MISSING if exc.rule == MISSING else k.PARAM_INVALID)
+
+    def core_error(self, ctx: Ctx, exc: CoreError) -> Err:
+        return self.errors.for_core(exc)
+
+    def identify(self, ctx: Ctx) -> "Tenant | None":
+        """The tenant a request names, without refusing (journals an unknown path under it)."""
+        try:
+            self.authenticate(ctx)
+        except (Refusal, VendorError, ParamError):
+            return None
+        return ctx.tenant
+
+    def select(self, ctx: Ctx, candidates: Sequence[Operation]) -> Operation:
+        """The operation that answers: the first that exists in the path's version and whose
+        variant predicate holds."""
+        in_version = [op for op in candidates if op.exists_in(ctx.version)]
+        if not in_version:
+            raise Refusal(k.UNSUPPORTED_VERSION, f"{candidates[0].name} does not exist in version {ctx.version}")
+        for op in in_version:
+            if op.variant is None or op.variant(ctx):
+                return op
+        return in_version[-1]
+
+    # -- the pipeline ----------------------------------------------------------------------
+    async def __call__(self, registry: "Registry", scope: Scope, receive: Receive, send: Send,
+                       path: str) -> None:
+        ctx = Ctx(self, registry, scope, receive, path)
+        response, why = await self._answer(ctx)
+        self._journal(ctx, response.status_code, why)
+        await response(scope, receive, send)
+
+    async def _answer(self, ctx: Ctx) -> tuple[Response, str]:
+        try:
+            return await self._run(ctx), ""
+        except Refusal as exc:
+            return self._refused(ctx, self.errors.lookup(exc.kind), exc.headers), exc.why
+        except VendorError as exc:
+            return self._refused(ctx, exc.err, exc.headers), exc.why
+        except ParamError as exc:
+            return self._refused(ctx, self.param_error(ctx, exc), {}), exc.why()
+        except CoreError as exc:
+            return self._refused(ctx, self.core_error(ctx, exc), {}), f"{exc.code}: {exc}"
+        except Exception:  # a defect of ours: logged, answered in the vendor's envelope
+            log.exception("%s %s %s failed", self.vendor, ctx.method, ctx.path)
+            try:
+                return self._refused(ctx, self.errors.lookup(k.INTERNAL), {}), "internal error (logged)"
+            except Exception:  # the renderer itself failed: a plain answer, still no traceback out
+                log.exception("%s: rendering the internal error failed", self.vendor)
+                return Response("internal error", status_code=500, media_type="text/plain"), "internal error"
+
+    async def _run(self, ctx: Ctx) -> Response:
+        match = self.router.match(ctx.path)
+        if match is None:
+            ctx.tenant = self.identify(ctx)
+            raise Refusal(k.NO_ROUTE, f"no operation at {ctx.path}")
+        methods, ctx.path_params = match
+        candidates = methods.get("GET" if ctx.method == "HEAD" else ctx.method)
+        if not candidates:
+            ctx.op = next(iter(methods.values()))[0]
+            ctx.tenant = self.identify(ctx)
+            raise Refusal(k.METHOD_NOT_ALLOWED, f"{ctx.method} is not allowed here",
+                          headers={"Allow": ", ".join(allowed(methods))})
+        ctx.op = candidates[0]
+        if ctx.method in BODY_METHODS or _has_body(ctx.scope):
+            await self._read_body(ctx)
+        self.authenticate(ctx)
+        self.admit(ctx)
+        op = ctx.op = self.select(ctx, candidates)
+        ctx.params = _validated(ctx, op)
+        result = op.run(ctx)
+        return op.render(ctx, result) if op.render is not None else self.render(ctx, result)
+
+    async def _read_body(self, ctx: Ctx) -> None:
+        limit = int(getattr(ctx.registry, "max_body_bytes", MAX_BODY_BYTES))
+        try:
+            ctx.body = await read_body(ctx.scope, ctx.receive, limit)
+        except BodyTooLarge as exc:
+            raise Refusal(k.BODY_TOO_LARGE, str(exc)) from None
+        if not ctx.body:
+            return
+        ctype = ctx.header("content-type").lower()
+        if "json" in ctype:
+            try:
+                ctx.json = checked_json(ctx.body)
+            except BadBody as exc:
+                raise Refusal(k.BAD_BODY, str(exc)) from None
+        elif "x-www-form-urlencoded" in ctype:
+            ctx.form = self._fields(_pairs(ctx.body.decode("utf-8", "replace")))
+        elif "multipart/form-data" in ctype:
+            ctx.form = self._fields(await _multipart(ctx))
+        elif not ctype:
+            # No content type: curl -d without -H sends urlencoded; PHP parses it the same way.
+            ctx.form = self._fields(_pairs(ctx.body.decode("utf-8", "replace")))
+
+    def _fields(self, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+        return php_fields(pairs) if self.php_arrays else dict(pairs)
+
+    def _refused(self, ctx: Ctx, err: Err, headers: Mapping[str, str]) -> Response:
+        return self.render_error(ctx, err, {**err.headers, **headers})
+
+    def _journal(self, ctx: Ctx, status: int, why: str) -> None:
+        from .journal import record
+        op = ctx.op.name if ctx.op is not None else "unknown"
+        record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, status, why)
+
+
+_VALID: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
+_VALID_MAX = 4096
+
+
+def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
+    """``validate`` of the operation's parameters, remembered per (operation, raw texts):
+    converters are pure and clients repeat the same few requests. Only all-text requests are
+    remembered; the dict is shared, so runs treat ``ctx.params`` as read-only."""
+    if not op.params:
+        return {}
+    if not ctx.form and ctx.json is None:  # no body: read the query directly
+        query = ctx.query
+        raw = tuple(query.get(p.name) if p.where in _QUERYISH else ctx.lookup(p) for p in op.params)
+    else:
+        raw = tuple(ctx.lookup(p) for p in op.params)
+    if not all(v is None or type(v) is str for v in raw):
+        values = iter(raw)
+        return validate(op.params, lambda p: next(values))
+    key = (id(op), raw)
+    hit = _VALID.get(key)
+    if hit is None:
+        values = iter(raw)
+        hit = validate(op.params, lambda p: next(values))
+        if len(_VALID) >= _VALID_MAX:
+            _VALID.clear()
+        _VALID[key] = hit
+    return hit
+
+
+_QUERYISH = frozenset({ANY, QUERY})
+
+
+def _has_body(scope: Scope) -> bool:
+    for key, value in scope["headers"]:
+        if key == b"content-length":
+            return value not in (b"0", b"")
+        if key == b"transfer-encoding":
+            return True
+    return False
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+    return parse_qsl(text, keep_blank_values=True)
+
+
+async def _multipart(ctx: Ctx) -> list[tuple[str, str]]:
+    """Text fields of a multipart body (files are not parameters of any vendor); malformed
+    multipart counts as no fields, as PHP would leave ``$_POST`` empty."""
+    body = ctx.body
+
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    request = Request(ctx.scope, replay)
+    try:
+        form = await request.form()
+    except Exception:  # python-multipart refuses what it cannot parse
+        return []
+    try:
+        return [(key, value) for key, value in form.multi_items() if isinstance(value, str)]
+    finally:
+        await form.close()

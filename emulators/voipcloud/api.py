@@ -1,0 +1,182 @@
+"""The five VoIPcloud operations as rows of a table, on the kit's one pipeline.
+
+Each row names its method, path and parameters; its ``run`` reads the world (or changes it
+through the core engine) and returns data the envelope carries. Everything else — reading the
+request, the key, whitelist and rate limit, validation, 404/405, the journal — is the kit's.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any, Iterator, Mapping
+
+from starlette.responses import Response
+
+from ..core import engine
+from ..core.agents import Agent
+from ..core.calls import Call
+from ..core.world import Tenant
+from ..dialect.api import VendorApi
+from ..dialect.errors import Err, VendorError
+from ..dialect.operation import Ctx, Operation
+from . import auth, views
+from .errors import ERRORS, NOT_FOUND, err
+from .params import CALL_TO_NUMBER, Window, list_params, window
+from .seed import VENDOR
+from .views import EncodedList, call_user, encoded, render_queue_call, render_user_call
+
+PREFIX = "/api/integration/v1/"
+"""voipcloud.txt: every operation lives under this path."""
+DOC = "VoIPcloud integration API v1 (voipcloud.txt)"
+
+
+def _refuse_unknown(wanted: frozenset[str] | None, known: set[str]) -> None:
+    """An unknown name is "required data not found" (404), not an empty list."""
+    if wanted is not None and not wanted <= known:
+        raise VendorError(err(NOT_FOUND), f"unknown name(s): {', '.join(sorted(wanted - known))}")
+
+
+def _in_window(calls: Iterator[Call], w: Window) -> Iterator[Call]:
+    """Calls newest first whose start lies in the window (the list is sorted by start, so the
+    walk stops at the first call older than ``from_date``)."""
+    for call in calls:
+        if w.since is not None and call.created_at < w.since:
+            return
+        if w.until is None or call.created_at < w.until:
+            yield call
+
+
+# -- the call lists ---------------------------------------------------------------------------
+def get_user_calls(ctx: Ctx) -> EncodedList:
+    t = _tenant(ctx)
+    w = window(ctx.params, "users_names", t.timezone)
+    wanted = w.names
+    if wanted is not None:
+        _refuse_unknown(wanted, {a.name.casefold() for a in t.agents.values()})
+    # One loop, not a chain of generators: this walk is most of the cost of the commonest
+    # request. Newest first; the list is sorted by start, so the first call older than
+    # ``from_date`` ends it.
+    since, until, skip, limit = w.since, w.until, w.offset, w.limit
+    now, tz = t.now(), t.timezone
+    records = EncodedList()
+    for call in t.newest_first():
+        start = call.created_at
+        if since is not None and start < since:
+            break
+        if until is not None and start >= until:
+            continue
+        owner = call_user(t, call)
+        if owner is None:
+            continue
+        user, inbound = owner
+        if wanted is not None and user.name.casefold() not in wanted:
+            continue
+        if skip:
+            skip -= 1
+            continue
+        records.append(encoded(call, (id(call), "user", tz, user.name, inbound),
+                               render_user_call, t, call, user, inbound, now))
+        if len(records) >= limit:
+            break
+    return records
+
+
+def _queue_calls(kind: str, names_param: str) -> Any:
+    def run(ctx: Ctx) -> EncodedList:
+        t = _tenant(ctx)
+        w = window(ctx.params, names_param, t.timezone)
+        mine = {qid: queue for qid, queue in t.queues.items() if queue.kind == kind}
+        _refuse_unknown(w.names, {queue.name.casefold() for queue in mine.values()})
+        wanted = {qid for qid, queue in mine.items()
+                  if w.names is None or queue.name.casefold() in w.names}
+        # Only finished calls: call_finished_at is typed plain string in the doc.
+        found = (c for c in _in_window(t.newest_first(), w) if c.queue_id in wanted and c.ended)
+        names = {a.id: a.name for a in t.agents.values()}
+        # an offset past every call is an empty page (islice takes at most sys.maxsize)
+        start = min(w.offset, _MAX_SLICE)
+        return EncodedList(
+            encoded(c, (id(c), "queue", t.timezone, t.queues[c.queue_id or ""].name,
+                        names.get(c.answered_by or "")), render_queue_call, t, c)
+            for c in islice(found, start, min(start + w.limit, _MAX_SLICE)))
+    return run
+
+
+_MAX_SLICE = 2**62
+"""Past any list a tenant can hold, below ``islice``'s bound (sys.maxsize)."""
+
+
+# -- click-to-call and the NOC status ---------------------------------------------------------
+def find_user(t: Tenant, number: str) -> Agent | None:
+    """The user a ``user_number`` names: their extension, else their own (mobile) number."""
+    return t.agent_by_extension(number) or next(
+        (a for a in t.agents.values() if a.number and a.number == number), None)
+
+
+def call_to_number(ctx: Ctx) -> None:
+    """Ring the user; once they answer, call ``number_to_call`` (core click-to-call). The call
+    shows in get-user-calls at once, in progress."""
+    t = _tenant(ctx)
+    user = find_user(t, ctx.params["user_number"])
+    if user is None:
+        raise VendorError(err(NOT_FOUND), f"no user with number {ctx.params['user_number']}")
+    engine.click_to_call(t, user.id, ctx.params["number_to_call"], origin="api")
+    return None
+
+
+def get_system_status(ctx: Ctx) -> dict[str, Any]:
+    return views.render_system_status(_tenant(ctx))
+
+
+def _tenant(ctx: Ctx) -> Tenant:
+    assert ctx.tenant is not None  # the pipeline authenticated before running
+    return ctx.tenant
+
+
+def _op(name: str, method: str, run: Any, summary: str, **kw: Any) -> Operation:
+    return Operation(name=name, methods=(method,), paths=(PREFIX + name,), run=run, summary=summary,
+                     doc=f"voipcloud.txt, {name}", **kw)
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    _op("get-user-calls", "GET", get_user_calls, "Calls of users, newest first",
+        params=list_params("users_names", "Comma separated user names")),
+    _op("get-queue-calls", "GET", _queue_calls("queue", "queues_names"), "Calls of queues, newest first",
+        params=list_params("queues_names", "Comma separated queue names")),
+    _op("get-ringgroup-calls", "GET", _queue_calls("ring_group", "ringgroups_names"),
+        "Calls of ring groups, newest first",
+        params=list_params("ringgroups_names", "Comma separated ring group names")),
+    _op("call-to-number", "POST", call_to_number, "Call a number from a user's phone",
+        params=CALL_TO_NUMBER, mutates=True),
+    _op("get-system-status", "GET", get_system_status, "The NOC status"),
+)
+"""voipcloud.txt's five operations, in doc order."""
+
+
+class VoipcloudApi(VendorApi):
+    vendor = VENDOR
+    operations = OPERATIONS
+    errors = ERRORS
+    title = "VoIPcloud PBX integration API (Beta)"
+    doc = DOC
+    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+        "token": {"type": "apiKey", "in": "header", "name": auth.HEADER},
+        "api_key": {"type": "apiKey", "in": "query", "name": auth.PARAM,
+                    "description": "deprecated; turned off by settings.voipcloud.api_key_param"},
+    }
+    success_schema = views.ENVELOPE_SCHEMA
+    error_schema = views.ENVELOPE_SCHEMA
+
+    def authenticate(self, ctx: Ctx) -> None:
+        auth.authenticate(ctx)
+
+    def admit(self, ctx: Ctx) -> None:
+        auth.admit(ctx)
+
+    def render(self, ctx: Ctx, result: Any) -> Response:
+        return views.success(result)
+
+    def render_error(self, ctx: Ctx, error: Err, headers: Mapping[str, str]) -> Response:
+        return views.respond(int(error.code), None, dict(headers) or None)
+
+
+API = VoipcloudApi()
