@@ -140,6 +140,40 @@ def _creds(registry: Any, listener: str) -> str:
     return ""
 
 
+def _openapi_parser(sub: Any) -> None:
+    p = sub.add_parser("openapi", help="write a vendor's OpenAPI 3.1 document",
+                       description="Write the OpenAPI 3.1 document of a vendor's API, generated from "
+                                   "the same operation tables the server routes with.")
+    p.add_argument("--vendor", required=True, metavar="NAME", help="the vendor")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument("--host", default="127.0.0.1", help="host of the servers the document names")
+    p.set_defaults(func=cmd_openapi)
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    import json
+
+    from .dialect.openapi import document
+    from .server import load_vendors
+
+    try:
+        spec = load_vendors([args.vendor])[args.vendor]
+    except ValueError as exc:
+        print(f"telemock: {exc}", file=sys.stderr)
+        return 2
+    text = json.dumps(document(spec, args.host), indent=2, ensure_ascii=False) + "\n"
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        print(f"telemock: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="telemock",
@@ -147,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"telemock {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _serve_parser(sub)
+    _openapi_parser(sub)
     from .scenario import cli as scenario_cli
     scenario_cli.register(sub)
     return parser

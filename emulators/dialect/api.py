@@ -93,6 +93,11 @@ class VendorApi:
     def core_error(self, ctx: Ctx, exc: CoreError) -> Err:
         return self.errors.for_core(exc)
 
+    def bad_body(self, ctx: Ctx, exc: BadBody) -> None:
+        """A JSON body no request can be (too deep, lone surrogates, not JSON): refused as a
+        parameter error; a vendor whose server never reads JSON bodies may ignore it instead."""
+        raise Refusal(k.BAD_BODY, str(exc))
+
     def identify(self, ctx: Ctx) -> "Tenant | None":
         """The tenant a request names, without refusing (journals an unknown path under it)."""
         try:
@@ -174,7 +179,7 @@ class VendorApi:
             try:
                 ctx.json = checked_json(ctx.body)
             except BadBody as exc:
-                raise Refusal(k.BAD_BODY, str(exc)) from None
+                self.bad_body(ctx, exc)
         elif "x-www-form-urlencoded" in ctype:
             ctx.form = self._fields(_pairs(ctx.body.decode("utf-8", "replace")))
         elif "multipart/form-data" in ctype:

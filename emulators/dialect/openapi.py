@@ -101,7 +101,7 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
 
 
 def _operation_id(op: "Operation", template: str, method: str) -> str:
-    tail = re.sub(r"[^A-Za-z0-9]+", "_", template).strip("_")
+    tail = re.sub(r"[^A-Za-z0-9]+", "_", template).strip("_") + ("_slash" if template.endswith("/") else "")
     return f"{op.name}__{method.lower()}__{tail}"
 
 

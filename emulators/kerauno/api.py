@@ -20,6 +20,7 @@ from ..dialect import errors as k
 from ..dialect.api import VendorApi
 from ..dialect.errors import Err, ErrorTable, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
+from ..dialect.request import BadBody
 from ..dialect.params import INVALID, MISSING, PATH, SQL_DATETIME, Param, choice, text
 from . import errors, views
 from .errors import NO_RESULTS, param
@@ -171,6 +172,11 @@ class KeraunoWebApi(VendorApi):
         ctx.tenant = ctx.registry.find(VENDOR, key)
         if ctx.tenant is None:
             raise Refusal(k.BAD_CREDENTIAL, "the key addresses no tenant")
+
+    def bad_body(self, ctx: Ctx, exc: BadBody) -> None:
+        """PHP never parses a JSON body into ``$_REQUEST``: one it could not parse either is
+        simply not there (the query string still counts)."""
+        ctx.json = None
 
     def render(self, ctx: Ctx, result: Any) -> Response:
         return result if isinstance(result, Response) else errors.php_json(result)

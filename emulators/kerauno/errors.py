@@ -34,6 +34,8 @@ INVALID_START = "You must send a valid start date ('start_date')."
 MISSING_END = "You must send an end date ('end_date')."
 INVALID_END = "You must send a valid end date ('end_date')."
 INVALID_EXPORT = "You must send a valid export type ('export_type')."
+BODY_TOO_LARGE = "Request Entity Too Large"
+"""Apache's reason phrase for 413 (LimitRequestBody), in the scripts' JSON envelope."""
 
 # -- the error table: every refusal, neutral or Kerauno's own, with its HTTP status -----------
 JSON_TYPE = "application/json"
@@ -57,11 +59,9 @@ def param(message: str) -> Err:
 _COMMON = {
     k.UNAUTHENTICATED: Err(401, MISSING_KEY),
     k.BAD_CREDENTIAL: Err(401, INVALID_KEY),
-    # A body the PHP scripts cannot take (too large, nested too deep, not text) is answered as
-    # the key error PHP would reach first: nothing of it could be read (docs/FIDELITY.md).
-    k.BAD_BODY: Err(400, MISSING_KEY),
-    k.BODY_TOO_LARGE: Err(413, MISSING_KEY),
-    k.PARAM_INVALID: Err(400, MISSING_KEY),
+    # Every parameter declares its own messages; these answer what no parameter names.
+    k.PARAM_INVALID: Err(400, FAILURE),
+    k.BODY_TOO_LARGE: Err(413, BODY_TOO_LARGE),
     k.INTERNAL: Err(500, FAILURE),
     "not_found": Err(404, NO_RESULTS),
 }
