@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.harness import T, MiniEmu
+from core.harness import JSON_BODY, T, MiniEmu
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_invalid_patch_is_400_and_nothing_changes(mini: MiniEmu, tenant: dict[st
 @pytest.mark.parametrize("raw", [b"[]", b'"x"', b"5", b"{oops"])
 def test_non_object_patch_is_400(mini: MiniEmu, tenant: dict[str, Any], raw: bytes) -> None:
     before = mini.ok("GET", f"{T}/{tenant['id']}/settings")
-    r = mini.client.patch(f"{T}/{tenant['id']}/settings", content=raw)
+    r = mini.client.patch(f"{T}/{tenant['id']}/settings", content=raw, headers=JSON_BODY)
     assert r.status_code == 400
     assert mini.ok("GET", f"{T}/{tenant['id']}/settings") == before
 
