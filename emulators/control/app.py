@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 
 from ..core import engine
 from ..core.clock import ClockError
@@ -313,18 +313,20 @@ def is_control_path(path: str) -> bool:
 
 def control_miss(routes: list[BaseRoute]) -> Callable[[Request, Exception], Response]:
     """The JSON answer to a control-plane path that matched no route (404, listing every
-    route) or matched one with another method (405, with ``Allow``)."""
-    index = [(method, route.path) for route in routes if isinstance(route, Route)
+    route) or matched routes with other methods (405, with all of their methods in ``Allow``)."""
+    control = [route for route in routes if isinstance(route, Route)]
+    index = [f"{method} {route.path}" for route in control
              for method in sorted(route.methods or ()) if method != "HEAD"]
 
     def answer(request: Request, exc: Exception) -> Response:
-        root = request.scope.get("root_path", "")
         path = request.url.path
         if isinstance(exc, HTTPException) and exc.status_code == 405:
-            allowed = (exc.headers or {}).get("Allow", "")
-            return JSONResponse({"error": f"{request.method} is not allowed on {path}",
-                                 "allowed": [m.strip() for m in allowed.split(",") if m.strip()]},
-                                status_code=405, headers={"Allow": allowed} if allowed else None)
+            allowed = sorted({m for route in control if route.matches(request.scope)[0] != Match.NONE
+                              for m in route.methods or ()})
+            return JSONResponse({"error": f"{request.method} is not allowed on {path}", "allowed": allowed},
+                                status_code=405, headers={"Allow": ", ".join(allowed)})
+        root = request.scope.get("root_path", "")
         return JSONResponse({"error": f"no control-plane route {request.method} {path}",
-                             "routes": [f"{m} {root}{p}" for m, p in index]}, status_code=404)
+                             "routes": [entry.replace(" ", f" {root}", 1) for entry in index]},
+                            status_code=404)
     return answer

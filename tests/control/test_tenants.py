@@ -137,3 +137,28 @@ def test_reset_one_tenant_leaves_the_others(mini: MiniEmu) -> None:
     mini.ok("POST", f"{T}/{a['id']}/reset")
     assert mini.ok("GET", f"{T}/{a['id']}")["calls"] == 0
     assert mini.ok("GET", f"{T}/{b['id']}")["calls"] == 1
+
+
+def test_new_credentials_are_random_not_derived_from_the_id(mini: MiniEmu) -> None:
+    import hashlib
+    a, b = mini.create(), mini.create()
+    for info in (a, b):
+        token = info["credentials"]["token"]
+        assert len(token) == 40 and all(c in "0123456789abcdef" for c in token)
+        assert token != hashlib.sha1(f"telemock:mini:{info['id']}:".encode()).hexdigest()
+    assert a["credentials"] != b["credentials"]
+    other = MiniEmu()  # another server: the same id gets another key
+    try:
+        assert other.create(id=a["id"])["credentials"] != a["credentials"]
+    finally:
+        other.close()
+
+
+def test_one_tenant_cannot_read_anothers_calls_with_a_guessed_key(mini: MiniEmu) -> None:
+    import hashlib
+    a, b = mini.create(), mini.create()
+    mini.api("POST", "/v1/calls", b["credentials"]["token"], json={"extension": "201", "to": "+1555"})
+    guessed = hashlib.sha1(f"telemock:mini:{b['id']}:".encode()).hexdigest()
+    assert mini.api("GET", "/v1/calls", guessed).status_code == 401
+    assert mini.api("GET", "/v1/calls", a["credentials"]["token"]).json() != \
+        mini.api("GET", "/v1/calls", b["credentials"]["token"]).json()
