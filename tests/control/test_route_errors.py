@@ -28,8 +28,8 @@ def test_the_mini_vendors_control_404_lists_every_route(mini: Any) -> None:
 
 
 @pytest.mark.parametrize("listener", LISTENERS)
-@pytest.mark.parametrize("path", ["/_emulator", "/_emulator/", "/_emulator/nothing", "/_emulator/tenants/default/x",
-                                  "/_emulator/tenants/default/calls/extra"])
+@pytest.mark.parametrize("path", ["/_emulator", "/_emulator/", "/_emulator/nothing",
+                                  "/_emulator/tenants/default/x", "/_emulator/tenants/default/calls/extra"])
 def test_unknown_control_paths_answer_json_404_on_every_port(emu_factory: Any, listener: str, path: str) -> None:
     client = emu_factory("kerauno", "voipcloud").client(listener)
     for method in ("GET", "POST", "DELETE"):
