@@ -22,7 +22,7 @@ MAX_JSON_DEPTH = 32
 """Deepest nesting of arrays and objects in any control-plane JSON (a snapshot is ~7 deep).
 Deeper data would exhaust Python's recursion in deepcopy, merge and the validators."""
 
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """The only way a lone surrogate gets into parsed JSON: a ``\\uD800``..``\\uDFFF`` escape
 (raw UTF-8 cannot encode one, and undecodable bytes are already a parse error)."""
 
@@ -66,10 +66,11 @@ def parse_json(raw: bytes) -> Any:
     """Strict JSON: no NaN/Infinity, finite numbers, at most ``MAX_JSON_DEPTH`` deep, every
     string valid Unicode. ``ControlError(400)`` otherwise."""
     try:
-        value = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError):
+        text = raw.decode("utf-8-sig")  # JSON over HTTP is UTF-8 (RFC 8259), not UTF-16/32
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise ControlError(400, "body is not valid JSON") from None
-    problem = json_problem(value, check_text=bool(_SURROGATE_ESCAPE.search(raw)))
+    problem = json_problem(value, check_text=bool(_SURROGATE_ESCAPE.search(text)))
     if problem:
         raise ControlError(400, f"body {problem}")
     return value

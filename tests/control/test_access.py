@@ -129,15 +129,13 @@ def test_a_cross_site_simple_request_does_not_move_the_clock(mini: MiniEmu) -> N
 
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://testserver:8080",
                                     "https://localhost", "http://localhost", "file://", "garbage"])
-@pytest.mark.parametrize("method, path", [("POST", ADVANCE), ("POST", "/_emulator/reset"),
-                                          ("POST", f"{T}/default/reset"), ("GET", T),
-                                          ("DELETE", f"{T}/other"), ("POST", f"{T}/default/restore")])
-def test_a_foreign_origin_is_refused_on_reads_and_writes(mini: MiniEmu, origin: str, method: str,
-                                                         path: str) -> None:
+def test_a_foreign_origin_is_refused_on_reads_and_writes(mini: MiniEmu, origin: str) -> None:
     mini.create(id="other")
     before = mini.ok("GET", f"{T}/default/snapshot")
-    r = mini.client.request(method, path, json={"seconds": 5}, headers={"origin": origin})
-    assert r.status_code == 403 and r.json()["error"].startswith("cross-origin requests are refused")
+    for method, path in [("POST", ADVANCE), ("POST", "/_emulator/reset"), ("POST", f"{T}/default/reset"),
+                         ("GET", T), ("DELETE", f"{T}/other"), ("POST", f"{T}/default/restore")]:
+        r = mini.client.request(method, path, json={"seconds": 5}, headers={"origin": origin})
+        assert r.status_code == 403 and r.json()["error"].startswith("cross-origin requests are refused")
     assert mini.ok("GET", f"{T}/default/snapshot") == before
     assert mini.registry.get("mini", "other") is not None
 

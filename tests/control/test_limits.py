@@ -121,3 +121,12 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read() -
         assert answer.startswith("HTTP/1.1 413 ")
         assert f'{{"error":"body is larger than {MAX_BODY_BYTES} bytes"}}' in answer
         assert list(live.registry.tenants["mini"]) == ["default"]
+
+
+def test_bodies_must_be_utf8(mini: MiniEmu) -> None:
+    raw = '{"from": "\\ud800", "to": "600"}'.encode("utf-16")  # would smuggle a lone surrogate
+    r = mini.client.post(f"{T}/default/calls", content=raw, headers=JSON_BODY)
+    assert (r.status_code, r.json()) == (400, {"error": "body is not valid JSON"})
+    assert mini.ok("GET", f"{T}/default/calls") == []
+    bom = b"\xef\xbb\xbf" + b'{"seconds": 5}'  # a UTF-8 byte-order mark is tolerated
+    assert mini.ok("POST", f"{T}/default/clock/advance", content=bom, headers=JSON_BODY)["now"] == 1767621605.0
