@@ -294,7 +294,9 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
 
 def _entry_seq(entry: dict[str, Any]) -> int:
-    return int(entry["seq"])
+    """A journal entry's ``seq``; 0 (never listed) for a malformed entry from a restored snapshot."""
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) else 0
 
 
 def _event_seq(event: Any) -> int:

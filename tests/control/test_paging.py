@@ -104,3 +104,12 @@ def test_the_default_page_is_bounded_and_the_pytest_plugin_reads_every_page() ->
                 [DEFAULT_LIMIT + i for i in (0, 1, 2, 3)]
         finally:
             server.close()
+
+
+def test_a_restored_journal_with_malformed_entries_still_reads(mini: MiniEmu) -> None:
+    snap = mini.ok("GET", f"{T}/default/snapshot")
+    good = {"seq": 3, "operation": "list-calls"}
+    snap["requests"] = {"seq": 3, "entries": [{}, {"seq": "x"}, good]}
+    if mini.client.post(f"{T}/default/restore", json=snap).status_code == 200:  # restore may refuse it
+        assert mini.ok("GET", f"{T}/default/journal/requests") == [good]  # entries without a seq: unlisted
+        assert mini.ok("GET", f"{T}/default/journal/requests", params={"since": 3}) == []

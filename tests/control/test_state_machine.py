@@ -248,7 +248,7 @@ def machine_for(profile: Profile, emu: Emulator) -> type[RuleBasedStateMachine]:
             assert sorted(t["id"] for t in listed) == sorted(self.tenants)
             for info in listed:
                 assert info["credentials"][profile.field] == self.tenants[info["id"]]
-                for path in ("/snapshot", "/calls", "/events"):
+                for path in ("/snapshot", "/calls", "/events", "/journal/requests"):
                     r = client.get(f"{T}/{info['id']}{path}")
                     assert r.status_code == 200, (info["id"], path, r.text)
             for listener, path, kwargs in profile.reads(self.tenants["default"]):
