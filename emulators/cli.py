@@ -69,6 +69,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     vendors_arg = args.vendor or config.get("vendors")
     host = args.host or config.get("host") or "127.0.0.1"
     seed = args.seed if args.seed is not None else int(config.get("seed", 0))
+    configured_token = config.get("admin_token")
+    if configured_token is not None and not isinstance(configured_token, str):  # YAML: 12345 is a number
+        print(f"telemock: {args.config}: admin_token must be text; put it in quotes "
+              f"(admin_token: \"...\")", file=sys.stderr)
+        return 2
     token = args.admin_token or config.get("admin_token") or os.environ.get(ADMIN_TOKEN_ENV)
     if host not in LOOPBACK and not token:
         print(f"telemock: binding to {host} exposes the control plane; give --admin-token "

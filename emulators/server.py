@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from .control.app import control_routes
+from .control.app import control_miss, control_routes, is_control_path
 from .registry import Registry
 from .vendor import Listener, VendorSpec
 
@@ -91,15 +91,19 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
                  lifespan: bool = True) -> Starlette:
     """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies."""
     not_found = listener.not_found or _default_not_found
+    control = control_routes(registry, spec.name)
+    control_error = control_miss(control)
 
     async def http_error(request: Request, exc: Exception) -> Response:
+        if is_control_path(_route_path(request.scope)):  # JSON, not the vendor's 404 page
+            return control_error(request, exc)
         response = not_found(request)
         if isinstance(exc, HTTPException) and exc.status_code == 405:
             response.status_code = 405
         return response
 
     vendor_routes = list(listener.routes(registry))
-    app = ListenerApp(routes=[*vendor_routes, *control_routes(registry, spec.name)],
+    app = ListenerApp(routes=[*vendor_routes, *control],
                       exception_handlers={404: http_error, 405: http_error},
                       lifespan=_lifespan(registry) if lifespan else None)
     if listener.direct:

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from ..core.events import Event
 from ..core.world import Tenant
-from ..registry import derived_secret
+from ..registry import random_secret
 from ..vendor import Listener, VendorSpec
 from . import errors, hooks, seed
 from .app import API_PATHS, api_routes, status_routes
@@ -51,7 +51,7 @@ def _status_not_found(request: Request) -> Response:
 
 
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
-    return {"key": derived_secret(seed.VENDOR, tenant.id)}
+    return {"key": random_secret()}
 
 
 SPEC = VendorSpec(

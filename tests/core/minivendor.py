@@ -24,7 +24,7 @@ from emulators.core.paging import page
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.seeding import HistoryPlan, synthesize_history
 from emulators.core.world import Tenant
-from emulators.registry import Registry, derived_secret
+from emulators.registry import Registry, random_secret
 from emulators.vendor import Listener, VendorSpec, journal, params_of
 
 NAME = "mini"
@@ -61,7 +61,7 @@ class MiniDialect:
 
 
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
-    return {"token": derived_secret(NAME, tenant.id)}
+    return {"token": random_secret()}
 
 
 def call_view(call: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from emulators.core.events import Event
 from emulators.core.formats import json_bytes, utc_iso
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.world import Tenant
-from emulators.registry import Registry, derived_secret
+from emulators.registry import Registry, random_secret
 from emulators.vendor import Listener, VendorSpec, journal
 
 ALL_BUT_WEBHOOKS = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
@@ -85,7 +85,7 @@ def _routes(vendor: str):  # type: ignore[no-untyped-def]
 def make_spec(name: str, webhooks: bool) -> VendorSpec:
     return VendorSpec(name=name, title=name, dialect=ToyDialect(name, webhooks),
                       listeners=[Listener(name, 9999, _routes(name))],
-                      new_credentials=lambda t: {"key": derived_secret(name, t.id)},
+                      new_credentials=lambda t: {"key": random_secret()},
                       credential_fields=("key",))
 
 
