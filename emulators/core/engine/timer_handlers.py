@@ -12,16 +12,19 @@ from ..timers import timer_handler
 from ..world import Tenant
 from .answering import answer_leg, leg_failed
 from .ending import finish
-from .ringing import offer, set_agent_state
+from .ringing import next_round, set_agent_state
 
 
 def _live_leg(t: Tenant, payload: dict[str, Any]) -> tuple[Call, Leg] | None:
     """The (call, leg) a leg timer is about, if that leg is still ringing."""
     call = t.calls.get(payload["call"])
-    leg = call.leg(payload["leg"]) if call else None
-    if call is None or leg is None or call.ended or leg.state != LEG_RINGING:
+    if call is None or call.ended:
         return None
-    return call, leg
+    leg_id = payload["leg"]
+    for leg in reversed(call.legs):  # newest first: a leg timer is nearly always about a recent leg
+        if leg.id == leg_id:
+            return (call, leg) if leg.state == LEG_RINGING else None
+    return None
 
 
 @timer_handler("leg.answer")
@@ -57,7 +60,7 @@ def _on_hangup(t: Tenant, payload: dict[str, Any]) -> None:
 def _on_retry(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.state == QUEUED:
-        offer(t, call)
+        next_round(t, call)
 
 
 @timer_handler("queue.timeout")
