@@ -128,7 +128,7 @@ def enter_queue(t: Tenant, call: Call, queue: Queue) -> None:
     call.tried = []
     t.waiting[call.id] = call
     t.record(ev.CALL_QUEUED, call, None, queue=queue.id, kind=queue.kind)
-    t.clock.cancel_where("queue.timeout", call=call.id)
+    t.clock.cancel_any(("queue.timeout", "queue.retry"), call=call.id)  # a new stay, a new round
     t.clock.call_later(queue.max_wait, "queue.timeout", call=call.id)
     offer(t, call)
 
