@@ -4,7 +4,9 @@
 was offered the next waiting call at the same virtual instant, for ever: the clock never moved,
 no port answered, SIGTERM did not stop it. These tests run a real ``telemock serve`` process
 and give every request a time-out, so a regression fails here (and the process is killed)
-instead of hanging CI.
+instead of hanging CI. The last test, in-process, pins a second defect the same work found: a
+member who dialled their own ring group was rung on their call as it timed out, and stayed
+"Ringing" for ever.
 """
 
 from __future__ import annotations
@@ -161,3 +163,24 @@ def test_three_inbound_calls_to_4000_do_not_hang_the_server(kerauno: Server) -> 
         call_ids.append(r.json()["id"])
     assert advance(kerauno, 1)["now"] == START + 1
     check_the_group_recovers(kerauno, call_ids)
+
+
+def test_a_member_calling_their_own_ring_group_is_free_when_the_call_times_out(emu_factory) -> None:  # type: ignore[no-untyped-def]
+    """3924 dials 4000 and waits there (nobody else can answer) until max_wait ends the call;
+    ending 3924's own leg frees 3924, who must not be rung on the call that is ending (they
+    were, and stayed "Ringing" for ever)."""
+    emu = emu_factory("kerauno")
+    client, status = emu.client("kerauno"), emu.client("kerauno-status")
+    assert client.get(MAKECALL, params={"key": KEY, "src": "3924", "dst": "4000"}).content == \
+        b'{"response":"Success"}'
+    r = client.post(f"{T}/default/clock/advance", json={"seconds": 600})
+    assert r.status_code == 200 and r.json()["now"] == START + 600
+    [call] = client.get(f"{T}/default/calls").json()
+    assert (call["state"], call["disposition"], call["ended_by"]) == ("ended", "timedout", "system")
+    assert all(leg["state"] == "ended" for leg in call["legs"])
+    assert [leg["party"] for leg in call["legs"] if leg["party"] == "3924"] == ["3924"]  # the caller leg only
+    row = status.get(STATUSES + "4000", params={"key": KEY}).json()["3924"]
+    assert (row["status"], row["available"], row["busy"]) == ("Ring Group - Available", True, False)
+    rows = client.get(REPORTING, params={"key": KEY, "type": "ring_groups", **DAY}).json()
+    [mine] = [r for r in rows.values() if r["unique_id"] == call["id"]]
+    assert (mine["source_num"], mine["ring_group_num"], mine["release_reason"]) == ("3924", "4000", "timeout")
