@@ -14,12 +14,15 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import httpx
 import pytest
+
+from core.harness import free_port
 
 from .helpers import KEY, MAKECALL, REPORTING, START, STATUSES, T
 
@@ -31,23 +34,17 @@ DAY = {"start_date": "2026-01-05 09:00:00", "end_date": "2026-01-05 23:59:59"}
 MEMBERS = ("1133", "3924", "4433")
 
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Server:
     """``telemock serve --vendor kerauno`` on a manual clock, in its own process."""
 
     def __init__(self) -> None:
-        self.api_port, self.status_port = _free_port(), _free_port()
+        self.api_port, self.status_port = free_port(), free_port()
+        self.log = tempfile.TemporaryFile("w+")  # not a pipe: a chatty server must never block on it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "emulators.cli", "serve", "--vendor", "kerauno", "--clock-mode", "manual",
              "--clock-start", "2026-01-05T14:00:00Z", "--listener-port", f"kerauno={self.api_port}",
              "--listener-port", f"kerauno-status={self.status_port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+            stdout=subprocess.DEVNULL, stderr=self.log, cwd=ROOT)
         self.api = httpx.Client(base_url=f"http://127.0.0.1:{self.api_port}", timeout=PROMPT)
         self.status = httpx.Client(base_url=f"http://127.0.0.1:{self.status_port}", timeout=PROMPT)
         deadline = time.monotonic() + 30
@@ -59,7 +56,9 @@ class Server:
             except httpx.TransportError:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
                     self.proc.kill()
-                    pytest.fail(f"server did not start: {self.proc.communicate()[1]}")
+                    self.proc.wait()
+                    self.log.seek(0)
+                    pytest.fail(f"server did not start: {self.log.read()}")
                 time.sleep(0.05)
 
     def stop(self) -> int | None:
@@ -73,6 +72,8 @@ class Server:
             self.proc.kill()
             self.proc.wait()
             return None
+        finally:
+            self.log.close()
 
 
 @pytest.fixture(scope="module")
