@@ -16,8 +16,8 @@ MIN_RETRY = 1.0
 """Shortest pause, in seconds, between two rounds of offers of one call. A round can end at the
 instant it began (every member busy or failing with no latency, or ``ring_timeout`` 0), so with
 ``retry`` 0 the rounds would follow each other without time ever moving. Asterisk's app_queue
-(beneath most hosted ring groups) has the same floor: a ``retry`` below 1 s falls back to its
-default."""
+(beneath most hosted ring groups) never retries at once either: a ``retry`` below 1 s falls back
+to its default of 5 s."""
 
 
 @dataclass
