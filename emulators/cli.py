@@ -44,6 +44,9 @@ def _serve_parser(sub: Any) -> None:
     p.add_argument("--admin-token", default=None,
                    help=f"token the control plane requires (or ${ADMIN_TOKEN_ENV}); "
                         "needed when binding to a non-loopback address")
+    p.add_argument("--max-body-bytes", type=int, default=None, metavar="N",
+                   help="largest request body any route reads; larger ones get the vendor's error "
+                        "and 413 (default 4194304, 4 MiB)")
     p.add_argument("--log-level", default="warning")
 
 
@@ -63,6 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .core.formats import parse_instant, utc_iso
     from .registry import Registry
     from .server import load_vendors, plan, run
+    from .vendor import MAX_BODY_BYTES
 
     started = time.perf_counter()
     config = _load_config(args.config)
@@ -112,8 +116,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             ports[next(iter(vendors.values())).listeners[0].name] = args.port
         else:
             single = args.port
+    max_body = args.max_body_bytes if args.max_body_bytes is not None else config.get("max_body_bytes", MAX_BODY_BYTES)
+    if not isinstance(max_body, int) or isinstance(max_body, bool) or max_body < 1:
+        print(f"telemock: --max-body-bytes must be a whole number of bytes, 1 or more; got {max_body!r}",
+              file=sys.stderr)
+        return 2
     registry = Registry(vendors, seed=seed, settings=settings, admin_token=token)
-    bindings = plan(registry, host, ports, single)
+    bindings = plan(registry, host, ports, single, max_body_bytes=max_body)
 
     def ready() -> None:
         print(f"telemock {__version__} ready in {time.perf_counter() - started:.2f}s "

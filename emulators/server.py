@@ -24,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from .control.app import control_routes
 from .registry import Registry
-from .vendor import Listener, VendorSpec
+from .vendor import MAX_BODY_BYTES, Listener, VendorSpec
 
 VENDOR_MODULES: dict[str, str] = {
     "kerauno": "emulators.kerauno",
@@ -88,8 +88,9 @@ def _direct_routes(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], Any]:
 
 
 def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
-                 lifespan: bool = True) -> Starlette:
-    """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies."""
+                 lifespan: bool = True, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
+    """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies.
+    No route reads a body larger than ``max_body_bytes`` (``vendor.read_body``)."""
     not_found = listener.not_found or _default_not_found
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -106,6 +107,7 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
         app.direct = _direct_routes(vendor_routes)
     app.router.redirect_slashes = False
     app.state.registry = registry  # lets a listener's not_found journal 404/405 requests
+    app.state.max_body_bytes = max_body_bytes
     return app
 
 
@@ -120,9 +122,10 @@ def _lifespan(registry: Registry) -> Any:
     return lifespan
 
 
-def gateway_app(registry: Registry) -> Starlette:
+def gateway_app(registry: Registry, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
     """Single-port mode: every listener mounted under ``/<listener name>``."""
-    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False))
+    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False,
+                                                          max_body_bytes=max_body_bytes))
               for spec in registry.vendors.values() for listener in spec.listeners]
     app = Starlette(routes=mounts, lifespan=_lifespan(registry))
     app.router.redirect_slashes = False
@@ -138,11 +141,12 @@ class Binding:
     app: Starlette
 
 
-def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None) -> list[Binding]:
+def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None, *,
+         max_body_bytes: int = MAX_BODY_BYTES) -> list[Binding]:
     if single_port is not None:
-        return [Binding("gateway", host, single_port, gateway_app(registry))]
+        return [Binding("gateway", host, single_port, gateway_app(registry, max_body_bytes))]
     return [Binding(listener.name, host, ports.get(listener.name, listener.default_port),
-                    listener_app(registry, spec, listener, lifespan=False))
+                    listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes))
             for spec in registry.vendors.values() for listener in spec.listeners]
 
 

@@ -22,7 +22,7 @@ from ..core.errors import CoreError
 from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
 from ..registry import DEFAULT_TENANT, Registry, TenantExists
-from ..vendor import client_host
+from ..vendor import MAX_SNAPSHOT_BYTES, BodyError, BodyTooLarge, client_host, read_body
 from .settings import LATEST, SettingsError, ip_allowed, validate_settings
 from .snapshot_check import check_restored
 from ..scenario import control as scenario_control
@@ -55,8 +55,13 @@ def clock_info(tenant: Tenant) -> dict[str, Any]:
             "pending_timers": clock.pending(), "next_timer": nxt}
 
 
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
+async def _json_body(request: Request, at_least: int = 0) -> Any:
+    try:
+        raw = await read_body(request, at_least=at_least)
+    except BodyTooLarge as exc:
+        raise ControlError(413, str(exc)) from None
+    except BodyError as exc:
+        raise ControlError(400, str(exc)) from None
     if not raw:
         return {}
     try:
@@ -247,7 +252,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def restore(request: Request) -> Any:
         tenant = tenant_of(request)
-        body = await _json_body(request)
+        body = await _json_body(request, at_least=MAX_SNAPSHOT_BYTES)
         if not isinstance(body, dict):
             raise ControlError(400, "body must be a snapshot object")
         before = tenant.snapshot()
