@@ -47,6 +47,9 @@ def _serve_parser(sub: Any) -> None:
     p.add_argument("--max-body-bytes", type=int, default=None, metavar="N",
                    help="largest request body any route reads; larger ones get the vendor's error "
                         "and 413 (default 4194304, 4 MiB)")
+    p.add_argument("--read-timeout", type=float, default=None, metavar="SECONDS",
+                   help="close a connection whose request has not fully arrived this long after "
+                        "its first byte (default 10)")
     p.add_argument("--log-level", default="warning")
 
 
@@ -65,6 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .control.settings import SettingsError, validate_settings
     from .core.formats import parse_instant, utc_iso
     from .registry import Registry
+    from .httpguard import READ_TIMEOUT, Limits
     from .server import load_vendors, plan, run
     from .vendor import MAX_BODY_BYTES
 
@@ -121,6 +125,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"telemock: --max-body-bytes must be a whole number of bytes, 1 or more; got {max_body!r}",
               file=sys.stderr)
         return 2
+    read_timeout = args.read_timeout if args.read_timeout is not None else config.get("read_timeout", READ_TIMEOUT)
+    if not isinstance(read_timeout, (int, float)) or isinstance(read_timeout, bool) or not 0 < read_timeout <= 3600:
+        print(f"telemock: --read-timeout must be seconds between 0 and 3600; got {read_timeout!r}", file=sys.stderr)
+        return 2
     registry = Registry(vendors, seed=seed, settings=settings, admin_token=token)
     bindings = plan(registry, host, ports, single, max_body_bytes=max_body)
 
@@ -135,7 +143,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("control plane: /_emulator on every port (docs/CONTROL_API.md). Ctrl-C stops.", flush=True)
 
     try:
-        asyncio.run(run(registry, bindings, log_level=args.log_level, on_ready=ready))
+        asyncio.run(run(registry, bindings, log_level=args.log_level, on_ready=ready,
+                        limits=Limits(read_timeout=float(read_timeout))))
     except KeyboardInterrupt:
         pass
     return 0

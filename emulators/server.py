@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from .control.app import control_routes
+from .httpguard import Limits, guarded_protocol, open_file_room
 from .registry import Registry
 from .vendor import MAX_BODY_BYTES, Listener, VendorSpec
 
@@ -161,11 +162,26 @@ class _QuietServer(uvicorn.Server):
         return None
 
 
+KEEP_ALIVE_SECONDS = 5
+"""How long an idle keep-alive connection stays open (uvicorn's default, kept)."""
+
+
+def _server_limits(limits: Limits | None) -> dict[str, Any]:
+    """uvicorn settings of every port: the guarded protocol (``httpguard``) and its limits."""
+    limits = limits or Limits()
+    room = open_file_room()
+    return {"http": guarded_protocol(limits, room.max_open), "backlog": room.backlog,
+            "limit_concurrency": limits.max_connections, "timeout_keep_alive": KEEP_ALIVE_SECONDS}
+
+
 async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str = "warning",
-              on_ready: Any = None) -> None:
+              on_ready: Any = None, limits: Limits | None = None) -> None:
+    """Serve ``bindings`` until SIGINT/SIGTERM; every port shares one protocol class, so the
+    connection limits of ``limits`` count the whole process."""
+    shared = _server_limits(limits)
     # ws="none": no vendor speaks WebSocket, and uvicorn's "auto" imports websockets (~30 ms)
     servers = [_QuietServer(uvicorn.Config(b.app, host=b.host, port=b.port, lifespan="off",
-                                           ws="none", log_level=log_level, access_log=False))
+                                           ws="none", log_level=log_level, access_log=False, **shared))
                for b in bindings]
     loop = asyncio.get_running_loop()
 
