@@ -109,6 +109,8 @@ class _Guarded(HttpToolsProtocol):
         self._in_head = True
         """Between requests or inside a request head (not yet handed to the app)."""
         self._head_bytes = 0
+        self._tail = b""
+        """The last bytes of the head so far: its end (CRLF CRLF) may straddle two reads."""
 
     # -- connection room ---------------------------------------------------------------
     def connection_made(self, transport: Any) -> None:  # type: ignore[override]
@@ -157,11 +159,14 @@ class _Guarded(HttpToolsProtocol):
         self.transport.close()  # a request still reading its body sees a disconnect
 
     def data_received(self, data: bytes) -> None:
-        if self._in_head:
+        if self._in_head:  # checked before parsing: the parser has no limit of its own
+            room = self.limits.max_head_bytes - self._head_bytes
+            if len(data) > room and b"\r\n\r\n" not in self._tail + data[:max(room, 0)]:
+                self._close(HEAD_TOO_LARGE)  # the head does not end within the cap
+                return
             self._head_bytes += len(data)
+            self._tail = data[-3:]
         super().data_received(data)
-        if self._in_head and self._head_bytes > self.limits.max_head_bytes:
-            self._close(HEAD_TOO_LARGE)
 
     def on_message_begin(self) -> None:
         self._arm()
@@ -170,6 +175,7 @@ class _Guarded(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._head_bytes = 0
+        self._tail = b""
         self.waiting.pop(self, None)
         super().on_headers_complete()
 
