@@ -67,8 +67,8 @@ def _load_config(path: str | None) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .control.settings import SettingsError, validate_settings
     from .core.formats import parse_instant, utc_iso
-    from .registry import Registry
     from .httpguard import READ_TIMEOUT, Limits
+    from .registry import Registry
     from .server import load_vendors, plan, run
     from .vendor import MAX_BODY_BYTES
 

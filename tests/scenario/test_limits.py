@@ -137,3 +137,13 @@ def test_hostile_yaml_through_the_control_plane_is_400_and_the_server_keeps_answ
     too_long = client.post(f"{T}/default/scenarios", content=b"#" * (MAX_CHARS + 1))
     assert too_long.status_code == 400 and "longer than" in too_long.json()["problems"][0]
     assert client.get("/_emulator/health").status_code == 200
+
+
+def test_a_template_shift_past_the_clock_bound_fails_its_check_not_the_run(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "shift.yaml"
+    path.write_text(scenario("world: {default: true}\n", STEP.replace("to: \"100\"", "to: \"1001\"")) + (
+        "expect:\n  api:\n    - vendor: voipcloud\n      path: /api/integration/v1/get-user-calls\n"
+        "      query: {from_date: \"${now+99999999999999h}\"}\n      status: 200\n"), encoding="utf-8")
+    assert main(["scenario", "run", str(path), "--vendor", "voipcloud"]) == 1
+    out = capsys.readouterr().out
+    assert "${now+99999999999999h}: '99999999999999h' is longer than any clock can run" in out, out
