@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -31,7 +32,7 @@ LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
 
 
-def peak_rss_while(pid: int, action: "callable[[], object]") -> tuple[float, object]:  # type: ignore[valid-type]
+def peak_rss_while(pid: int, action: Callable[[], object]) -> tuple[float, object]:
     peak, done = [rss_mib(pid)], threading.Event()
 
     def sample() -> None:

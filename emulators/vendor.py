@@ -126,8 +126,10 @@ async def read_body(request: Request, *, at_least: int = 0) -> bytes:
     past the limit."""
     limit = max(body_limit(request), at_least)
     declared = header(request, b"content-length")
-    if declared and (len(declared) > 18 or not declared.isdigit() or int(declared) > limit):
-        raise BodyTooLarge(limit)  # (not digits: the server would have refused the request)
+    if declared and not declared.isdigit():  # (uvicorn refuses such a request before us)
+        raise MalformedBody("the Content-Length is not a number")
+    if declared and (len(declared) > 18 or int(declared) > limit):
+        raise BodyTooLarge(limit)
     chunks: list[bytes] = []
     size = 0
     try:
