@@ -23,8 +23,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from .control.app import control_miss, control_routes, is_control_path
+from .httpguard import Limits, guarded_protocol, open_file_room
 from .registry import Registry
-from .vendor import Listener, VendorSpec
+from .vendor import MAX_BODY_BYTES, Listener, VendorSpec
 
 VENDOR_MODULES: dict[str, str] = {
     "kerauno": "emulators.kerauno",
@@ -88,8 +89,9 @@ def _direct_routes(routes: Sequence[BaseRoute]) -> dict[tuple[str, str], Any]:
 
 
 def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
-                 lifespan: bool = True) -> Starlette:
-    """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies."""
+                 lifespan: bool = True, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
+    """The ASGI app of one vendor port: its routes, the control plane, its 404/405 bodies.
+    No route reads a body larger than ``max_body_bytes`` (``vendor.read_body``)."""
     not_found = listener.not_found or _default_not_found
     control = control_routes(registry, spec.name)
     control_error = control_miss(control)
@@ -110,6 +112,7 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
         app.direct = _direct_routes(vendor_routes)
     app.router.redirect_slashes = False
     app.state.registry = registry  # lets a listener's not_found journal 404/405 requests
+    app.state.max_body_bytes = max_body_bytes
     return app
 
 
@@ -124,9 +127,10 @@ def _lifespan(registry: Registry) -> Any:
     return lifespan
 
 
-def gateway_app(registry: Registry) -> Starlette:
+def gateway_app(registry: Registry, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
     """Single-port mode: every listener mounted under ``/<listener name>``."""
-    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False))
+    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False,
+                                                          max_body_bytes=max_body_bytes))
               for spec in registry.vendors.values() for listener in spec.listeners]
     app = Starlette(routes=mounts, lifespan=_lifespan(registry))
     app.router.redirect_slashes = False
@@ -142,11 +146,12 @@ class Binding:
     app: Starlette
 
 
-def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None) -> list[Binding]:
+def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None, *,
+         max_body_bytes: int = MAX_BODY_BYTES) -> list[Binding]:
     if single_port is not None:
-        return [Binding("gateway", host, single_port, gateway_app(registry))]
+        return [Binding("gateway", host, single_port, gateway_app(registry, max_body_bytes))]
     return [Binding(listener.name, host, ports.get(listener.name, listener.default_port),
-                    listener_app(registry, spec, listener, lifespan=False))
+                    listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes))
             for spec in registry.vendors.values() for listener in spec.listeners]
 
 
@@ -161,11 +166,26 @@ class _QuietServer(uvicorn.Server):
         return None
 
 
+KEEP_ALIVE_SECONDS = 5
+"""How long an idle keep-alive connection stays open (uvicorn's default, kept)."""
+
+
+def _server_limits(limits: Limits | None) -> dict[str, Any]:
+    """uvicorn settings of every port: the guarded protocol (``httpguard``) and its limits."""
+    limits = limits or Limits()
+    room = open_file_room()
+    return {"http": guarded_protocol(limits, room.max_open), "backlog": room.backlog,
+            "limit_concurrency": limits.max_connections, "timeout_keep_alive": KEEP_ALIVE_SECONDS}
+
+
 async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str = "warning",
-              on_ready: Any = None) -> None:
+              on_ready: Any = None, limits: Limits | None = None) -> None:
+    """Serve ``bindings`` until SIGINT/SIGTERM; every port shares one protocol class, so the
+    connection limits of ``limits`` count the whole process."""
+    shared = _server_limits(limits)
     # ws="none": no vendor speaks WebSocket, and uvicorn's "auto" imports websockets (~30 ms)
     servers = [_QuietServer(uvicorn.Config(b.app, host=b.host, port=b.port, lifespan="off",
-                                           ws="none", log_level=log_level, access_log=False))
+                                           ws="none", log_level=log_level, access_log=False, **shared))
                for b in bindings]
     loop = asyncio.get_running_loop()
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..core.clock import MODES
+from ..core.clock import EARLIEST, LATEST, MODES
 from ..core.formats import parse_instant
 from .body import json_problem
 
@@ -37,10 +37,6 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-LATEST = parse_instant("3000-01-01T00:00:00Z")
-"""No clock starts or moves past this instant (dates must stay renderable by every format)."""
-EARLIEST = 0.0
-"""No clock starts before 1970-01-01 (seed history reaches a few days back from the start)."""
 MAX_NUMBER = 1e9
 """Largest magnitude of any number in settings (~31 years of seconds): bigger ones overflow."""
 MAX_URL_LENGTH = 2048

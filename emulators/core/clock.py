@@ -21,11 +21,18 @@ from __future__ import annotations
 
 import heapq
 import time
+from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Literal
 
 Mode = Literal["manual", "auto", "realtime"]
 MODES: tuple[str, ...] = ("manual", "auto", "realtime")
+
+LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc).timestamp()
+"""No clock starts or moves past this instant, 3000-01-01T00:00:00Z (dates must stay
+renderable by every format); the control plane and scenarios refuse what would pass it."""
+EARLIEST = 0.0
+"""No clock starts before 1970-01-01 (seed history reaches a few days back from the start)."""
 
 
 class ClockError(ValueError):

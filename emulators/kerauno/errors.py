@@ -13,6 +13,7 @@ from html import escape
 from starlette.responses import Response
 
 from ..core.formats import json_bytes
+from ..vendor import BodyError, BodyTooLarge
 
 # -- documented ------------------------------------------------------------------------------
 MISSING_KEY = "You must send an api key ('key')."
@@ -32,10 +33,16 @@ INVALID_START = "You must send a valid start date ('start_date')."
 MISSING_END = "You must send an end date ('end_date')."
 INVALID_END = "You must send a valid end date ('end_date')."
 INVALID_EXPORT = "You must send a valid export type ('export_type')."
+INVALID_BODY = "You must send a valid request body."
+"""A JSON body that is not JSON (or nests deeper than PHP's json_decode reads), multipart
+without its boundary, or a body cut short."""
+BODY_TOO_LARGE = "You must send a request body of at most {limit} bytes."
 
 # -- kinds: the HTTP status each would get when ``http_error_status`` is on ------------------
 AUTH, PARAM, NOT_FOUND = "auth", "param", "not_found"
 HTTP_STATUS = {AUTH: 401, PARAM: 400, NOT_FOUND: 404}
+TOO_LARGE_STATUS = 413
+"""A body over the limit is refused by the web server, before PHP: 413 whatever the setting."""
 
 JSON_TYPE = "application/json"
 
@@ -65,6 +72,16 @@ def php_json(obj: object, status: int = 200) -> Response:
 
 def error_response(error: KeraunoError, http_status: bool) -> Response:
     return php_json({"error": error.message}, HTTP_STATUS[error.kind] if http_status else 200)
+
+
+def body_error(error: BodyError, http_status: bool) -> Response:
+    """A refused body in the ``{"error": ...}`` envelope; too large also closes the connection
+    (the rest of the body is not worth reading)."""
+    if isinstance(error, BodyTooLarge):
+        response = php_json({"error": BODY_TOO_LARGE.format(limit=error.limit)}, TOO_LARGE_STATUS)
+        response.headers["Connection"] = "close"
+        return response
+    return error_response(KeraunoError(INVALID_BODY), http_status)
 
 
 def apache_405(method: str) -> Response:

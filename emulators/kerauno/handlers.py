@@ -14,7 +14,7 @@ from ..core import engine
 from ..core.errors import CoreError
 from ..core.formats import parse_sql_datetime
 from ..core.world import Tenant
-from ..vendor import journal, params_of
+from ..vendor import BodyError, journal, params_of, query_of
 from . import errors, views
 from .auth import authenticate, http_errors
 from .errors import KeraunoError
@@ -38,13 +38,16 @@ def endpoint(registry: "Registry", operation: str, run: Operation) -> Endpoint:
     """Wrap an operation: merged params, one error envelope, a journal entry per request."""
 
     async def handle(request: Request) -> Response:
-        params = await params_of(request)
         tenant: Tenant | None = None
         try:
+            params = await params_of(request)
             tenant = authenticate(registry, params)
             response = run(tenant, request, params)
         except KeraunoError as exc:
             response = errors.error_response(exc, http_errors(registry, tenant))
+        except BodyError as exc:  # refused before PHP saw it: journalled under the query's key
+            tenant = registry.find(VENDOR, query_of(request).get("key", ""))
+            response = errors.body_error(exc, http_errors(registry, tenant))
         journal(request, registry, VENDOR, operation, tenant, response.status_code)
         return response
 

@@ -14,6 +14,7 @@ PARAMETERS_ERROR = 400
 AUTHORIZATION_ERROR = 401
 NOT_FOUND = 404
 METHOD_NOT_ALLOWED = 405
+CONTENT_TOO_LARGE = 413
 TOO_MANY_REQUESTS = 429
 UNKNOWN_ERROR = 0
 
@@ -27,8 +28,11 @@ DESCRIPTIONS: dict[int, str] = {
     # Not in the seed's table: a wrong method needs *some* description; the HTTP reason
     # phrase is what a PHP router's 405 page says (docs/FIDELITY.md).
     METHOD_NOT_ALLOWED: "Method Not Allowed",
+    # Not in the table either: a body over the server's limit is refused before the API sees
+    # it; RFC 9110's name for 413 (docs/FIDELITY.md).
+    CONTENT_TOO_LARGE: "Content Too Large",
 }
-"""Code -> description, copied from the seed's table (405 excepted, see above)."""
+"""Code -> description, copied from the seed's table (405 and 413 excepted, see above)."""
 
 UNKNOWN_ERROR_STATUS = 500
 """HTTP status that carries body code 0 ("Unknown error"): an unexpected server failure."""

@@ -9,6 +9,7 @@ its journal entry (and, once admitted, the rate-limit budget it used).
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
@@ -21,11 +22,11 @@ from ..core.agents import Agent
 from ..core.calls import Call
 from ..core.errors import CoreError
 from ..core.world import Tenant
-from ..vendor import journal, params_of
+from ..vendor import BodyError, BodyTooLarge, journal, params_of, query_of
 from . import params as p
 from .auth import admit, identify
-from .errors import (AUTHORIZATION_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, UNKNOWN_ERROR,
-                     VoipcloudError, from_core)
+from .errors import (AUTHORIZATION_ERROR, CONTENT_TOO_LARGE, METHOD_NOT_ALLOWED, NOT_FOUND,
+                     PARAMETERS_ERROR, UNKNOWN_ERROR, VoipcloudError, from_core)
 from .seed import VENDOR
 from .views import (EncodedList, call_user, encoded, failure, render_queue_call,
                     render_system_status, render_user_call, respond, success)
@@ -115,10 +116,13 @@ def _queue_calls(kind: str, names_param: str) -> Run:
         # Only finished calls: call_finished_at is typed plain string (seed lines 57, 77).
         found = (c for c in _in_range(t.newest_first(), q) if c.queue_id in wanted and c.ended)
         names = {a.id: a.name for a in t.agents.values()}
+        # islice takes at most sys.maxsize; an offset up to PHP_INT_MAX is valid. No tenant has
+        # that many calls, so clamping the bounds leaves the page as it is: empty.
+        start = min(q.offset, sys.maxsize)
         return EncodedList(
             encoded(c, (id(c), "queue", t.timezone, t.queues[c.queue_id or ""].name,
                         names.get(c.answered_by or "")), render_queue_call, t, c)
-            for c in islice(found, q.offset, q.offset + q.limit))
+            for c in islice(found, start, min(start + q.limit, sys.maxsize)))
     return run
 
 
@@ -180,6 +184,9 @@ def endpoint(registry: "Registry", op: Operation) -> Callable[[Request], Any]:
             response = success(op.run(tenant, params))
         except VoipcloudError as exc:
             response = failure(exc)
+        except BodyError as exc:  # refused before the API read it: journalled under the header's key
+            tenant, _ = identify(request, registry, query_of(request))
+            response = failure(body_refusal(exc))
         except CoreError as exc:
             response = failure(from_core(exc))
         except Exception:  # the table's "0 | Unknown error": a bug, never bad input
@@ -190,6 +197,14 @@ def endpoint(registry: "Registry", op: Operation) -> Callable[[Request], Any]:
 
     handle.__name__ = op.name.replace("-", "_")
     return handle
+
+
+def body_refusal(exc: BodyError) -> VoipcloudError:
+    """A body over the limit is 413 (and the connection is closed: the rest is not worth
+    reading); one that cannot be read is a parameters error."""
+    if isinstance(exc, BodyTooLarge):
+        return VoipcloudError(CONTENT_TOO_LARGE, {"Connection": "close"})
+    return VoipcloudError(PARAMETERS_ERROR)
 
 
 def _route_path(request: Request) -> str:

@@ -81,10 +81,18 @@ class ListQuery:
     """Case-folded names to keep, or None: all."""
 
 
+CACHED_TEXT = 256
+"""Most characters of limit, offset and names whose parsed query is kept (``_list_query``):
+a cache keyed by long client-chosen text would hold megabytes. (Dates are 10 characters or
+refused, and a refusal is never cached.)"""
+
+
 def list_query(params: Mapping[str, str], names_param: str, tz: str) -> ListQuery:
-    return _list_query(optional(params, "limit"), optional(params, "offset"),
-                       optional(params, "from_date"), optional(params, "to_date"),
-                       optional(params, names_param), tz)
+    limit, offset, wanted = optional(params, "limit"), optional(params, "offset"), optional(params, names_param)
+    parse = _list_query
+    if len(limit or "") + len(offset or "") + len(wanted or "") > CACHED_TEXT:
+        parse = _list_query.__wrapped__
+    return parse(limit, offset, optional(params, "from_date"), optional(params, "to_date"), wanted, tz)
 
 
 @lru_cache(maxsize=1024)
