@@ -44,6 +44,12 @@ def _serve_parser(sub: Any) -> None:
     p.add_argument("--admin-token", default=None,
                    help=f"token the control plane requires (or ${ADMIN_TOKEN_ENV}); "
                         "needed when binding to a non-loopback address")
+    p.add_argument("--max-body-bytes", type=int, default=None, metavar="N",
+                   help="largest request body any route reads; larger ones get the vendor's error "
+                        "and 413 (default 4194304, 4 MiB)")
+    p.add_argument("--read-timeout", type=float, default=None, metavar="SECONDS",
+                   help="close a connection whose request has not fully arrived this long after "
+                        "its first byte (default 10)")
     p.add_argument("--log-level", default="warning")
 
 
@@ -61,14 +67,21 @@ def _load_config(path: str | None) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .control.settings import SettingsError, validate_settings
     from .core.formats import parse_instant, utc_iso
+    from .httpguard import READ_TIMEOUT, Limits
     from .registry import Registry
     from .server import load_vendors, plan, run
+    from .dialect.request import MAX_BODY_BYTES
 
     started = time.perf_counter()
     config = _load_config(args.config)
     vendors_arg = args.vendor or config.get("vendors")
     host = args.host or config.get("host") or "127.0.0.1"
     seed = args.seed if args.seed is not None else int(config.get("seed", 0))
+    configured_token = config.get("admin_token")
+    if configured_token is not None and not isinstance(configured_token, str):  # YAML: 12345 is a number
+        print(f"telemock: {args.config}: admin_token must be text; put it in quotes "
+              f"(admin_token: \"...\")", file=sys.stderr)
+        return 2
     token = args.admin_token or config.get("admin_token") or os.environ.get(ADMIN_TOKEN_ENV)
     if host not in LOOPBACK and not token:
         print(f"telemock: binding to {host} exposes the control plane; give --admin-token "
@@ -112,8 +125,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             ports[next(iter(vendors.values())).listeners[0].name] = args.port
         else:
             single = args.port
+    max_body = args.max_body_bytes if args.max_body_bytes is not None else config.get("max_body_bytes", MAX_BODY_BYTES)
+    if not isinstance(max_body, int) or isinstance(max_body, bool) or max_body < 1:
+        print(f"telemock: --max-body-bytes must be a whole number of bytes, 1 or more; got {max_body!r}",
+              file=sys.stderr)
+        return 2
+    read_timeout = args.read_timeout if args.read_timeout is not None else config.get("read_timeout", READ_TIMEOUT)
+    if not isinstance(read_timeout, (int, float)) or isinstance(read_timeout, bool) or not 0 < read_timeout <= 3600:
+        print(f"telemock: --read-timeout must be seconds between 0 and 3600; got {read_timeout!r}", file=sys.stderr)
+        return 2
     registry = Registry(vendors, seed=seed, settings=settings, admin_token=token)
-    bindings = plan(registry, host, ports, single)
+    bindings = plan(registry, host, ports, single, max_body_bytes=max_body)
 
     def ready() -> None:
         print(f"telemock {__version__} ready in {time.perf_counter() - started:.2f}s "
@@ -126,7 +148,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("control plane: /_emulator on every port (docs/CONTROL_API.md). Ctrl-C stops.", flush=True)
 
     try:
-        asyncio.run(run(registry, bindings, log_level=args.log_level, on_ready=ready))
+        asyncio.run(run(registry, bindings, log_level=args.log_level, on_ready=ready,
+                        limits=Limits(read_timeout=float(read_timeout))))
     except KeyboardInterrupt:
         pass
     return 0

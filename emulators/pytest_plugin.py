@@ -196,7 +196,10 @@ class TelemockServer:
 
 
 def _control(server: TelemockServer, method: str, url: str, **kwargs: Any) -> Any:
-    response = server.admin.request(method, url, **kwargs)
+    return _answer(server.admin.request(method, url, **kwargs), url)
+
+
+def _answer(response: "httpx.Response", url: str) -> Any:
     try:
         data = response.json()
     except ValueError:
@@ -205,6 +208,22 @@ def _control(server: TelemockServer, method: str, url: str, **kwargs: Any) -> An
         message = data.get("error", response.text) if isinstance(data, dict) else response.text
         raise TelemockError(response.status_code, str(message), url)
     return data
+
+
+def _control_list(server: TelemockServer, url: str, params: dict[str, Any] | None = None) -> list[Any]:
+    """Every entry of a paged control-plane list: the pages are followed by the
+    ``X-Telemock-Next-Since`` header (docs/CONTROL_API.md, "Lists")."""
+    from .control.lists import NEXT_SINCE
+
+    params = dict(params or {})
+    entries: list[Any] = []
+    while True:
+        response = server.admin.get(url, params=params)
+        entries.extend(_answer(response, url))
+        next_since = response.headers.get(NEXT_SINCE)
+        if next_since is None:
+            return entries
+        params["since"] = next_since
 
 
 class TenantClock:
@@ -276,19 +295,23 @@ class TelemockTenant:
         """Call ``/_emulator/tenants/<id><path>``; raises ``TelemockError`` on a 4xx/5xx."""
         return _control(self.server, method, self._control_base + path, **kwargs)
 
+    def control_list(self, path: str, **params: Any) -> list[Any]:
+        """Every entry of the list at ``/_emulator/tenants/<id><path>`` (all of its pages)."""
+        return _control_list(self.server, self._control_base + path, params)
+
     def info(self) -> dict[str, Any]:
         return self.control("GET")
 
     def requests(self, since: int = 0) -> list[dict[str, Any]]:
         """The request journal: every vendor request with operation and status."""
-        return self.control("GET", "/journal/requests", params={"since": since})
+        return self.control_list("/journal/requests", since=since)
 
     def webhooks(self, state: str | None = None, since: int = 0) -> list[dict[str, Any]]:
         """The webhook journal: every delivery with its attempts (status, error, time)."""
         params: dict[str, Any] = {"since": since}
         if state is not None:
             params["state"] = state
-        return self.control("GET", "/journal/webhooks", params=params)
+        return self.control_list("/journal/webhooks", **params)
 
     def wait_for_webhooks(self, n: int, timeout: float = 5.0,
                           states: Iterable[str] = SETTLED) -> list[dict[str, Any]]:
@@ -312,10 +335,10 @@ class TelemockTenant:
         params: dict[str, Any] = {"since": since}
         if type is not None:
             params["type"] = type
-        return self.control("GET", "/events", params=params)
+        return self.control_list("/events", **params)
 
     def calls(self) -> list[dict[str, Any]]:
-        return self.control("GET", "/calls")
+        return self.control_list("/calls")
 
     def inject_call(self, caller: str, dialed: str, name: str = "") -> dict[str, Any]:
         """An inbound call from ``caller`` to ``dialed`` (a DID, queue number or extension)."""

@@ -2,15 +2,15 @@
 
 Like moto's ``BackendDict``, but keyed by vendor and tenant id. Each vendor has a ``default``
 tenant seeded with its doc's own data and credentials; more tenants are created through the
-control plane, each with fresh credentials and nothing shared.
+control plane, each with fresh random credentials and nothing shared.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import itertools
-from typing import Any
+import secrets
+from typing import Any, Iterable
 
 from .core.journal import RequestJournal
 from .core.webhooks import Dispatcher
@@ -28,13 +28,17 @@ class TenantExists(ValueError):
 
 class Registry:
     def __init__(self, vendors: dict[str, VendorSpec], *, seed: int = 0,
-                 settings: dict[str, Any] | None = None, admin_token: str | None = None) -> None:
+                 settings: dict[str, Any] | None = None, admin_token: str | None = None,
+                 allowed_hosts: Iterable[str] = ()) -> None:
         self.vendors = vendors
         self.seed = seed
         """Seed of every default tenant (and of new tenants that name none)."""
         self.settings = settings or {}
         """Settings overrides applied to every tenant this registry creates (e.g. clock mode)."""
         self.admin_token = admin_token
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        """``Host`` names the control plane answers without an admin token besides loopback
+        ones (e.g. ``testserver``, what starlette's TestClient sends)."""
         self.dispatcher = Dispatcher()
         self.tenants: dict[str, dict[str, Tenant]] = {name: {} for name in vendors}
         self._by_credential: dict[tuple[str, str], Tenant] = {}
@@ -139,7 +143,7 @@ class Registry:
             self.tick()
 
 
-def derived_secret(vendor: str, tenant_id: str, salt: str = "", length: int = 40) -> str:
-    """A stable credential for a new tenant: hex of SHA-1 over vendor, tenant id and salt."""
-    digest = hashlib.sha1(f"telemock:{vendor}:{tenant_id}:{salt}".encode()).hexdigest()
-    return (digest * 2)[:length]
+def random_secret(length: int = 40) -> str:
+    """A credential for a new tenant: ``length`` random hex digits. Random, not derived from
+    the tenant id: no tenant can work out another's, nor a re-created id its predecessor's."""
+    return secrets.token_hex((length + 1) // 2)[:length]

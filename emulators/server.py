@@ -19,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from .control.app import control_routes
+from .control.app import control_miss, control_routes, is_control_path
+from .httpguard import Limits, guarded_protocol, open_file_room
 from .registry import Registry
 from .dialect.app import ListenerApp
+from .dialect.request import MAX_BODY_BYTES
 from .vendor import Listener, VendorSpec
 
 VENDOR_MODULES: dict[str, str] = {
@@ -40,23 +42,21 @@ def load_vendors(names: Iterable[str] | None = None) -> dict[str, VendorSpec]:
 
 
 def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
-                 lifespan: bool = True) -> ListenerApp:
-    """The ASGI app of one vendor port: its operations on the kit's pipeline, the control plane
-    at ``/_emulator`` (a Starlette app, which also runs the lifespan)."""
-    control = Starlette(routes=control_routes(registry, spec.name),
-                        exception_handlers={404: _control_error, 405: _control_error},
+                 lifespan: bool = True, max_body_bytes: int = MAX_BODY_BYTES) -> ListenerApp:
+    """The ASGI app of one vendor port: its operations on the kit's pipeline (no body over
+    ``max_body_bytes`` is read), the control plane at ``/_emulator`` (a Starlette app with JSON
+    404/405s, which also runs the lifespan)."""
+    routes = control_routes(registry, spec.name)
+    miss = control_miss(routes)
+
+    async def control_error(request: Request, exc: Exception) -> Response:
+        return miss(request, exc)
+
+    control = Starlette(routes=routes, exception_handlers={404: control_error, 405: control_error},
                         lifespan=_lifespan(registry) if lifespan else None)
     control.router.redirect_slashes = False
     control.state.registry = registry
-    return ListenerApp(listener.api, registry, control)
-
-
-async def _control_error(request: Request, exc: Exception) -> Response:
-    """An unknown ``/_emulator`` path or method: the control plane's own JSON error."""
-    status = getattr(exc, "status_code", 404)
-    message = "no such control-plane route" if status == 404 else "method not allowed here"
-    return JSONResponse({"error": message}, status_code=status,
-                        headers=getattr(exc, "headers", None))
+    return ListenerApp(listener.api, registry, control, max_body_bytes=max_body_bytes)
 
 
 def _lifespan(registry: Registry) -> Any:
@@ -70,9 +70,10 @@ def _lifespan(registry: Registry) -> Any:
     return lifespan
 
 
-def gateway_app(registry: Registry) -> Starlette:
+def gateway_app(registry: Registry, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
     """Single-port mode: every listener mounted under ``/<listener name>``."""
-    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False))
+    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False,
+                                                          max_body_bytes=max_body_bytes))
               for spec in registry.vendors.values() for listener in spec.listeners]
     app = Starlette(routes=mounts, lifespan=_lifespan(registry))
     app.router.redirect_slashes = False
@@ -88,11 +89,12 @@ class Binding:
     app: Starlette
 
 
-def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None) -> list[Binding]:
+def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None, *,
+         max_body_bytes: int = MAX_BODY_BYTES) -> list[Binding]:
     if single_port is not None:
-        return [Binding("gateway", host, single_port, gateway_app(registry))]
+        return [Binding("gateway", host, single_port, gateway_app(registry, max_body_bytes))]
     return [Binding(listener.name, host, ports.get(listener.name, listener.default_port),
-                    listener_app(registry, spec, listener, lifespan=False))
+                    listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes))
             for spec in registry.vendors.values() for listener in spec.listeners]
 
 
@@ -107,11 +109,26 @@ class _QuietServer(uvicorn.Server):
         return None
 
 
+KEEP_ALIVE_SECONDS = 5
+"""How long an idle keep-alive connection stays open (uvicorn's default, kept)."""
+
+
+def _server_limits(limits: Limits | None) -> dict[str, Any]:
+    """uvicorn settings of every port: the guarded protocol (``httpguard``) and its limits."""
+    limits = limits or Limits()
+    room = open_file_room()
+    return {"http": guarded_protocol(limits, room.max_open), "backlog": room.backlog,
+            "limit_concurrency": limits.max_connections, "timeout_keep_alive": KEEP_ALIVE_SECONDS}
+
+
 async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str = "warning",
-              on_ready: Any = None) -> None:
+              on_ready: Any = None, limits: Limits | None = None) -> None:
+    """Serve ``bindings`` until SIGINT/SIGTERM; every port shares one protocol class, so the
+    connection limits of ``limits`` count the whole process."""
+    shared = _server_limits(limits)
     # ws="none": no vendor speaks WebSocket, and uvicorn's "auto" imports websockets (~30 ms)
     servers = [_QuietServer(uvicorn.Config(b.app, host=b.host, port=b.port, lifespan="off",
-                                           ws="none", log_level=log_level, access_log=False))
+                                           ws="none", log_level=log_level, access_log=False, **shared))
                for b in bindings]
     loop = asyncio.get_running_loop()
 

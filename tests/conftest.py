@@ -24,7 +24,8 @@ class Emu:
     def __init__(self, vendors: tuple[str, ...], settings: dict[str, Any] | None = None,
                  seed: int = 0) -> None:
         self.registry = Registry(load_vendors(vendors), seed=seed,
-                                 settings=merge(FIXED_CLOCK, settings or {}))
+                                 settings=merge(FIXED_CLOCK, settings or {}),
+                                 allowed_hosts=["testserver"])  # the Host TestClient sends
         self._clients: dict[str, TestClient] = {}
 
     def client(self, listener: str) -> TestClient:

@@ -1,20 +1,20 @@
 """The control plane: ``/_emulator/...`` on every vendor port (documented in docs/CONTROL_API.md).
 
-Plain JSON in and out. Bound to loopback callers unless the registry has an admin token, in
-which case every request must carry it (``Authorization: Bearer <token>`` or
-``X-Telemock-Admin-Token``).
+Plain JSON in and out. Every request passes ``access.check_access`` (Host, Origin, admin token
+or loopback caller); every write's body is read within ``body.MAX_BODY_BYTES``, must be JSON
+(YAML for a scenario run) and is parsed strictly before any handler changes anything.
 """
 
 from __future__ import annotations
 
-import hmac
-import json
 import math
+import re
 from typing import Any, Awaitable, Callable
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Route
 
 from ..core import engine
 from ..core.clock import ClockError
@@ -22,19 +22,19 @@ from ..core.errors import CoreError
 from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
 from ..registry import DEFAULT_TENANT, Registry, TenantExists
-from ..dialect.request import client_host
-from .settings import LATEST, SettingsError, ip_allowed, validate_settings
+from .access import JSON_TYPES, WRITE_METHODS, YAML_TYPES, check_access, check_body_type
+from .body import parse_json, read_limited, replaying
+from .errors import ControlError
+from .lists import PageError, after_seq, by_position, by_seq, page_args
+from .settings import LATEST, SettingsError, validate_settings
 from .snapshot_check import check_restored
 from ..scenario import control as scenario_control
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-
-
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+PREFIX = "/_emulator"
+MAX_TENANT_ID = 64
+"""Longest tenant id (ids are URL path segments and log names)."""
+_TENANT_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_TENANT_ID}}}")
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -57,23 +57,7 @@ def clock_info(tenant: Tenant) -> dict[str, Any]:
 
 async def _json_body(request: Request) -> Any:
     raw = await request.body()
-    if not raw:
-        return {}
-    try:
-        return json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
-    except (ValueError, RecursionError):
-        raise ControlError(400, "body is not valid JSON") from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")  # Python's json would accept NaN and Infinity
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):  # 1e400
-        raise ValueError(text)
-    return value
+    return parse_json(raw) if raw else {}
 
 
 def _clock_target(target: float) -> float:
@@ -86,20 +70,20 @@ def _clock_target(target: float) -> float:
 def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
     """The control plane for one vendor's tenants."""
 
-    def guarded(fn: Callable[[Request], Awaitable[Any]], status: int = 200) -> Endpoint:
+    def guarded(fn: Callable[[Request], Awaitable[Any]], status: int = 200,
+                body_types: tuple[str, ...] = JSON_TYPES) -> Endpoint:
         async def endpoint(request: Request) -> Response:
-            if registry.admin_token:
-                given = request.headers.get("x-telemock-admin-token") or \
-                    request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-                if not hmac.compare_digest(given.encode(), registry.admin_token.encode()):
-                    return _error(401, "admin token required")
-            elif not ip_allowed([], client_host(request.scope)):
-                return _error(403, "the control plane answers loopback callers only")
             try:
+                check_access(request, registry.admin_token, registry.allowed_hosts)
+                if request.method in WRITE_METHODS:
+                    body = await read_limited(request)
+                    if body:  # no body, no type needed: `curl -X POST .../reset` works
+                        check_body_type(request, body_types)
+                    request = replaying(request, body)
                 result = await fn(request)
             except ControlError as exc:
                 return _error(exc.status, exc.message)
-            except (CoreError, ClockError, SettingsError) as exc:
+            except (CoreError, ClockError, SettingsError, PageError) as exc:
                 return _error(409 if isinstance(exc, CoreError) else 400, str(exc))
             return result if isinstance(result, Response) else JSONResponse(result, status_code=status)
         return endpoint
@@ -114,7 +98,9 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         return {"status": "ok", "vendor": vendor, "tenants": len(registry.tenants[vendor])}
 
     async def list_tenants(request: Request) -> Any:
-        return [tenant_info(t, registry) for t in registry.tenants[vendor].values()]
+        since, limit = page_args(request)
+        return by_position(registry.tenants[vendor].values(), since, limit,
+                           lambda t: tenant_info(t, registry))
 
     async def create_tenant(request: Request) -> Any:
         body = await _json_body(request)
@@ -124,8 +110,8 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
             raise ControlError(400, "seed must be an integer")
         tid = body.get("id")
-        if tid is not None and (not isinstance(tid, str) or not tid.replace("-", "").replace("_", "").isalnum()):
-            raise ControlError(400, "id must be letters, digits, - or _")
+        if tid is not None and (not isinstance(tid, str) or not _TENANT_ID.fullmatch(tid)):
+            raise ControlError(400, f"id must be 1 to {MAX_TENANT_ID} letters, digits, - or _")
         creds = body.get("credentials")
         if creds is not None and (not isinstance(creds, dict) or
                                   not all(isinstance(v, str) for v in creds.values())):
@@ -196,19 +182,22 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         return clock_info(tenant)
 
     async def requests_journal(request: Request) -> Any:
-        since = _int_arg(request, "since")
-        return [e for e in tenant_of(request).requests.entries if e["seq"] > since]
+        tenant = tenant_of(request)
+        since, limit = page_args(request)
+        return by_seq(after_seq(tenant.requests.entries, since, _entry_seq), limit, _entry_seq, dict)
 
     async def unauthenticated_journal(request: Request) -> Any:
-        since = _int_arg(request, "since")
-        return [e for e in registry.unauthenticated(vendor).entries if e["seq"] > since]
+        since, limit = page_args(request)
+        entries = registry.unauthenticated(vendor).entries
+        return by_seq(after_seq(entries, since, _entry_seq), limit, _entry_seq, dict)
 
     async def webhook_journal(request: Request) -> Any:
         tenant = tenant_of(request)
-        since = _int_arg(request, "since")
+        since, limit = page_args(request)
         state = request.query_params.get("state")
-        return [d.to_dict() for d in tenant.outbox.deliveries
-                if int(d.id.split("_")[1]) > since and (state is None or d.state == state)]
+        found = (d for d in after_seq(tenant.outbox.deliveries, since, _delivery_number)
+                 if state is None or d.state == state)
+        return by_seq(found, limit, _delivery_number, lambda d: d.to_dict())
 
     async def redeliver(request: Request) -> Any:
         tenant = tenant_of(request)
@@ -223,12 +212,15 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def events(request: Request) -> Any:
         tenant = tenant_of(request)
-        since = _int_arg(request, "since")
+        since, limit = page_args(request)
         kind = request.query_params.get("type")
-        return [e.to_dict() for e in tenant.events if e.seq > since and (kind is None or e.type == kind)]
+        found = (e for e in after_seq(tenant.events, since, _event_seq) if kind is None or e.type == kind)
+        return by_seq(found, limit, _event_seq, lambda e: e.to_dict())
 
     async def calls(request: Request) -> Any:
-        return [c.to_dict() for c in tenant_of(request).calls.values()]
+        tenant = tenant_of(request)
+        since, limit = page_args(request)
+        return by_position(tenant.calls.values(), since, limit, lambda c: c.to_dict())
 
     async def inject_call(request: Request) -> Any:
         tenant = tenant_of(request)
@@ -270,13 +262,13 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         tenant.configure(patch)
         return tenant.settings
 
-    T = "/_emulator/tenants/{tid}"
+    T = PREFIX + "/tenants/{tid}"
     return [
-        Route("/_emulator/health", guarded(health), methods=["GET"]),
-        Route("/_emulator/reset", guarded(reset_all), methods=["POST"]),
-        Route("/_emulator/journal/unauthenticated", guarded(unauthenticated_journal), methods=["GET"]),
-        Route("/_emulator/tenants", guarded(list_tenants), methods=["GET"]),
-        Route("/_emulator/tenants", guarded(create_tenant, 201), methods=["POST"]),
+        Route(PREFIX + "/health", guarded(health), methods=["GET"]),
+        Route(PREFIX + "/reset", guarded(reset_all), methods=["POST"]),
+        Route(PREFIX + "/journal/unauthenticated", guarded(unauthenticated_journal), methods=["GET"]),
+        Route(PREFIX + "/tenants", guarded(list_tenants), methods=["GET"]),
+        Route(PREFIX + "/tenants", guarded(create_tenant, 201), methods=["POST"]),
         Route(T, guarded(get_tenant), methods=["GET"]),
         Route(T, guarded(delete_tenant), methods=["DELETE"]),
         Route(T + "/reset", guarded(reset_tenant), methods=["POST"]),
@@ -294,16 +286,49 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         Route(T + "/restore", guarded(restore), methods=["POST"]),
         Route(T + "/settings", guarded(get_settings), methods=["GET"]),
         Route(T + "/settings", guarded(patch_settings), methods=["PATCH"]),
-        Route(T + "/scenarios", guarded(lambda r: scenario_control.start_run(r, tenant_of(r), registry)),
-              methods=["POST"]),
+        Route(T + "/scenarios", guarded(lambda r: scenario_control.start_run(r, tenant_of(r), registry),
+                                        body_types=(*YAML_TYPES, *JSON_TYPES)), methods=["POST"]),
         Route(T + "/scenarios/{run}", guarded(lambda r: scenario_control.get_run(r, tenant_of(r))),
               methods=["GET"]),
     ]
 
 
-def _int_arg(request: Request, name: str) -> int:
-    raw = request.query_params.get(name, "0")
-    try:
-        return int(raw)
-    except ValueError:
-        raise ControlError(400, f"{name} must be an integer") from None
+def _entry_seq(entry: dict[str, Any]) -> int:
+    """A journal entry's ``seq``; 0 (never listed) for a malformed entry from a restored snapshot."""
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) else 0
+
+
+def _event_seq(event: Any) -> int:
+    return int(event.seq)
+
+
+def _delivery_number(delivery: Any) -> int:
+    """The ``n`` of a delivery id ``whd_<n>`` (the webhook journal's sequence)."""
+    number = str(delivery.id).rpartition("_")[2]
+    return int(number) if number.isascii() and number.isdigit() else 0
+
+
+def is_control_path(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def control_miss(routes: list[BaseRoute]) -> Callable[[Request, Exception], Response]:
+    """The JSON answer to a control-plane path that matched no route (404, listing every
+    route) or matched routes with other methods (405, with all of their methods in ``Allow``)."""
+    control = [route for route in routes if isinstance(route, Route)]
+    index = [f"{method} {route.path}" for route in control
+             for method in sorted(route.methods or ()) if method != "HEAD"]
+
+    def answer(request: Request, exc: Exception) -> Response:
+        path = request.url.path
+        if isinstance(exc, HTTPException) and exc.status_code == 405:
+            allowed = sorted({m for route in control if route.matches(request.scope)[0] != Match.NONE
+                              for m in route.methods or ()})
+            return JSONResponse({"error": f"{request.method} is not allowed on {path}", "allowed": allowed},
+                                status_code=405, headers={"Allow": ", ".join(allowed)})
+        root = request.scope.get("root_path", "")
+        return JSONResponse({"error": f"no control-plane route {request.method} {path}",
+                             "routes": [entry.replace(" ", f" {root}", 1) for entry in index]},
+                            status_code=404)
+    return answer

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-
-from ..core.clock import MODES
+from ..core.clock import EARLIEST, LATEST, MODES
 from ..core.formats import parse_instant
+from .body import json_problem
 
 _NUM = {"type": "number", "minimum": 0}
 SETTINGS_SCHEMA: dict[str, Any] = {
@@ -36,12 +37,13 @@ SETTINGS_SCHEMA: dict[str, Any] = {
 }
 
 
-LATEST = parse_instant("3000-01-01T00:00:00Z")
-"""No clock starts or moves past this instant (dates must stay renderable by every format)."""
-EARLIEST = 0.0
-"""No clock starts before 1970-01-01 (seed history reaches a few days back from the start)."""
 MAX_NUMBER = 1e9
 """Largest magnitude of any number in settings (~31 years of seconds): bigger ones overflow."""
+MAX_URL_LENGTH = 2048
+"""Longest webhook URL (what browsers and most servers accept)."""
+WEBHOOK_SCHEMES = ("http", "https")
+_HOST_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+"""A webhook host after IDNA: DNS labels (``_`` too: Docker service names have it) or an IP."""
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
@@ -59,6 +61,9 @@ def validate_settings(patch: Any) -> dict[str, Any]:
     """Return the patch if it is valid, else raise ``SettingsError`` with a readable message."""
     if not isinstance(patch, dict):
         raise SettingsError("settings must be a JSON object")
+    problem = json_problem(patch)  # first: deep data would exhaust the validator's recursion
+    if problem:
+        raise SettingsError(f"settings {problem}")
     from jsonschema.exceptions import best_match
     exc = best_match(_validator().iter_errors(patch))
     if exc is not None:
@@ -68,8 +73,13 @@ def validate_settings(patch: Any) -> dict[str, Any]:
     if "timezone" in patch:
         try:
             ZoneInfo(patch["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(f"timezone: unknown zone {patch['timezone']!r}") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
+            raise SettingsError(f"timezone: unknown zone {patch['timezone'][:64]!r}") from None
+    url = patch.get("webhooks", {}).get("url")
+    if url:  # "" means no target
+        problem = webhook_url_problem(url)
+        if problem:
+            raise SettingsError(f"webhooks/url: {url[:100]!r} {problem}")
     for entry in patch.get("ip_whitelist", []):
         try:
             ipaddress.ip_network(entry, strict=False)
@@ -84,6 +94,34 @@ def validate_settings(patch: Any) -> dict[str, Any]:
         if not EARLIEST + 30 * 86400 <= at <= LATEST:
             raise SettingsError(f"clock/start: {start!r} is not between 1970-02 and 3000-01-01")
     return patch
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why the dispatcher could not send to ``url``, or None: it must be http(s), name a host
+    and a port from 1 to 65535, and parse as httpx parses it (what it will be sent with)."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"is longer than {MAX_URL_LENGTH} characters"
+    import httpx  # the dispatcher's own parser (already loaded by the server)
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")
+    except (httpx.InvalidURL, ValueError):  # UnicodeError is a ValueError
+        return "is not a valid URL"
+    if parsed.scheme not in WEBHOOK_SCHEMES:
+        return "must start with http:// or https://"
+    if not host or not (_HOST_NAME.fullmatch(host) or _is_ip(host)):
+        return "has no valid host"
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        return "has a port outside 1-65535"
+    return None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def ip_allowed(whitelist: list[str], host: str) -> bool:

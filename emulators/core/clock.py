@@ -8,17 +8,31 @@ Modes:
   its own due time (``now`` is set to the timer's time before it runs, as SimPy does).
 - ``auto``: like manual, but the server jumps to the next timer whenever it is idle.
 - ``realtime``: virtual time follows the wall clock times ``speed``; the server syncs it.
+
+Runaway guard: handlers may set timers due at once (zero delay), so a bug in an engine could
+chain them for ever at one instant; the clock would never move and ``advance`` never return.
+The clock therefore counts, per subject (a timer's first payload pair, e.g. ``call=<id>``), the
+timers set *at* the instant they fire; past ``SAME_INSTANT_LIMIT`` it drops that subject's
+further timers at this instant and fires one ``RUNAWAY`` timer instead, whose handler stops the
+subject. Timers set earlier for this instant (a hundred legs' ring time-outs) do not count.
 """
 
 from __future__ import annotations
 
 import heapq
 import time
+from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Literal
 
 Mode = Literal["manual", "auto", "realtime"]
 MODES: tuple[str, ...] = ("manual", "auto", "realtime")
+
+LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc).timestamp()
+"""No clock starts or moves past this instant, 3000-01-01T00:00:00Z (dates must stay
+renderable by every format); the control plane and scenarios refuse what would pass it."""
+EARLIEST = 0.0
+"""No clock starts before 1970-01-01 (seed history reaches a few days back from the start)."""
 
 
 class ClockError(ValueError):
@@ -59,6 +73,19 @@ _DUE, _SEQ, _KIND, _PAYLOAD, _CANCELLED, _IKEY = range(6)
 
 Fire = Callable[[Timer], None]
 
+SAME_INSTANT_LIMIT = 1_000
+"""Timers one subject may fire at one virtual instant that were set at that same instant.
+
+A healthy call fires about one per member it rings at that instant (the ring's failure, answer
+or time-out) and a few of its own; a round offers each member once, and rounds are at least a
+second apart (``queues.MIN_RETRY``). So only a loop reaches it, or a queue of more than about a
+thousand members who all fail at the very instant they are rung. A loop reaches it in well under
+a second of work; a higher figure lets a loop that grows its call (a leg per turn) run for
+many seconds first, since each turn costs more than the last."""
+RUNAWAY = "clock.runaway"
+"""Kind of the timer the clock fires when a subject passes ``SAME_INSTANT_LIMIT``; its payload
+is ``{"subject": {key: value}, "timer": <kind that looped>, "limit": SAME_INSTANT_LIMIT}``."""
+
 
 class Clock:
     COMPACT_AT = 256
@@ -89,6 +116,11 @@ class Clock:
         self._anchor_virtual = self._now
         self._fire: Fire | None = None
         self._firing = False
+        self._instant_seq = 0
+        """``_seq`` when the clock arrived at ``now``: a timer with a higher seq that fires at
+        ``now`` was set at this very instant (a zero-delay chain)."""
+        self._chained: dict[tuple[Any, ...], int] = {}
+        """Per subject, timers of such chains fired at ``now`` (the runaway guard's count)."""
 
     # -- reading ------------------------------------------------------------------------
     def now(self) -> float:
@@ -249,7 +281,8 @@ class Clock:
         if target < self._now:
             raise ClockError("the clock cannot move backwards")
         fired = self._run_due(target)
-        self._now = float(target)
+        if target > self._now:
+            self._arrive(float(target))
         if self.mode == "realtime":  # the anchors serve only realtime; set_mode re-anchors on entry
             self._reanchor()
         return fired
@@ -272,7 +305,8 @@ class Clock:
         if target <= self._now:
             return 0
         fired = self._run_due(target)
-        self._now = max(self._now, target)
+        if target > self._now:
+            self._arrive(target)
         return fired
 
     def set_mode(self, mode: Mode, speed: float | None = None) -> None:
@@ -306,13 +340,43 @@ class Clock:
                     if self._stale > 0:
                         self._stale -= 1
                     continue
-                self._now = max(self._now, timer[_DUE])
+                if timer[_DUE] > self._now:
+                    self._arrive(timer[_DUE])
+                elif timer[_SEQ] > self._instant_seq and self._runaway(timer):
+                    continue  # a subject looping at this instant: dropped
                 if self._fire is not None:
                     self._fire(timer)
                 fired += 1
         finally:
             self._firing = False
         return fired
+
+    def _arrive(self, at: float) -> None:
+        """Stand at a later instant: every timer set so far was set before it."""
+        self._now = at
+        self._instant_seq = self._seq
+        if self._chained:
+            self._chained = {}
+
+    def _runaway(self, timer: Timer) -> bool:
+        """Count a timer set at the instant it fires, per subject. True: the subject passed
+        ``SAME_INSTANT_LIMIT``, so drop the timer (the first time, fire ``RUNAWAY`` instead)."""
+        payload = timer[_PAYLOAD]
+        subject: tuple[Any, ...] = (timer[_KIND],)
+        for key, value in payload.items():
+            if type(value) in _INDEXABLE and value == value:  # NaN would never count twice
+                subject = (key, value)
+            break  # the first pair
+        n = self._chained.get(subject, 0) + 1
+        self._chained[subject] = n
+        if n <= SAME_INSTANT_LIMIT:
+            return False
+        if n == SAME_INSTANT_LIMIT + 1 and self._fire is not None:
+            about = {subject[0]: subject[1]} if len(subject) == 2 else {}
+            self._fire(Timer((self._now, timer[_SEQ], RUNAWAY,
+                              {"subject": about, "timer": timer[_KIND], "limit": SAME_INSTANT_LIMIT},
+                              False, None)))
+        return True
 
     # -- persistence --------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -330,6 +394,7 @@ class Clock:
         self._index, self._first_key, self._plans, self._stale = {}, {}, {}, 0
         for timer in sorted(self._heap):
             self._add_index(timer)
+        self._instant_seq, self._chained = self._seq, {}
         self._reanchor()
 
 

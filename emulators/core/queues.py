@@ -12,6 +12,14 @@ from typing import Any, Callable
 from .agents import Agent
 
 
+MIN_RETRY = 1.0
+"""Shortest pause, in seconds, between two rounds of offers of one call. A round can end at the
+instant it began (every member busy or failing with no latency, or ``ring_timeout`` 0), so with
+``retry`` 0 the rounds would follow each other without time ever moving. Asterisk's app_queue
+(beneath most hosted ring groups) never retries at once either: a ``retry`` below 1 s falls back
+to its default of 5 s."""
+
+
 @dataclass
 class Member:
     agent_id: str
@@ -37,7 +45,7 @@ class Queue:
     max_wait: float = 120.0
     """Seconds a caller waits in total before the call times out."""
     retry: float = 2.0
-    """Seconds between an unanswered round and the next."""
+    """Seconds between an unanswered round and the next (at least ``MIN_RETRY``: see ``retry_pause``)."""
     wrapup: float = 0.0
     """Seconds an agent stays in wrap-up after a call from this queue."""
     members: list[Member] = field(default_factory=list)
@@ -47,6 +55,11 @@ class Queue:
 
     def member(self, agent_id: str) -> Member | None:
         return next((m for m in self.members if m.agent_id == agent_id), None)
+
+    @property
+    def retry_pause(self) -> float:
+        """Seconds before the next round of offers: ``retry``, but never below ``MIN_RETRY``."""
+        return self.retry if self.retry > MIN_RETRY else MIN_RETRY  # also NaN -> MIN_RETRY
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -12,6 +12,7 @@ refusal changes nothing, and a defect of ours is logged and answered as the vend
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from starlette.requests import Request
@@ -119,8 +120,9 @@ class VendorApi:
 
     # -- the pipeline ----------------------------------------------------------------------
     async def __call__(self, registry: "Registry", scope: Scope, receive: Receive, send: Send,
-                       path: str) -> None:
+                       path: str, max_body_bytes: int = MAX_BODY_BYTES) -> None:
         ctx = Ctx(self, registry, scope, receive, path)
+        ctx.state["max_body_bytes"] = max_body_bytes
         response, why = await self._answer(ctx)
         self._journal(ctx, response.status_code, why)
         await response(scope, receive, send)
@@ -129,7 +131,10 @@ class VendorApi:
         try:
             return await self._run(ctx), ""
         except Refusal as exc:
-            return self._refused(ctx, self.errors.lookup(exc.kind), exc.headers), exc.why
+            err = self.errors.lookup(exc.kind)
+            if exc.context and "{" in err.message:  # e.g. Kerauno's "... at most {limit} bytes."
+                err = replace(err, message=err.message.format(**exc.context))
+            return self._refused(ctx, err, exc.headers), exc.why
         except VendorError as exc:
             return self._refused(ctx, exc.err, exc.headers), exc.why
         except ParamError as exc:
@@ -158,7 +163,11 @@ class VendorApi:
                           headers={"Allow": ", ".join(allowed(methods))})
         ctx.op = candidates[0]
         if ctx.method in BODY_METHODS or _has_body(ctx.scope):
-            await self._read_body(ctx)
+            try:
+                await self._read_body(ctx)
+            except Refusal:  # journalled under the tenant the query or headers name
+                ctx.tenant = self.identify(ctx)
+                raise
         self.authenticate(ctx)
         self.admit(ctx)
         op = ctx.op = self.select(ctx, candidates)
@@ -167,12 +176,14 @@ class VendorApi:
         return op.render(ctx, result) if op.render is not None else self.render(ctx, result)
 
     async def _read_body(self, ctx: Ctx) -> None:
-        limit = int(getattr(ctx.registry, "max_body_bytes", MAX_BODY_BYTES))
+        limit = int(ctx.state.get("max_body_bytes", MAX_BODY_BYTES))
         try:
             ctx.body = await read_body(ctx.scope, ctx.receive, limit)
         except BodyTooLarge as exc:
-            raise Refusal(k.BODY_TOO_LARGE, str(exc)) from None
-        if not ctx.body:
+            raise Refusal(k.BODY_TOO_LARGE, str(exc), limit=exc.limit) from None
+        except BadBody as exc:
+            raise Refusal(k.BAD_BODY, str(exc)) from None
+        if not ctx.body.strip():
             return
         ctype = ctx.header("content-type").lower()
         if "json" in ctype:
@@ -183,7 +194,7 @@ class VendorApi:
         elif "x-www-form-urlencoded" in ctype:
             ctx.form = self._fields(_pairs(ctx.body.decode("utf-8", "replace")))
         elif "multipart/form-data" in ctype:
-            ctx.form = self._fields(await _multipart(ctx))
+            ctx.form = self._fields(await _multipart(ctx, ctype))
         elif not ctype:
             # No content type: curl -d without -H sends urlencoded; PHP parses it the same way.
             ctx.form = self._fields(_pairs(ctx.body.decode("utf-8", "replace")))
@@ -202,6 +213,9 @@ class VendorApi:
 
 _VALID: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
 _VALID_MAX = 4096
+CACHED_TEXT = 256
+"""Longest raw parameter text whose validation is remembered: a cache keyed by long
+client-chosen text would hold megabytes."""
 
 
 def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
@@ -215,7 +229,7 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
         raw = tuple(query.get(p.name) if p.where in _QUERYISH else ctx.lookup(p) for p in op.params)
     else:
         raw = tuple(ctx.lookup(p) for p in op.params)
-    if not all(v is None or type(v) is str for v in raw):
+    if not all(v is None or type(v) is str for v in raw) or sum(len(v) for v in raw if v) > CACHED_TEXT:
         values = iter(raw)
         return validate(op.params, lambda p: next(values))
     key = (id(op), raw)
@@ -246,9 +260,11 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     return parse_qsl(text, keep_blank_values=True)
 
 
-async def _multipart(ctx: Ctx) -> list[tuple[str, str]]:
-    """Text fields of a multipart body (files are not parameters of any vendor); malformed
-    multipart counts as no fields, as PHP would leave ``$_POST`` empty."""
+async def _multipart(ctx: Ctx, ctype: str) -> list[tuple[str, str]]:
+    """Text fields of a multipart body (files are not parameters of any vendor). Multipart
+    without its boundary cannot be read at all (a bad body); malformed parts are no fields."""
+    if "boundary=" not in ctype:
+        raise Refusal(k.BAD_BODY, "multipart body without a boundary")
     body = ctx.body
 
     async def replay() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .request import route_path
+from .request import MAX_BODY_BYTES, route_path
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -18,16 +18,19 @@ CONTROL_PREFIX = "/_emulator"
 
 
 class ListenerApp:
-    def __init__(self, api: "VendorApi", registry: "Registry", control: ASGIApp) -> None:
+    def __init__(self, api: "VendorApi", registry: "Registry", control: ASGIApp, *,
+                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
         self.api = api
         self.registry = registry
         self.control = control
         """The Starlette app with the control plane (and the lifespan)."""
+        self.max_body_bytes = max_body_bytes
+        """No vendor request body larger than this is read (``--max-body-bytes``)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path = route_path(scope)
             if not (path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")):
-                await self.api(self.registry, scope, receive, send, path)
+                await self.api(self.registry, scope, receive, send, path, self.max_body_bytes)
                 return
         await self.control(scope, receive, send)

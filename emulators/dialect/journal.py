@@ -1,4 +1,8 @@
-"""One journal entry per vendor request: who, what, the answer's status and, when refused, why."""
+"""One journal entry per vendor request: who, what, the answer's status and, when refused, why.
+
+Journals are bounded by entries and bytes (``core.journal``): a path or query longer than
+``MAX_TEXT`` is cut, and the entry says how long it was (``"truncated": {"query": <length>}``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import time
 from typing import TYPE_CHECKING
 
 from starlette.types import Scope
+
+from ..core.journal import MAX_TEXT
 
 if TYPE_CHECKING:
     from ..core.world import Tenant
@@ -16,12 +22,21 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
            status: int, why: str = "") -> None:
     """Append the entry to its tenant's journal, or the vendor's before a tenant was known."""
     client = scope.get("client")
+    path, raw_query = scope["path"], scope.get("query_string", b"")
+    truncated: dict[str, int] = {}  # field -> its length before it was cut
+    if len(path) > MAX_TEXT:
+        path, truncated["path"] = path[:MAX_TEXT], len(path)
+    if len(raw_query) > MAX_TEXT:
+        raw_query, truncated["query"] = raw_query[:MAX_TEXT], len(raw_query)
+    query = raw_query.decode("utf-8", "replace")
     # "seq" first: ``append`` numbers the entry in place, keeping the journal's key order
     entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
-             "path": scope["path"], "query": scope.get("query_string", b"").decode("utf-8", "replace"),
-             "status": status, "client": client[0] if client else "",
+             "path": path, "query": query, "status": status, "client": client[0] if client else "",
              "at": tenant.now() if tenant else None, "wall": time.time(),
              "tenant": tenant.id if tenant else None}
+    if truncated:
+        entry["truncated"] = truncated
     if why:
-        entry["why"] = why
-    (tenant.requests if tenant else registry.unauthenticated(vendor)).append(entry)
+        entry["why"] = why[:MAX_TEXT]
+    (tenant.requests if tenant else registry.unauthenticated(vendor)).append(
+        entry, len(path) + len(query) + len(entry.get("why", "")))

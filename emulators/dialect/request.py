@@ -9,7 +9,9 @@ nested deeper than ``MAX_JSON_DEPTH`` or carrying lone surrogates (``BadBody``).
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, unquote
 
@@ -17,8 +19,12 @@ from starlette.types import Receive, Scope
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 """Default largest request body (the ``--max-body-bytes`` option changes it per server)."""
-MAX_JSON_DEPTH = 32
-"""Deepest JSON nesting any vendor request may carry (none of the documented bodies pass 3)."""
+MAX_JSON_DEPTH = 512
+"""Deepest JSON body read: PHP ``json_decode``'s default depth (none of the documented bodies
+pass 3). Parsing is recursive, so a deeper body is refused before it is parsed."""
+CACHED_QUERY_BYTES = 512
+"""Longest query string whose parse is kept: a cache of long ones would hold megabytes that a
+client chose."""
 MAX_PHP_DEPTH = 8
 """Deepest PHP array key (``a[b][c]...``); deeper brackets stay part of the last key, as PHP's
 ``max_input_nesting_level`` would refuse them."""
@@ -28,7 +34,7 @@ class BodyTooLarge(Exception):
     """The body is over the limit (nothing of it was parsed)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the body is larger than {limit} bytes")
+        super().__init__(f"the request body is larger than {limit} bytes")
         self.limit = limit
 
 
@@ -48,10 +54,14 @@ def route_path(scope: Scope) -> str:
     return path
 
 
-@lru_cache(maxsize=1024)
 def flat_query(raw: bytes) -> Mapping[str, str]:
     """A query string as ``dict(parse_qsl(...))`` (last value of a repeated name wins), parsed
-    once per distinct string: clients repeat the same few queries. Treat as read-only."""
+    once per distinct short string: clients repeat the same few queries. Treat as read-only."""
+    return _flat_query(raw) if len(raw) <= CACHED_QUERY_BYTES else _flat_query.__wrapped__(raw)
+
+
+@lru_cache(maxsize=1024)
+def _flat_query(raw: bytes) -> Mapping[str, str]:
     return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
 
 
@@ -91,8 +101,8 @@ def _php_query(raw: bytes) -> dict[str, Any]:
 
 
 def php_query(raw: bytes) -> dict[str, Any]:
-    """``php_fields`` of a query string, cached per string (a copy: callers may change it)."""
-    return dict(_php_query(raw))
+    """``php_fields`` of a query string, cached per short string (a copy: callers may change it)."""
+    return dict(_php_query(raw) if len(raw) <= CACHED_QUERY_BYTES else _php_query.__wrapped__(raw))
 
 
 def checked_json(raw: bytes) -> Any:
@@ -102,12 +112,8 @@ def checked_json(raw: bytes) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadBody("the JSON body is not UTF-8") from None
-    depth = 0
-    # A cheap bound before parsing: the C scanner would otherwise recurse through ``[[[[...``.
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
-        depth = _max_depth(text)
-        if depth > MAX_JSON_DEPTH:
-            raise BadBody(f"the JSON body is nested deeper than {MAX_JSON_DEPTH}")
+    if json_too_deep(text):  # before parsing: the C scanner recurses through ``[[[[...``
+        raise BadBody(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError):
@@ -120,29 +126,21 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _max_depth(text: str) -> int:
-    """Deepest bracket nesting outside strings (stops counting past the limit)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_JSON_DEPTH:
-                    return deepest
-        elif ch in "]}":
-            depth -= 1
-    return deepest
+_STRING_ESCAPES = re.compile(r'\\\\|\\"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_NESTING = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Does JSON ``text`` nest deeper than ``limit``? Counted without recursion, brackets in
+    strings excluded; a malformed text may be over-counted, never under-counted."""
+    if text.count("[") + text.count("{") <= limit:
+        return False  # nearly every body: no need to look closer
+    # Inside a string a backslash always starts a two-character escape: drop ``\\`` and ``\"``,
+    # then every other piece between quotes is outside strings.
+    outside = "".join(_STRING_ESCAPES.sub("", text).split('"')[::2])
+    brackets = _NOT_BRACKET.sub("", outside).replace("[]", "").replace("{}", "")
+    return any(depth > limit for depth in accumulate(map(_NESTING.__getitem__, brackets)))
 
 
 def _refuse_surrogates(value: Any) -> None:
@@ -176,11 +174,9 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     Content-Length over the limit is refused before a byte is read."""
     for key, value in scope["headers"]:
         if key == b"content-length":
-            try:
-                declared = int(value)
-            except ValueError:
-                declared = 0
-            if declared > limit:
+            if not value.isdigit():  # (uvicorn refuses such a request before us)
+                raise BadBody("the Content-Length is not a number")
+            if len(value) > 18 or int(value) > limit:
                 raise BodyTooLarge(limit)
             break
     chunks: list[bytes] = []
@@ -188,7 +184,7 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break  # the client went away
+            raise BadBody("the body ended before its declared length")
         chunk = message.get("body", b"")
         if chunk:
             size += len(chunk)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.events import Event
 from ..core.world import Tenant
-from ..registry import derived_secret
+from ..registry import random_secret
 from ..vendor import Listener, VendorSpec
 from . import hooks, seed
 from .api import STATUS_API, WEB_API
@@ -37,7 +37,7 @@ class KeraunoDialect:
 
 
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
-    return {"key": derived_secret(seed.VENDOR, tenant.id)}
+    return {"key": random_secret()}
 
 
 SPEC = VendorSpec(

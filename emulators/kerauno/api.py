@@ -20,7 +20,6 @@ from ..dialect import errors as k
 from ..dialect.api import VendorApi
 from ..dialect.errors import Err, ErrorTable, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
-from ..dialect.request import BadBody
 from ..dialect.params import INVALID, MISSING, PATH, SQL_DATETIME, Param, choice, text
 from . import errors, views
 from .errors import NO_RESULTS, param
@@ -173,11 +172,6 @@ class KeraunoWebApi(VendorApi):
         if ctx.tenant is None:
             raise Refusal(k.BAD_CREDENTIAL, "the key addresses no tenant")
 
-    def bad_body(self, ctx: Ctx, exc: BadBody) -> None:
-        """PHP never parses a JSON body into ``$_REQUEST``: one it could not parse either is
-        simply not there (the query string still counts)."""
-        ctx.json = None
-
     def render(self, ctx: Ctx, result: Any) -> Response:
         return result if isinstance(result, Response) else errors.php_json(result)
 
@@ -185,8 +179,11 @@ class KeraunoWebApi(VendorApi):
         if error.code == errors.APACHE_PAGE:
             return errors.apache_page(error, ctx.method)
         tenant = ctx.tenant_or_default()
-        fitting = tenant is None or vendor_settings(tenant)["http_error_status"] is True
-        return errors.php_json({"error": error.message}, error.status if fitting else 200)
+        fitting = (error.status == errors.TOO_LARGE_STATUS or tenant is None
+                   or vendor_settings(tenant)["http_error_status"] is True)
+        response = errors.php_json({"error": error.message}, error.status if fitting else 200)
+        response.headers.update(headers)
+        return response
 
     def media_types(self, op: Operation) -> list[str]:
         if op.name == "makecall":

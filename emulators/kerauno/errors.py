@@ -34,8 +34,12 @@ INVALID_START = "You must send a valid start date ('start_date')."
 MISSING_END = "You must send an end date ('end_date')."
 INVALID_END = "You must send a valid end date ('end_date')."
 INVALID_EXPORT = "You must send a valid export type ('export_type')."
-BODY_TOO_LARGE = "Request Entity Too Large"
-"""Apache's reason phrase for 413 (LimitRequestBody), in the scripts' JSON envelope."""
+INVALID_BODY = "You must send a valid request body."
+"""A JSON body that is not JSON (or nests deeper than PHP's json_decode reads), multipart
+without its boundary, or a body cut short."""
+BODY_TOO_LARGE = "You must send a request body of at most {limit} bytes."
+TOO_LARGE_STATUS = 413
+"""A body over the limit is refused by the web server, before PHP: 413 whatever the setting."""
 
 # -- the error table: every refusal, neutral or Kerauno's own, with its HTTP status -----------
 JSON_TYPE = "application/json"
@@ -60,8 +64,9 @@ _COMMON = {
     k.UNAUTHENTICATED: Err(401, MISSING_KEY),
     k.BAD_CREDENTIAL: Err(401, INVALID_KEY),
     # Every parameter declares its own messages; these answer what no parameter names.
-    k.PARAM_INVALID: Err(400, FAILURE),
-    k.BODY_TOO_LARGE: Err(413, BODY_TOO_LARGE),
+    k.PARAM_INVALID: Err(400, INVALID_BODY),
+    k.BAD_BODY: Err(400, INVALID_BODY),
+    k.BODY_TOO_LARGE: Err(TOO_LARGE_STATUS, BODY_TOO_LARGE, headers={"Connection": "close"}),
     k.INTERNAL: Err(500, FAILURE),
     "not_found": Err(404, NO_RESULTS),
 }

@@ -10,9 +10,11 @@ and yields between them, so the server keeps answering while a long scenario run
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..core.world import Tenant
+from ..control.body import read_limited
+from ..control.errors import ControlError
 
 if TYPE_CHECKING:  # the runner is imported on the first run, not when the server starts
     from ..registry import Registry
@@ -54,6 +58,12 @@ _RUNS: "weakref.WeakKeyDictionary[Tenant, dict[str, RunRecord]]" = weakref.WeakK
 _COUNTERS: "weakref.WeakKeyDictionary[Tenant, int]" = weakref.WeakKeyDictionary()
 
 
+@functools.lru_cache(maxsize=1)
+def _parser() -> ThreadPoolExecutor:
+    """The one thread that loads scenarios posted to the control plane (made on first use)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="telemock-scenario-parse")
+
+
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
@@ -82,12 +92,19 @@ async def start_run(request: Request, tenant: Tenant, registry: "Registry") -> R
     from .model import ScenarioError
     from .runner import Run
 
-    raw = await request.body()
+    try:
+        raw = await read_limited(request)
+    except ControlError as exc:
+        return _error(exc.status, exc.message)
     name = request.query_params.get("name") or "scenario.yaml"
     try:
-        scenario = load_text(raw.decode("utf-8"), name)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return _error(400, "the scenario must be UTF-8 text")
+    try:
+        # Off the event loop, one at a time: a large file takes seconds to parse and check,
+        # and every port of the server shares this loop.
+        scenario = await asyncio.get_running_loop().run_in_executor(_parser(), load_text, text, name)
     except ScenarioError as exc:
         return _error(400, "invalid scenario", problems=[str(p) for p in exc.problems])
     try:

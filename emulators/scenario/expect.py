@@ -48,7 +48,11 @@ def resolver(run: "Run") -> Callable[[str], Any]:
         for base, origin in (("start", run.t0), ("now", t.now())):
             if head.startswith(base) and head[len(base):len(base) + 1] in ("", "+", "-"):
                 shift = head[len(base):]
-                moment = origin + (parse_duration(shift[1:]) * (1 if shift[0] == "+" else -1) if shift else 0)
+                try:
+                    delta = parse_duration(shift[1:]) if shift else 0.0
+                except ValueError as exc:  # e.g. longer than any clock can run
+                    raise TemplateError(f"${{{name}}}: {exc}") from None
+                moment = origin + (delta if shift[:1] != "-" else -delta)
                 text = sql_datetime(moment, t.timezone)
                 return {"": text, "date": text[:10], "epoch": int(moment)}.get(rest, text)
         if head == "credentials" and rest in t.credentials:

@@ -10,6 +10,7 @@ from pathlib import Path as FsPath
 from typing import Any, Iterable
 
 from ..core.agents import AGENT_STATES
+from ..core.clock import LATEST
 from ..core.formats import parse_instant
 from .actions import ACTIONS, inner_step
 from .durations import parse_duration
@@ -17,15 +18,15 @@ from .model import Problem, Scenario, ScenarioError, Step
 from .schema import CALL_STATES
 from .validate import render_path, schema_problems
 from .worlds import pool_agents
-from .yamlpos import Path, Positions, YamlError, load as load_yaml
+from .yamlpos import MAX_CHARS, Path, Positions, YamlError, load as load_yaml
 
 MAX_PROBLEMS = 50
 
 
 def load_file(path: str | FsPath, known_vendors: Iterable[str] | None = None) -> Scenario:
-    p = FsPath(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(MAX_CHARS + 1)  # one more than allowed: the YAML loader says it is too long
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), None, f"cannot read the file: {exc}")]) from None
     return load_text(text, str(path), known_vendors)
@@ -64,6 +65,8 @@ class _Checker:
         everyone = [*world.get("agents", []), *pooled]
         self.extensions = [str(a["extension"]) for a in everyone] + [str(a["id"]) for a in everyone]
         self.queues = {str(q["id"]) for q in world.get("queues", [])}
+        self.reach = parse_duration(data["end"]) if "end" in data else 0.0
+        """Seconds from the start the timeline (or ``end``) reaches, at least."""
 
     def add(self, path: Path, message: str, *, key: bool = False) -> None:
         self.problems.append(Problem(self.file, self.pos.of(path, key=key), f"{render_path(path)}: {message}"))
@@ -141,6 +144,7 @@ class _Checker:
                 clock, static = at, True
             else:
                 clock += parse_duration(raw.get("after", 0))
+            self.reach = max(self.reach, clock)
             if name == "expect_error":
                 inner = inner_step(args)
                 if inner:
@@ -213,9 +217,13 @@ class _Checker:
                 self.add(("vendors", i), f"unknown vendor {vendor!r} (known: {', '.join(self.vendors)})")
         if "start" in self.data:
             try:
-                parse_instant(str(self.data["start"]))
-            except ValueError:
+                start = parse_instant(str(self.data["start"]))
+            except (ValueError, OverflowError):
                 self.add(("start",), f"{self.data['start']!r} is not an ISO 8601 instant")
+            else:
+                if start + self.reach > LATEST:
+                    self.add(("start",), "the scenario would run past 3000-01-01T00:00:00Z, where "
+                                         "every clock stops")
 
 
 def _build(file: str, data: dict[str, Any], positions: Positions, text: str) -> Scenario:

@@ -18,6 +18,7 @@ from typing import Any
 from ..core import engine
 from ..core import events as ev
 from ..core.calls import Call
+from ..core.clock import LATEST
 from ..core.errors import CallNotFound, CoreError
 from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
@@ -102,6 +103,11 @@ class Run:
             return False
         if not self.caps.declared:
             self.result.notes.append(f"{self.vendor}'s dialect declares no features; all were assumed")
+        if self._reach() > LATEST:  # before anything changes: the tenant's clock may be late already
+            self.result.status = ERROR
+            self.result.reason = "the run would take the clock past 3000-01-01T00:00:00Z, where every clock stops"
+            self.done = True
+            return False
         if sc.start:
             target = parse_instant(sc.start)
             if target > t.now():
@@ -126,6 +132,14 @@ class Run:
         self.hard_stop = self.t0 + (sc.end if sc.end is not None else self.planned + plan.DRAIN_HORIZON)
         self.started = True
         return True
+
+    def _reach(self) -> float:
+        """The latest instant the run may move the tenant's clock to (its safety stop)."""
+        sc, now = self.scenario, self.tenant.now()
+        t0 = max(parse_instant(sc.start), now) if sc.start else now
+        if sc.end is not None:
+            return t0 + sc.end
+        return t0 + plan.span(sc, plan.checkpoints(sc.expect, t0), t0) + plan.DRAIN_HORIZON
 
     def _time_of(self, index: int) -> float | None:
         steps = self.scenario.steps

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .durations import DURATION_PATTERN
+from .durations import DURATION_PATTERN, MAX_DURATION
 
 Schema = dict[str, Any]
 
@@ -46,7 +46,7 @@ def enum(values: list[str] | tuple[str, ...], description: str = "") -> Schema:
 DEFS: dict[str, Schema] = {
     "duration": {
         "description": "A duration: seconds as a number, or text like 30s, 2m, 1h30m, 250ms.",
-        "anyOf": [{"type": "number", "minimum": 0},
+        "anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_DURATION},
                   {"type": "string", "pattern": DURATION_PATTERN}],
     },
     "phone": {

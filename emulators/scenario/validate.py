@@ -19,7 +19,23 @@ from .schema import RESERVED_GENERATORS, SCHEMA
 from .schemabits import DEFS
 from .yamlpos import Path, Positions
 
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+_ANY_OF = jsonschema.Draft202012Validator.VALIDATORS["anyOf"]
+
+
+def _any_of(validator: Any, any_of: Any, instance: Any, schema: Any) -> Iterable[ValidationError]:
+    """``anyOf``, and for a duration its length too: a pattern cannot bound a sum like
+    ``99999999999999999999h``, and a duration past the clock's bound must fail here, not
+    when the runner meets it."""
+    errors = list(_ANY_OF(validator, any_of, instance, schema))
+    yield from errors
+    if not errors and schema is DEFS["duration"]:
+        try:
+            parse_duration(instance)
+        except ValueError as exc:
+            yield ValidationError(str(exc))
+
+
+VALIDATOR = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"anyOf": _any_of})(SCHEMA)
 STEP_NAMES = [*ACTIONS, *CONTROL_STEPS]
 STEP_KEYS = {"at", "after", "optional", "note"}
 

@@ -16,7 +16,7 @@ PARAMETERS_ERROR = 400
 AUTHORIZATION_ERROR = 401
 NOT_FOUND = 404
 METHOD_NOT_ALLOWED = 405
-PAYLOAD_TOO_LARGE = 413
+CONTENT_TOO_LARGE = 413
 TOO_MANY_REQUESTS = 429
 UNKNOWN_ERROR = 0
 
@@ -27,10 +27,12 @@ DESCRIPTIONS: dict[int, str] = {
     NOT_FOUND: "Tenant or required data not found",
     TOO_MANY_REQUESTS: "Too Many Requests",
     UNKNOWN_ERROR: "Unknown error",
-    # Not in the seed's table: a wrong method and an oversized body need *some* description;
-    # the HTTP reason phrases are what a PHP front server's pages say (docs/FIDELITY.md).
+    # Not in the seed's table: a wrong method needs *some* description; the HTTP reason
+    # phrase is what a PHP router's 405 page says (docs/FIDELITY.md).
     METHOD_NOT_ALLOWED: "Method Not Allowed",
-    PAYLOAD_TOO_LARGE: "Payload Too Large",
+    # Not in the table either: a body over the server's limit is refused before the API sees
+    # it; RFC 9110's name for 413 (docs/FIDELITY.md).
+    CONTENT_TOO_LARGE: "Content Too Large",
 }
 """Code -> description, copied from the seed's table (405 and 413 excepted, see above)."""
 
@@ -51,7 +53,8 @@ ERRORS = ErrorTable({
     k.UNAUTHENTICATED: err(AUTHORIZATION_ERROR),  # also a wrong key and a refused address
     k.RATE_LIMITED: err(TOO_MANY_REQUESTS),
     k.PARAM_INVALID: err(PARAMETERS_ERROR),
-    k.BODY_TOO_LARGE: err(PAYLOAD_TOO_LARGE),
+    k.BODY_TOO_LARGE: Err(CONTENT_TOO_LARGE, DESCRIPTIONS[CONTENT_TOO_LARGE], CONTENT_TOO_LARGE,
+                           {"Connection": "close"}),  # the rest of the body is not worth reading
     k.NO_ROUTE: err(NOT_FOUND),
     k.METHOD_NOT_ALLOWED: err(METHOD_NOT_ALLOWED),
     k.INTERNAL: err(UNKNOWN_ERROR),

@@ -16,7 +16,7 @@ from ..core.events import Event
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, synthesize_history
 from ..core.world import Tenant
-from ..registry import derived_secret
+from ..registry import random_secret
 
 VENDOR = "voipcloud"
 
@@ -127,5 +127,5 @@ DIALECT = VoipcloudDialect()
 
 
 def new_credentials(tenant: Tenant) -> dict[str, str]:
-    """A tenant created through the control plane gets its own stable 40-hex-digit key."""
-    return {"api_key": derived_secret(VENDOR, tenant.id, length=40)}
+    """A tenant created through the control plane gets its own random 40-hex-digit key."""
+    return {"api_key": random_secret(40)}

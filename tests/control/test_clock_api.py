@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.harness import START, T, MiniEmu
+from core.harness import JSON_BODY, START, T, MiniEmu
 from core.minivendor import DID
 
 
@@ -65,7 +65,7 @@ def test_bad_advance_is_400_and_the_clock_stays(mini: MiniEmu, tid: str, body: d
 @pytest.mark.parametrize("raw", [b'{"seconds": NaN}', b'{"seconds": Infinity}', b'{"seconds": -Infinity}',
                                  b'{"seconds": 1e400}'])
 def test_non_finite_numbers_are_not_json(mini: MiniEmu, tid: str, raw: bytes) -> None:
-    r = mini.client.post(f"{T}/{tid}/clock/advance", content=raw)
+    r = mini.client.post(f"{T}/{tid}/clock/advance", content=raw, headers=JSON_BODY)
     assert (r.status_code, r.json()) == (400, {"error": "body is not valid JSON"})
     assert clock(mini, tid)["now"] == START
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.harness import T, MiniEmu
+from core.harness import JSON_BODY, T, MiniEmu
 
 SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
@@ -79,7 +79,7 @@ def test_tenant_endpoints_never_5xx(fuzz_emu: MiniEmu, method: str, tid: str, pa
 @given(body=BODIES, path=st.sampled_from(["/_emulator/tenants", "/_emulator/reset", "/_emulator/health",
                                           "/_emulator/journal/unauthenticated"]))
 def test_top_level_endpoints_never_5xx(fuzz_emu: MiniEmu, body: bytes, path: str) -> None:
-    r = fuzz_emu.client.post(path, content=body)
+    r = fuzz_emu.client.post(path, content=body, headers=JSON_BODY)
     assert r.status_code < 500
     if r.status_code == 201:
         still_healthy(fuzz_emu, r.json()["id"])
@@ -107,6 +107,6 @@ def test_restoring_a_damaged_snapshot_never_5xx_nor_breaks_the_tenant(
             first[sorted(first)[0]] = value
         else:
             snap[key] = value
-    r = fuzz_emu.client.post(f"{T}/f/restore", content=json.dumps(snap).encode())
+    r = fuzz_emu.client.post(f"{T}/f/restore", content=json.dumps(snap).encode(), headers=JSON_BODY)
     assert r.status_code in (200, 400), r.text
     still_healthy(fuzz_emu)

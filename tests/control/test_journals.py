@@ -58,7 +58,7 @@ def test_requests_without_a_tenant_go_to_the_unauthenticated_journal(mini: MiniE
 @pytest.mark.parametrize("path", ["/journal/requests", "/journal/webhooks", "/events"])
 def test_since_must_be_an_integer(mini: MiniEmu, path: str) -> None:
     r = mini.client.get(f"{T}/default{path}", params={"since": "yesterday"})
-    assert (r.status_code, r.json()) == (400, {"error": "since must be an integer"})
+    assert (r.status_code, r.json()) == (400, {"error": "since must be a whole number"})
 
 
 def test_events_record_every_change_and_filter_by_type_and_since(mini: MiniEmu) -> None:

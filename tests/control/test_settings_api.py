@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.harness import T, MiniEmu
+from core.harness import JSON_BODY, T, MiniEmu
 
 
 @pytest.fixture
@@ -61,6 +61,23 @@ def test_rate_limit_patch_takes_effect_at_once(mini: MiniEmu, tenant: dict[str, 
     ({"rate_limit": {"window": 1e308}}, "rate_limit/window: 1e+308 is out of range"),
     ({"webhooks": {"backoff_factor": 10**400}}, "webhooks/backoff_factor: " + repr(10**400) + " is out of range"),
     ({"sim": {"talk_min": 1e10}}, "sim/talk_min: 10000000000.0 is out of range"),
+    ({"timezone": "Europe"}, "timezone: unknown zone 'Europe'"),  # a tzdata directory
+    ({"timezone": "x" * 300}, f"timezone: unknown zone {'x' * 64!r}"),  # too long a file name
+    ({"timezone": "../../etc/passwd"}, "timezone: unknown zone '../../etc/passwd'"),
+    ({"timezone": "zone.tab"}, "timezone: unknown zone 'zone.tab'"),
+    ({"webhooks": {"url": "http://[::1"}}, "webhooks/url: 'http://[::1' is not a valid URL"),
+    ({"webhooks": {"url": "http://127.0.0.1:99999/x"}},
+     "webhooks/url: 'http://127.0.0.1:99999/x' has a port outside 1-65535"),
+    ({"webhooks": {"url": "http://h:0/"}}, "webhooks/url: 'http://h:0/' has a port outside 1-65535"),
+    ({"webhooks": {"url": "http://h:x/"}}, "webhooks/url: 'http://h:x/' is not a valid URL"),
+    ({"webhooks": {"url": "ftp://h/x"}}, "webhooks/url: 'ftp://h/x' must start with http:// or https://"),
+    ({"webhooks": {"url": "127.0.0.1:9000/hook"}},
+     "webhooks/url: '127.0.0.1:9000/hook' must start with http:// or https://"),
+    ({"webhooks": {"url": "http:///hook"}}, "webhooks/url: 'http:///hook' has no valid host"),
+    ({"webhooks": {"url": "http://ex ample.com/"}}, "webhooks/url: 'http://ex ample.com/' has no valid host"),
+    ({"webhooks": {"url": "http://h/\x00"}}, "webhooks/url: 'http://h/\\x00' is not a valid URL"),
+    ({"webhooks": {"url": "http://h/" + "x" * 2050}},
+     f"webhooks/url: {'http://h/' + 'x' * 91!r} is longer than 2048 characters"),
 ])
 def test_invalid_patch_is_400_and_nothing_changes(mini: MiniEmu, tenant: dict[str, Any],
                                                   patch: dict[str, Any], message: str) -> None:
@@ -75,7 +92,7 @@ def test_invalid_patch_is_400_and_nothing_changes(mini: MiniEmu, tenant: dict[st
 @pytest.mark.parametrize("raw", [b"[]", b'"x"', b"5", b"{oops"])
 def test_non_object_patch_is_400(mini: MiniEmu, tenant: dict[str, Any], raw: bytes) -> None:
     before = mini.ok("GET", f"{T}/{tenant['id']}/settings")
-    r = mini.client.patch(f"{T}/{tenant['id']}/settings", content=raw)
+    r = mini.client.patch(f"{T}/{tenant['id']}/settings", content=raw, headers=JSON_BODY)
     assert r.status_code == 400
     assert mini.ok("GET", f"{T}/{tenant['id']}/settings") == before
 
@@ -83,3 +100,28 @@ def test_non_object_patch_is_400(mini: MiniEmu, tenant: dict[str, Any], raw: byt
 def test_an_empty_patch_changes_nothing(mini: MiniEmu, tenant: dict[str, Any]) -> None:
     before = mini.ok("GET", f"{T}/{tenant['id']}/settings")
     assert mini.ok("PATCH", f"{T}/{tenant['id']}/settings", json={}) == before
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "https://hooks.example.com/a?b=c#d",
+                                 "http://[::1]:8080/", "HTTP://Receiver:1/", "http://my_service:65535/hook",
+                                 "https://user:pw@h.example/", "http://b\u00fccher.example/", ""])
+def test_webhook_urls_the_dispatcher_can_send_to_are_accepted(mini: MiniEmu, tenant: dict[str, Any],
+                                                              url: str) -> None:
+    got = mini.ok("PATCH", f"{T}/{tenant['id']}/settings", json={"webhooks": {"url": url}})
+    assert got["webhooks"]["url"] == url
+
+
+def test_a_snapshot_with_a_bad_webhook_url_is_not_restored(mini: MiniEmu, tenant: dict[str, Any]) -> None:
+    tid = tenant["id"]
+    snap = mini.ok("GET", f"{T}/{tid}/snapshot")
+    bad = {**snap, "settings": {**snap["settings"], "webhooks": {**snap["settings"]["webhooks"],
+                                                                 "url": "http://[::1"}}}
+    assert mini.client.post(f"{T}/{tid}/restore", json=bad).status_code == 400
+    assert mini.ok("GET", f"{T}/{tid}/snapshot") == snap
+
+
+def test_a_bad_webhook_url_is_refused_at_creation_too(mini: MiniEmu) -> None:
+    r = mini.client.post(T, json={"settings": {"webhooks": {"url": "http://h:99999/"}}})
+    assert r.status_code == 400
+    assert r.json() == {"error": "webhooks/url: 'http://h:99999/' has a port outside 1-65535"}
+    assert [t["id"] for t in mini.ok("GET", T)] == ["default"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.harness import START, T, MiniEmu
+from core.harness import JSON_BODY, START, T, MiniEmu
 from core.minivendor import DEFAULT_TOKEN
 
 TENANT_PATHS = [("GET", ""), ("DELETE", ""), ("POST", "/reset"), ("GET", "/clock"), ("PUT", "/clock"),
@@ -54,10 +54,13 @@ def test_list_tenants_in_creation_order(mini: MiniEmu) -> None:
     ({"seed": "1"}, "seed must be an integer"),
     ({"seed": 1.5}, "seed must be an integer"),
     ({"seed": True}, "seed must be an integer"),
-    ({"id": "a b"}, "id must be letters, digits, - or _"),
-    ({"id": ""}, "id must be letters, digits, - or _"),
-    ({"id": 7}, "id must be letters, digits, - or _"),
-    ({"id": "../x"}, "id must be letters, digits, - or _"),
+    ({"id": "a b"}, "id must be 1 to 64 letters, digits, - or _"),
+    ({"id": ""}, "id must be 1 to 64 letters, digits, - or _"),
+    ({"id": 7}, "id must be 1 to 64 letters, digits, - or _"),
+    ({"id": "../x"}, "id must be 1 to 64 letters, digits, - or _"),
+    ({"id": "x" * 65}, "id must be 1 to 64 letters, digits, - or _"),
+    ({"id": "caf\u00e9"}, "id must be 1 to 64 letters, digits, - or _"),
+    ({"id": "t1\n"}, "id must be 1 to 64 letters, digits, - or _"),
     ({"credentials": {"token": 5}}, "credentials must map names to strings"),
     ({"credentials": ["x"]}, "credentials must map names to strings"),
     ({"settings": {"rate_limit": {"limit": -1}}}, "rate_limit/limit: -1 is less than the minimum of 0"),
@@ -78,7 +81,7 @@ def test_bad_create_is_400_and_creates_nothing(mini: MiniEmu, body: dict[str, An
 
 @pytest.mark.parametrize("raw", [b"[1]", b'"x"', b"{", b"null"])
 def test_create_with_a_non_object_body_is_400(mini: MiniEmu, raw: bytes) -> None:
-    r = mini.client.post(T, content=raw)
+    r = mini.client.post(T, content=raw, headers=JSON_BODY)
     assert r.status_code == 400
     assert r.json()["error"] in ("body must be a JSON object", "body is not valid JSON")
 
@@ -102,8 +105,11 @@ def test_delete_then_gone_everywhere(mini: MiniEmu) -> None:
     assert mini.client.get(f"{T}/{tid}").status_code == 404
     assert mini.client.delete(f"{T}/{tid}").status_code == 404
     assert mini.api("GET", "/v1/calls", info["credentials"]["token"]).status_code == 401
-    # the id is free again, with the same derived credentials
-    assert mini.create(id=tid)["credentials"] == info["credentials"]
+    # the id is free again, with new credentials: the old ones stay revoked
+    again = mini.create(id=tid)["credentials"]["token"]
+    assert again != info["credentials"]["token"]
+    assert mini.api("GET", "/v1/calls", info["credentials"]["token"]).status_code == 401
+    assert mini.api("GET", "/v1/calls", again).status_code == 200
 
 
 def test_the_default_tenant_cannot_be_deleted(mini: MiniEmu) -> None:
@@ -131,3 +137,28 @@ def test_reset_one_tenant_leaves_the_others(mini: MiniEmu) -> None:
     mini.ok("POST", f"{T}/{a['id']}/reset")
     assert mini.ok("GET", f"{T}/{a['id']}")["calls"] == 0
     assert mini.ok("GET", f"{T}/{b['id']}")["calls"] == 1
+
+
+def test_new_credentials_are_random_not_derived_from_the_id(mini: MiniEmu) -> None:
+    import hashlib
+    a, b = mini.create(), mini.create()
+    for info in (a, b):
+        token = info["credentials"]["token"]
+        assert len(token) == 40 and all(c in "0123456789abcdef" for c in token)
+        assert token != hashlib.sha1(f"telemock:mini:{info['id']}:".encode()).hexdigest()
+    assert a["credentials"] != b["credentials"]
+    other = MiniEmu()  # another server: the same id gets another key
+    try:
+        assert other.create(id=a["id"])["credentials"] != a["credentials"]
+    finally:
+        other.close()
+
+
+def test_one_tenant_cannot_read_anothers_calls_with_a_guessed_key(mini: MiniEmu) -> None:
+    import hashlib
+    a, b = mini.create(), mini.create()
+    mini.api("POST", "/v1/calls", b["credentials"]["token"], json={"extension": "201", "to": "+1555"})
+    guessed = hashlib.sha1(f"telemock:mini:{b['id']}:".encode()).hexdigest()
+    assert mini.api("GET", "/v1/calls", guessed).status_code == 401
+    assert mini.api("GET", "/v1/calls", a["credentials"]["token"]).json() != \
+        mini.api("GET", "/v1/calls", b["credentials"]["token"]).json()

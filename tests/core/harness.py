@@ -29,10 +29,15 @@ FIXED_CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "spe
 START = 1767621600.0
 """2026-01-05T14:00:00Z in epoch seconds."""
 T = "/_emulator/tenants"
+JSON_BODY = {"content-type": "application/json"}
+"""Headers of a raw control-plane body (``json=`` sets them itself; ``content=`` does not)."""
+TEST_HOST = "testserver"
+"""The ``Host`` starlette's TestClient sends: allowed on the control plane of test registries."""
 
 
 def new_registry(admin_token: str | None = None, seed: int = 0) -> Registry:
-    return Registry({"mini": SPEC}, seed=seed, settings=FIXED_CLOCK, admin_token=admin_token)
+    return Registry({"mini": SPEC}, seed=seed, settings=FIXED_CLOCK, admin_token=admin_token,
+                    allowed_hosts=[TEST_HOST])
 
 
 class MiniEmu:

@@ -28,7 +28,7 @@ from emulators.dialect.api import VendorApi
 from emulators.dialect.errors import Err, ErrorTable, Refusal
 from emulators.dialect.operation import Ctx, Operation
 from emulators.dialect.params import Param, php_int
-from emulators.registry import derived_secret
+from emulators.registry import random_secret
 from emulators.vendor import Listener, VendorSpec
 
 NAME = "mini"
@@ -65,7 +65,7 @@ class MiniDialect:
 
 
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
-    return {"token": derived_secret(NAME, tenant.id)}
+    return {"token": random_secret()}
 
 
 def call_view(call: Any) -> dict[str, Any]:

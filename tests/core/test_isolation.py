@@ -83,8 +83,10 @@ def test_a_tenant_is_unaffected_by_anything_done_to_another(
     shared, alone = two_registries
     n = next(_example)
     ids = {"a": f"a{n}", "b": f"b{n}"}
-    tokens = {t: shared.create(id=ids[t])["credentials"]["token"] for t in "ab"}
-    assert alone.create(id=ids["b"])["credentials"]["token"] == tokens["b"]
+    tokens = {t: f"token-{ids[t]}" for t in "ab"}  # fixed: new tenants' own are random
+    for t in "ab":
+        shared.create(id=ids[t], credentials={"token": tokens[t]})
+    alone.create(id=ids["b"], credentials={"token": tokens["b"]})
     for target, action in steps:
         seen = apply(shared, ids[target], tokens[target], action)
         if target == "b":

@@ -44,7 +44,7 @@ ROW_SPEC = VendorSpec(name=NAME, title="Mini + one row", dialect=SPEC.dialect,
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    registry = Registry({NAME: ROW_SPEC}, settings=FIXED_CLOCK)
+    registry = Registry({NAME: ROW_SPEC}, settings=FIXED_CLOCK, allowed_hosts=["testserver"])
     with TestClient(listener_app(registry, ROW_SPEC, ROW_SPEC.listeners[0])) as c:
         yield c
 

@@ -8,6 +8,7 @@ from typing import Any
 from .conftest import LIBRARY
 
 T = "/_emulator/tenants"
+YAML = {"content-type": "application/yaml"}
 CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0}}
 
 
@@ -28,7 +29,7 @@ def test_a_posted_scenario_runs_on_that_tenant(emu_factory: Any) -> None:
     emu = emu_factory("kerauno")
     client = emu.client("kerauno")
     tenant = client.post(T, json={"id": "scn", "seed": 1, "settings": CLOCK}).json()
-    started = client.post(f"{T}/scn/scenarios", params={"name": "inbound.yaml"},
+    started = client.post(f"{T}/scn/scenarios", headers=YAML, params={"name": "inbound.yaml"},
                           content=_file("inbound_answered_first_ring").encode())
     assert started.status_code == 202, started.text
     body = started.json()
@@ -48,7 +49,8 @@ def test_a_malformed_scenario_is_refused_and_changes_nothing(emu_factory: Any) -
     client = emu_factory("voipcloud").client("voipcloud")
     before = client.get(f"{T}/default/snapshot").json()
     bad = _file("park").replace("park: {call: c1}", "prak: {call: c1}")
-    answer = client.post(f"{T}/default/scenarios", params={"name": "park.yaml"}, content=bad.encode())
+    answer = client.post(f"{T}/default/scenarios", headers=YAML, params={"name": "park.yaml"},
+                         content=bad.encode())
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid scenario"
     assert answer.json()["problems"][0].startswith("park.yaml:16:5: timeline[1]: unknown step 'prak'")
@@ -59,22 +61,23 @@ def test_a_malformed_scenario_is_refused_and_changes_nothing(emu_factory: Any) -
 def test_run_ids_options_and_errors(emu_factory: Any) -> None:
     client = emu_factory("voipcloud").client("voipcloud")
     text = _file("hold_resume").encode()
-    assert client.post(f"{T}/default/scenarios", params={"seed": "x"}, content=text).status_code == 400
-    assert client.post(f"{T}/default/scenarios", params={"speed": "-1"}, content=text).status_code == 400
-    assert client.post(f"{T}/nobody/scenarios", content=text).status_code == 404
+    for bad_option in ({"seed": "x"}, {"speed": "-1"}):
+        assert client.post(f"{T}/default/scenarios", headers=YAML, params=bad_option,
+                           content=text).status_code == 400
+    assert client.post(f"{T}/nobody/scenarios", headers=YAML, content=text).status_code == 404
     assert client.get(f"{T}/default/scenarios/run_9999").status_code == 404
-    first = client.post(f"{T}/default/scenarios", params={"seed": "3"}, content=text).json()
+    first = client.post(f"{T}/default/scenarios", headers=YAML, params={"seed": "3"}, content=text).json()
     assert _wait(client, first["url"])["status"] == "passed"
-    second = client.post(f"{T}/default/scenarios", content=text).json()
+    second = client.post(f"{T}/default/scenarios", headers=YAML, content=text).json()
     assert second["run"] == "run_0002"
     assert _wait(client, second["url"])["status"] in ("passed", "failed")
 
 
 def test_one_run_at_a_time_per_tenant_and_paced_runs_report_progress(emu_factory: Any) -> None:
     client = emu_factory("voipcloud").client("voipcloud")
-    slow = client.post(f"{T}/default/scenarios", params={"speed": "20"},
+    slow = client.post(f"{T}/default/scenarios", headers=YAML, params={"speed": "20"},
                        content=_file("hold_resume").encode()).json()
-    busy = client.post(f"{T}/default/scenarios", content=_file("hold_resume").encode())
+    busy = client.post(f"{T}/default/scenarios", headers=YAML, content=_file("hold_resume").encode())
     assert busy.status_code == 409
     time.sleep(0.3)
     mid = client.get(slow["url"]).json()

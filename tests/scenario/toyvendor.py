@@ -23,7 +23,7 @@ from emulators.dialect.api import VendorApi
 from emulators.dialect.errors import Err, ErrorTable, Refusal
 from emulators.dialect.operation import Ctx, Operation
 from emulators.dialect.params import QUERY
-from emulators.registry import derived_secret
+from emulators.registry import random_secret
 from emulators.vendor import Listener, VendorSpec
 
 ALL_BUT_WEBHOOKS = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
@@ -103,7 +103,7 @@ class ToyApi(VendorApi):
 def make_spec(name: str, webhooks: bool) -> VendorSpec:
     return VendorSpec(name=name, title=name, dialect=ToyDialect(name, webhooks),
                       listeners=[Listener(name, 9999, ToyApi(name))],
-                      new_credentials=lambda t: {"key": derived_secret(name, t.id)},
+                      new_credentials=lambda t: {"key": random_secret()},
                       credential_fields=("key",))
 
 

@@ -96,6 +96,10 @@ def test_offset_rules(vcx: VC, op: str) -> None:
     assert vcx.data(op, offset=len(full) - 1, limit=5) == full[-1:]
     assert vcx.data(op, offset=len(full)) == []  # past the end: an empty list
     assert vcx.data(op, offset=10**15) == []
+    for edge in (2**63 - 1, 2**63 - 2, 2**63 - 100):  # PHP_INT_MAX and near it, with any limit
+        assert vcx.data(op, offset=edge) == []
+        assert vcx.data(op, offset=edge, limit=10000) == []
+    bad(vcx, op, offset=2**63)  # not an integer to PHP
     for value in (-1, "x", "2.0", "01", "9" * 25):
         bad(vcx, op, offset=value)
 

@@ -34,10 +34,12 @@ def finish(t: Tenant, call: Call, by: str, disposition: str) -> None:
     if call.held_since is not None:
         call.hold_total += t.now() - call.held_since
         call.held_since = None
+    # Out of the queue first: an agent freed by ending a leg below must not be offered this call
+    # (a click-to-call into a queue its own agent is a member of would ring them on a dead call).
+    t.waiting.pop(call.id, None)
     for leg in call.live_legs():
         end_leg(t, call, leg, D_ANSWERED if leg.state == LEG_ANSWERED else D_CANCELLED)
     call.move(ENDED)
-    t.waiting.pop(call.id, None)
     call.ended_at = t.now()
     call.ended_by = by
     call.disposition = disposition

@@ -128,18 +128,25 @@ def enter_queue(t: Tenant, call: Call, queue: Queue) -> None:
     call.tried = []
     t.waiting[call.id] = call
     t.record(ev.CALL_QUEUED, call, None, queue=queue.id, kind=queue.kind)
-    t.clock.cancel_where("queue.timeout", call=call.id)
+    t.clock.cancel_any(("queue.timeout", "queue.retry"), call=call.id)  # a new stay, a new round
     t.clock.call_later(queue.max_wait, "queue.timeout", call=call.id)
     offer(t, call)
 
 
 def offer(t: Tenant, call: Call) -> None:
-    """Ring the next agents the queue strategy picks, or wait for someone to become free."""
+    """Ring the next agents the queue strategy picks, or wait for someone to become free.
+
+    ``call.tried`` holds everyone offered the call in this round; none of them is offered it
+    again before the round ends. A round that went unanswered ends only when ``queue.retry``
+    fires (``next_round``), at least ``MIN_RETRY`` later: so a member whose ring failed at once
+    (busy, congestion, reject, no latency) cannot be offered the same call again and again at
+    one instant, however often they are freed."""
     queue = t.queues[call.queue_id or ""]
     agents = choose(queue, t.agents, set(call.tried))
     if not agents and call.tried:
-        call.tried = []  # a full round went unanswered: start over after the retry pause
-        t.clock.call_later(queue.retry, "queue.retry", call=call.id)
+        # The round went unanswered: the next one starts after the retry pause (one pending at a time).
+        t.clock.cancel_where("queue.retry", call=call.id)
+        t.clock.call_later(queue.retry_pause, "queue.retry", call=call.id)
         return
     if not agents:
         t.record(ev.DECISION, call, None, decision="no_agent_available", queue=queue.id)
@@ -152,8 +159,16 @@ def offer(t: Tenant, call: Call) -> None:
         ring(t, call, new_leg(t, call, "agent", agent.extension, agent_id), queue.ring_timeout)
 
 
+def next_round(t: Tenant, call: Call) -> None:
+    """The retry pause is over: everyone may be offered the call again."""
+    call.tried = []
+    offer(t, call)
+
+
 def agent_freed(t: Tenant, agent: Agent) -> None:
-    """An agent became idle: offer them the longest-waiting call of their queues."""
+    """An agent became idle: offer them the longest-waiting call of their queues that has not
+    been offered to them in its current round (so an agent freed by a failed ring is not
+    offered that call again before its next round)."""
     if not agent.available or not t.waiting:
         return
     takes: dict[str, bool] = {}  # per queue, once: can this agent take its calls now?

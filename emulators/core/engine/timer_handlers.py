@@ -5,23 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import events as ev
 from ..agents import IDLE, OFFLINE, WRAPUP
 from ..calls import (ANSWERED, BY_AGENT, BY_CALLER, BY_REMOTE, BY_SYSTEM, D_ABANDONED, D_ANSWERED,
-                     D_CANCELLED, D_NO_ANSWER, D_TIMEDOUT, HELD, LEG_RINGING, PARKED, QUEUED, Call, Leg)
+                     D_CANCELLED, D_FAILED, D_NO_ANSWER, D_TIMEDOUT, HELD, LEG_RINGING, PARKED, QUEUED,
+                     Call, Leg)
+from ..clock import RUNAWAY
 from ..timers import timer_handler
 from ..world import Tenant
 from .answering import answer_leg, leg_failed
 from .ending import finish
-from .ringing import offer, set_agent_state
+from .ringing import next_round, set_agent_state
 
 
 def _live_leg(t: Tenant, payload: dict[str, Any]) -> tuple[Call, Leg] | None:
     """The (call, leg) a leg timer is about, if that leg is still ringing."""
     call = t.calls.get(payload["call"])
-    leg = call.leg(payload["leg"]) if call else None
-    if call is None or leg is None or call.ended or leg.state != LEG_RINGING:
+    if call is None or call.ended:
         return None
-    return call, leg
+    leg_id = payload["leg"]
+    for leg in reversed(call.legs):  # newest first: a leg timer is nearly always about a recent leg
+        if leg.id == leg_id:
+            return (call, leg) if leg.state == LEG_RINGING else None
+    return None
 
 
 @timer_handler("leg.answer")
@@ -57,7 +63,7 @@ def _on_hangup(t: Tenant, payload: dict[str, Any]) -> None:
 def _on_retry(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.state == QUEUED:
-        offer(t, call)
+        next_round(t, call)
 
 
 @timer_handler("queue.timeout")
@@ -86,3 +92,16 @@ def _on_wrapup_end(t: Tenant, payload: dict[str, Any]) -> None:
     agent = t.agents.get(payload["agent"])
     if agent is not None and agent.state == WRAPUP:
         set_agent_state(t, agent, IDLE if agent.logged_in else OFFLINE)
+
+
+@timer_handler(RUNAWAY)
+def _on_runaway(t: Tenant, payload: dict[str, Any]) -> None:
+    """The clock caught a call (or agent) setting timers without end at one instant: a bug.
+    Say so, and end the call as failed, so that the clock moves on and the world stays whole."""
+    subject = payload.get("subject") or {}
+    call = t.calls.get(str(subject.get("call", "")))
+    agent = t.agents.get(str(subject.get("agent", "")))
+    t.record(ev.DECISION, call, agent, decision="runaway_stopped", timer=payload.get("timer"),
+             limit=payload.get("limit"), subject=subject)
+    if call is not None and not call.ended:
+        finish(t, call, BY_SYSTEM, D_FAILED)

@@ -1,0 +1,192 @@
+"""The HTTP/1.1 protocol ``telemock serve`` speaks: uvicorn's httptools protocol, guarded.
+
+uvicorn waits for a request for as long as a client cares to send it and keeps every
+connection it accepts: a few thousand clients that send half a request head and stop take
+every file descriptor, and real requests then wait in the kernel's backlog. uvicorn has no
+setting for either (``timeout_keep_alive`` only covers the idle time after a response), so
+this subclass adds three guards (docs/RELIABILITY.md has the figures):
+
+- **read timeout**: a request must arrive whole, head and body, within ``read_timeout``
+  seconds of its first byte (of the connection, for the first request). A late head gets
+  ``408`` and the connection is closed; a late body closes the connection.
+- **head size**: a request head (request line and headers) over ``max_head_bytes`` gets
+  ``431`` and the connection is closed.
+- **connection room**: when a port holds ``max_connections`` connections, or the process
+  nears its open-file limit, the connection that has waited longest *without a request in
+  progress* (half-sent, or idle between keep-alive requests) is closed to make room, so a
+  flood of idle connections cannot lock out a client with a real request.
+"""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+READ_TIMEOUT = 10.0
+"""Seconds a request may take to arrive (head and body)."""
+MAX_HEAD_BYTES = 64 * 1024
+"""Largest request head (Apache's default request line limit is 8190 bytes; Node's head 16 KiB)."""
+MAX_CONNECTIONS = 1000
+"""Connections one port holds; also uvicorn's ``limit_concurrency`` (503 past it)."""
+FD_RESERVE = 128
+"""Open files kept free for everything but inbound connections (logs, outbound webhooks)."""
+MAX_BACKLOG = 2048
+"""Connections the kernel queues for ``accept`` (uvicorn's default). asyncio accepts a whole
+backlog's worth before it hands any to the protocol, so room for that many files is kept too."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    read_timeout: float = READ_TIMEOUT
+    max_head_bytes: int = MAX_HEAD_BYTES
+    max_connections: int = MAX_CONNECTIONS
+    """Per port."""
+
+
+@dataclass(frozen=True)
+class Room:
+    """What the process's open-file limit leaves for connections."""
+
+    backlog: int
+    """uvicorn's ``backlog`` for every port."""
+    max_open: int
+    """Connections of the whole process (every port) before idle ones are closed."""
+
+
+def open_file_room(raise_limit: bool = True) -> Room:
+    """Room for connections under ``RLIMIT_NOFILE``, first raised to its hard limit (at most
+    65536) as servers do: the usual soft limit of 1024 is a few hundred connections."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if raise_limit and soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+        if wanted > soft:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+                soft = wanted
+            except (ValueError, OSError):
+                pass
+    files = 1 << 20 if soft == resource.RLIM_INFINITY else soft
+    backlog = max(16, min(MAX_BACKLOG, files // 8))
+    return Room(backlog, max(16, files - backlog - FD_RESERVE))
+
+
+def _plain(status: bytes, text: bytes) -> bytes:
+    return (b"HTTP/1.1 " + status + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"content-length: " + str(len(text)).encode() + b"\r\nconnection: close\r\n\r\n" + text)
+
+
+REQUEST_TIMEOUT = _plain(b"408 Request Timeout", b"Request Timeout")
+HEAD_TOO_LARGE = _plain(b"431 Request Header Fields Too Large", b"Request Header Fields Too Large")
+
+
+def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
+    """A protocol class for one ``telemock serve`` process: every port shares its room."""
+
+    class GuardedProtocol(_Guarded):
+        pass
+
+    GuardedProtocol.limits = limits
+    GuardedProtocol.max_open = max_open
+    GuardedProtocol.live = set()
+    GuardedProtocol.waiting = {}
+    return GuardedProtocol
+
+
+class _Guarded(HttpToolsProtocol):
+    limits: ClassVar[Limits]
+    max_open: ClassVar[int]
+    live: ClassVar[set["_Guarded"]]
+    """Every open connection of the process."""
+    waiting: ClassVar[dict["_Guarded", None]]
+    """Connections without a request in progress, longest waiting first (a dict keeps order)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: Any = None
+        self._in_head = True
+        """Between requests or inside a request head (not yet handed to the app)."""
+        self._head_bytes = 0
+        self._tail = b""
+        """The last bytes of the head so far: its end (CRLF CRLF) may straddle two reads."""
+
+    # -- connection room ---------------------------------------------------------------
+    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.live.add(self)
+        self.waiting[self] = None
+        self._arm()
+        if len(self.live) > self.max_open:
+            self._evict(None)
+        if len(self.connections) >= self.limits.max_connections:
+            self._evict(self.server_state)
+
+    def _evict(self, server_state: Any) -> None:
+        """Close the longest-waiting idle connection (of this port, with ``server_state``)."""
+        for other in self.waiting:
+            if other is not self and (server_state is None or other.server_state is server_state):
+                other._close(REQUEST_TIMEOUT if other._head_bytes else b"")
+                return
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.live.discard(self)
+        self.waiting.pop(self, None)
+        self._disarm()
+        super().connection_lost(exc)
+
+    # -- the read timeout and the head size ----------------------------------------------
+    def _arm(self) -> None:
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self.limits.read_timeout, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        self._deadline = None
+        self._close(REQUEST_TIMEOUT if self._in_head and self._head_bytes else b"")
+
+    def _close(self, answer: bytes) -> None:
+        self.waiting.pop(self, None)
+        if self.transport.is_closing():
+            return
+        if answer:
+            self.transport.write(answer)
+        self.transport.close()  # a request still reading its body sees a disconnect
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:  # checked before parsing: the parser has no limit of its own
+            room = self.limits.max_head_bytes - self._head_bytes
+            if len(data) > room and b"\r\n\r\n" not in self._tail + data[:max(room, 0)]:
+                self._close(HEAD_TOO_LARGE)  # the head does not end within the cap
+                return
+            self._head_bytes += len(data)
+            self._tail = data[-3:]
+        super().data_received(data)
+
+    def on_message_begin(self) -> None:
+        self._arm()
+        super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._head_bytes = 0
+        self._tail = b""
+        self.waiting.pop(self, None)
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        self._in_head = True
+        super().on_message_complete()
+        if self.cycle is not None and self.cycle.response_complete:  # answered before the body ended
+            self.waiting[self] = None
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self._in_head and not self.transport.is_closing():
+            self.waiting[self] = None  # idle until its next request: may make room for another

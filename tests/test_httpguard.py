@@ -1,0 +1,123 @@
+"""A real ``telemock serve`` against clients that hold connections without finishing a request:
+half-sent heads and bodies are cut off after ``--read-timeout``, oversized heads get 431, and a
+flood of idle connections cannot lock out a client with a real request (emulators/httpguard.py).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from typing import Iterator
+from urllib.request import urlopen
+
+import pytest
+
+from emulators.httpguard import MAX_HEAD_BYTES
+
+HEALTH = b"GET /_emulator/health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(*args: str, fd_limit: int | None = None) -> Iterator[int]:
+    port = free_port()
+
+    def limit() -> None:
+        if fd_limit is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
+
+    proc = subprocess.Popen([sys.executable, "-m", "emulators.cli", "serve", "--vendor", "voipcloud",
+                             "--port", str(port), *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=limit)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+                time.sleep(0.05)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Everything until the server closes the connection (a socket timeout fails the test)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def health_seconds(port: int) -> float:
+    started = time.perf_counter()
+    with connect(port) as sock:
+        sock.sendall(HEALTH)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+    return time.perf_counter() - started
+
+
+def test_half_sent_requests_are_cut_off_and_real_ones_answer_meanwhile() -> None:
+    with serving("--read-timeout", "0.5") as port:
+        head = connect(port)
+        head.sendall(b"GET /_emulator/health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-slow: ")
+        body = connect(port)
+        body.sendall(b"POST /api/integration/v1/call-to-number HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+                     b"content-type: application/json\r\ncontent-length: 100\r\n\r\n{\"user_")
+        silent = connect(port)  # connects and never sends a byte
+        assert health_seconds(port) < 0.4
+        started = time.perf_counter()
+        assert read_all(head).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+        assert read_all(silent) == b""
+        assert read_all(body) == b""  # the body never came whole: closed, nobody to answer
+        assert 0.2 < time.perf_counter() - started < 3
+        for sock in (head, body, silent):
+            sock.close()
+        assert health_seconds(port) < 1
+        journal = urlopen(f"http://127.0.0.1:{port}/_emulator/journal/unauthenticated", timeout=5)
+        assert [(e["operation"], e["status"]) for e in json.load(journal)] == [("call-to-number", 400)]
+
+
+def test_a_request_head_over_the_cap_gets_431() -> None:
+    with serving() as port, connect(port) as sock:
+        sock.sendall(b"GET /_emulator/health?" + b"q" * MAX_HEAD_BYTES + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        assert read_all(sock).startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+    with serving() as port, connect(port) as sock:  # a head just under the cap is served
+        sock.sendall(b"GET /_emulator/health?" + b"q" * (MAX_HEAD_BYTES - 1000) + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+
+
+def test_idle_connections_make_room_for_a_real_request() -> None:
+    """256 open files leave room for 96 connections; 130 idle ones must not lock anyone out.
+    (Without the guard the health request never answers: the socket times out.)"""
+    with serving(fd_limit=256) as port:
+        idle = []
+        for n in range(130):
+            idle.append(connect(port))
+            if n % 2:
+                idle[-1].sendall(b"GET / HTTP/1.1\r\n")  # half of them half-sent, half silent
+        assert health_seconds(port) < 4.5  # under load a connect may wait for a SYN retry (1 s)
+        assert read_all(idle[0]) == b""  # the longest waiting went first (silent: closed)
+        assert read_all(idle[1]).startswith(b"HTTP/1.1 408 ")  # (half-sent: told why)
+        idle[-1].settimeout(0.3)
+        with pytest.raises(TimeoutError):
+            idle[-1].recv(1)  # the newest is still held
+        for sock in idle:
+            sock.close()
