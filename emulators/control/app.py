@@ -18,13 +18,13 @@ from starlette.routing import BaseRoute, Route
 
 from ..core import engine
 from ..core.clock import ClockError
-from ..core.errors import CoreError
+from ..core.errors import CoreError, TenantFailed
 from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
 from ..registry import DEFAULT_TENANT, Registry, TenantExists
 from ..vendor import client_host
 from .settings import LATEST, SettingsError, ip_allowed, validate_settings
-from .snapshot_check import check_restored
+from .snapshot_check import SnapshotError
 from ..scenario import control as scenario_control
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -45,7 +45,7 @@ def tenant_info(tenant: Tenant, registry: Registry) -> dict[str, Any]:
     return {"id": tenant.id, "vendor": tenant.dialect.name, "seed": tenant.seed_number,
             "credentials": dict(tenant.credentials), "clock": clock_info(tenant),
             "calls": len(tenant.calls), "history": len(tenant.history),
-            "agents": len(tenant.agents), "queues": len(tenant.queues)}
+            "agents": len(tenant.agents), "queues": len(tenant.queues), "failed": tenant.failed}
 
 
 def clock_info(tenant: Tenant) -> dict[str, Any]:
@@ -101,6 +101,8 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
                 return _error(exc.status, exc.message)
             except (CoreError, ClockError, SettingsError) as exc:
                 return _error(409 if isinstance(exc, CoreError) else 400, str(exc))
+            except TenantFailed as exc:  # "tenant failed: ...": reset or restore it
+                return _error(409, str(exc))
             return result if isinstance(result, Response) else JSONResponse(result, status_code=status)
         return endpoint
 
@@ -111,7 +113,9 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         return tenant
 
     async def health(request: Request) -> Any:
-        return {"status": "ok", "vendor": vendor, "tenants": len(registry.tenants[vendor])}
+        failed = [{"id": t.id, "error": t.failed} for t in registry.tenants[vendor].values() if t.failed]
+        return {"status": "degraded" if failed else "ok", "vendor": vendor,
+                "tenants": len(registry.tenants[vendor]), "failed": failed}
 
     async def list_tenants(request: Request) -> Any:
         return [tenant_info(t, registry) for t in registry.tenants[vendor].values()]
@@ -161,6 +165,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def advance_clock(request: Request) -> Any:
         tenant = tenant_of(request)
+        tenant.check_alive()  # a failed tenant's clock stands still: 409
         body = await _json_body(request)
         if not isinstance(body, dict):
             raise ControlError(400, "body must be a JSON object")
@@ -182,6 +187,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def set_clock(request: Request) -> Any:
         tenant = tenant_of(request)
+        tenant.check_alive()
         body = await _json_body(request)
         if not isinstance(body, dict):
             raise ControlError(400, "body must be a JSON object")
@@ -247,16 +253,10 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def restore(request: Request) -> Any:
         tenant = tenant_of(request)
-        body = await _json_body(request)
-        if not isinstance(body, dict):
-            raise ControlError(400, "body must be a snapshot object")
-        before = tenant.snapshot()
-        try:
-            tenant.restore(body)
-            check_restored(tenant)
-        except Exception as exc:  # untrusted JSON: any failure means "not a snapshot"; roll back
-            tenant.restore(before)
-            raise ControlError(400, f"not a valid snapshot: {type(exc).__name__}: {exc}") from None
+        try:  # checked whole before anything is applied: a refused one never touches the tenant
+            registry.restore(vendor, tenant, await _json_body(request))
+        except SnapshotError as exc:
+            raise ControlError(400, f"not a valid snapshot: {exc}") from None
         return tenant_info(tenant, registry)
 
     async def get_settings(request: Request) -> Any:

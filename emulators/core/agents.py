@@ -11,6 +11,7 @@ from typing import Any
 
 OFFLINE, IDLE, RINGING, ON_CALL, WRAPUP = "offline", "idle", "ringing", "on_call", "wrapup"
 AGENT_STATES = (OFFLINE, IDLE, RINGING, ON_CALL, WRAPUP)
+BEHAVIOUR_MODES = ("auto", "script")
 
 
 @dataclass

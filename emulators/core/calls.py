@@ -46,9 +46,11 @@ DISPOSITIONS = (D_ANSWERED, D_BUSY, D_NO_ANSWER, D_FAILED, D_CANCELLED, D_ABANDO
 
 # Who ends a call
 BY_CALLER, BY_AGENT, BY_REMOTE, BY_SYSTEM = "caller", "agent", "remote", "system"
+ENDED_BY = (BY_CALLER, BY_AGENT, BY_REMOTE, BY_SYSTEM)
 
 # Kinds of call
 INBOUND, OUTBOUND, INTERNAL = "inbound", "outbound", "internal"
+DIRECTIONS = (INBOUND, OUTBOUND, INTERNAL)
 
 
 @dataclass

@@ -11,6 +11,8 @@ from typing import Any, Callable
 
 from .agents import Agent
 
+QUEUE_KINDS = ("queue", "ring_group")
+
 
 @dataclass
 class Member:
