@@ -67,6 +67,9 @@ class Dialect(Protocol):
     e.g. ``"webhooks"``, ``"park"``) says what the vendor's product can express; the scenario
     runner reports steps and expectations that need a missing feature as not applicable. Without
     it every feature is assumed.
+
+    Optional: ``state_schema``, a JSON schema of ``Tenant.state`` (the vendor's own data) that
+    a restored snapshot's state must satisfy.
     """
 
     name: str
