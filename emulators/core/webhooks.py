@@ -153,12 +153,29 @@ def _retry_due(tenant: "Tenant", payload: dict[str, Any]) -> None:
     tenant.notify(tenant)
 
 
+class _Unsendable(Exception):
+    """A request that cannot be sent at all (the message says why, as the journal shows it)."""
+
+
 def _describe(exc: BaseException) -> str:
     """``Type: message`` of the error that matters (an ExceptionGroup's first leaf: anyio wraps
     e.g. a port out of range in one)."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _unsendable(url: str) -> str | None:
+    """Why ``url`` can never be sent to, for what httpx would only report as a network error
+    (and so retry): a port out of range."""
+    import httpx
+    try:
+        port = httpx.URL(url).port
+    except httpx.InvalidURL:
+        return None  # httpx says so itself, as a permanent error
+    if port is not None and not 0 < port < 65536:
+        return f"InvalidURL: port {port} is out of range (1-65535)"
+    return None
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -265,6 +282,9 @@ class Dispatcher:
         started = time.perf_counter()
         permanent = False
         try:
+            unsendable = _unsendable(delivery.url)
+            if unsendable is not None:
+                raise _Unsendable(unsendable)
             response = await self._http().request(delivery.method, delivery.url, headers=headers,
                                                   content=delivery.body.encode("utf-8") or None,
                                                   timeout=float(policy["timeout"]))
@@ -272,6 +292,8 @@ class Dispatcher:
             ok = 200 <= response.status_code < 300
             if not ok:
                 attempt.error = f"HTTP {response.status_code}"
+        except _Unsendable as exc:
+            attempt.error, permanent, ok = str(exc), True, False
         except Exception as exc:  # whatever the URL or the network does, the attempt is journalled
             attempt.error = _describe(exc)
             permanent = _is_permanent(exc)

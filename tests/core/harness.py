@@ -180,6 +180,11 @@ class Receiver:
     async def _shutdown(self) -> None:
         if self._server is not None:
             self._server.close()
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in pending:  # e.g. a ``Slow`` answer still waiting
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if self._server is not None:
             await self._server.wait_closed()
 
     def down(self) -> None:
