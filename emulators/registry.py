@@ -158,6 +158,19 @@ class Registry:
         self.set_credentials(vendor, tenant, credentials, snap["credentials"])
         tenant.notify(tenant)  # deliveries pending in the snapshot go out
 
+    def replace_tenants(self, vendor: str, tenants: dict[str, Tenant]) -> None:
+        """Make ``tenants`` (id -> restored tenant with its credentials set; checked together:
+        ``default`` among them, no credential twice) all of ``vendor``'s tenants at once."""
+        for old in self.tenants[vendor].values():
+            self.dispatcher.forget(old)  # its sends stop; the new tenant sends what is pending
+        for key in [k for k in self._by_credential if k[0] == vendor]:
+            del self._by_credential[key]
+        self.tenants[vendor] = dict(tenants)
+        for tenant in tenants.values():
+            self.dispatcher.attach(tenant)
+            self._index(vendor, tenant)
+            tenant.notify(tenant)
+
     def set_credentials(self, vendor: str, tenant: Tenant, credentials: dict[str, str],
                         custom: dict[str, str]) -> None:
         """Give ``tenant`` these credentials (unchecked: the caller made sure none clash)."""
@@ -190,7 +203,10 @@ class Registry:
         self._ticker = self._saver = None
         await self.dispatcher.stop()
         if self.store is not None:
-            self.store.save_now(self)
+            try:
+                self.store.save_now(self)
+            except Exception:  # say so; the last periodic save is still on disk
+                log.exception("saving the state to %s on shutdown failed", self.store.path)
 
     def tick(self) -> None:
         """Move realtime clocks to now and let auto clocks run what is due. A tenant whose

@@ -25,6 +25,7 @@ from ..registry import DEFAULT_TENANT, Registry, TenantExists
 from ..vendor import client_host
 from .settings import LATEST, SettingsError, ip_allowed, validate_settings
 from .snapshot_check import SnapshotError
+from . import state_api
 from ..scenario import control as scenario_control
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -275,6 +276,9 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         Route("/_emulator/health", guarded(health), methods=["GET"]),
         Route("/_emulator/reset", guarded(reset_all), methods=["POST"]),
         Route("/_emulator/journal/unauthenticated", guarded(unauthenticated_journal), methods=["GET"]),
+        Route("/_emulator/state", guarded(state_api.get_state(registry)), methods=["GET"]),
+        Route("/_emulator/state", guarded(state_api.put_state(registry)), methods=["PUT"]),
+        Route("/_emulator/state/save", guarded(state_api.save_state(registry)), methods=["POST"]),
         Route("/_emulator/tenants", guarded(list_tenants), methods=["GET"]),
         Route("/_emulator/tenants", guarded(create_tenant, 201), methods=["POST"]),
         Route(T, guarded(get_tenant), methods=["GET"]),

@@ -65,6 +65,12 @@ def _bad(path: str, problem: str) -> SnapshotError:
 def check_snapshot(snap: Any, dialect: Dialect) -> dict[str, Any]:
     """Return ``snap`` (upgraded to ``SNAPSHOT_VERSION``) if a tenant of ``dialect`` can restore
     it and go on working; else raise ``SnapshotError``. Reads, never changes, ``snap``."""
+    return restored_tenant(snap, dialect)[0]
+
+
+def restored_tenant(snap: Any, dialect: Dialect, tenant_id: str = "probe") -> tuple[dict[str, Any], Tenant]:
+    """``check_snapshot``, and a new tenant ``tenant_id`` (registered nowhere, without
+    credentials) restored from it."""
     _json(snap, "snapshot", 0)
     if not isinstance(snap, dict):
         raise _bad("snapshot", "not an object")
@@ -89,12 +95,12 @@ def check_snapshot(snap: Any, dialect: Dialect) -> dict[str, Any]:
     world.check()
     _check_clock(snap["clock"], world)
     try:
-        probe = Tenant("probe", dialect, snap["seed"], snap["overrides"])  # seeded as restore will
+        probe = Tenant(tenant_id, dialect, snap["seed"], snap["overrides"])  # seeded as restore will
     except Exception as exc:  # untrusted data: say where, never raise something else
         raise _bad("overrides", f"cannot seed a tenant ({type(exc).__name__}: {exc})") from None
     world.check_history(probe.history)
     _trial_restore(probe, snap)
-    return snap
+    return snap, probe
 
 
 def _upgrade(snap: dict[str, Any]) -> dict[str, Any]:
