@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -268,6 +269,11 @@ class StateStore:
         self.carried: dict[str, Any] = {}
         """Vendors of the loaded file this server does not run, written back unchanged."""
         self._lock: Any = None
+        self._taken = 0
+        """Number of the latest state taken (snapshotted) for writing."""
+        self._written = 0
+        """Number of the state on disk: an older one never overwrites a newer one."""
+        self._writing = threading.Lock()
 
     def open(self) -> None:
         """Create the directory and take it for this process (``OSError`` if it cannot be
@@ -308,17 +314,29 @@ class StateStore:
 
     def save_now(self, registry: "Registry") -> int:
         """Write the state now; the number of bytes written."""
-        data = encode(state_document(registry, self.carried))
-        write_atomic(self.path, data)
+        return self._write(*self._take(registry))
+
+    def _take(self, registry: "Registry") -> tuple[int, dict[str, Any]]:
+        """The state as it is now (copies: it can be written while the tenants go on)."""
+        self._taken += 1
+        return self._taken, state_document(registry, self.carried)
+
+    def _write(self, number: int, document: dict[str, Any]) -> int:
+        data = encode(document)
+        with self._writing:
+            if number > self._written:
+                write_atomic(self.path, data)
+                self._written = number
         return len(data)
 
     async def save_forever(self, registry: "Registry") -> None:
-        """Save every ``interval`` seconds (never, if it is 0: then only on shutdown)."""
+        """Save every ``interval`` seconds (never, if it is 0: then only on shutdown). The state
+        is taken on the event loop, consistent; encoding and writing it happen in a thread."""
         if self.interval <= 0:
             return
         while True:
             await asyncio.sleep(self.interval)
             try:
-                self.save_now(registry)
+                await asyncio.to_thread(self._write, *self._take(registry))
             except Exception:  # a full disk must not stop the server; the next round tries again
                 log.exception("saving the state to %s failed", self.path)

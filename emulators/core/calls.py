@@ -7,10 +7,11 @@ leg of an attended transfer). An ended call is immutable; it *is* the CDR.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import IllegalTransition
+from .records import as_dict
 
 # Call states
 CREATED, DIALING, RINGING, QUEUED, ANSWERED, HELD, PARKED, ENDED = (
@@ -155,7 +156,7 @@ class Call:
 
     # -- persistence --------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Call":

@@ -6,10 +6,11 @@ requests); waiting, ring time-outs and abandonment are handled once, in the call
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .agents import Agent
+from .records import as_dict
 
 QUEUE_KINDS = ("queue", "ring_group")
 
@@ -51,7 +52,7 @@ class Queue:
         return next((m for m in self.members if m.agent_id == agent_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Queue":
@@ -144,4 +145,4 @@ class Number:
     name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
