@@ -242,7 +242,8 @@ def cmd_state(args: argparse.Namespace) -> int:
     except (OSError, StateError) as exc:
         print(f"telemock: {path}: {exc}", file=sys.stderr)
         return 1
-    count = sum(len(v.get("tenants", [])) for v in document["vendors"].values())
+    count = sum(len(v["tenants"]) for v in document["vendors"].values()
+                if isinstance(v, dict) and isinstance(v.get("tenants"), list))
     print(f"saved {count} tenant(s) of {', '.join(document['vendors'])} to {path}")
     return 0
 

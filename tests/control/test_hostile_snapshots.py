@@ -5,6 +5,8 @@ byte-identical to before, or accepted, and then the tenant answers every read, c
 vendor API alike, and its clock advances without failing.
 
 TestClient re-raises any exception of the app, so a 500 fails these tests with its traceback.
+The examples are derandomized (the same ones every run: CI never flakes on a new one); raise
+``max_examples`` locally to explore further (7,000 examples found nothing when this was written).
 """
 
 from __future__ import annotations
@@ -66,10 +68,16 @@ def scalars(node: Any, kind: type) -> list[Any]:
 OPERATIONS = ["drop", "swap", "dangle", "number", "nest", "timer", "kind", "string", "instant", "reverse"]
 
 
+PLAUSIBLE = ["string", "instant", "reverse"]
+"""Mutations that often pass the checks (a value swapped for another one of the snapshot's own),
+so that accepted-but-odd worlds get read and advanced, not only refused ones."""
+
+
 def mutate(data: st.DataObject, snap: dict[str, Any]) -> None:
     strings, instants = scalars(snap, str), scalars(snap, float)
+    operations = data.draw(st.sampled_from([OPERATIONS, PLAUSIBLE]), label="kind of damage")
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
-        op = data.draw(st.sampled_from(OPERATIONS), label="operation")
+        op = data.draw(st.sampled_from(operations), label="operation")
         timers = snap.get("clock", {}).get("timers") if isinstance(snap.get("clock"), dict) else None
         if op in ("timer", "kind") and isinstance(timers, list) and timers and isinstance(timers[0], list):
             timer = timers[data.draw(st.integers(0, len(timers) - 1), label="timer")]
@@ -184,13 +192,12 @@ def vendor_target(emu_factory: Any, vendor: str) -> Target:
     listener = emu.registry.vendors[vendor].listeners[0].name
     client = emu.client(listener)
     tid = "default"
-    tenant = emu.tenant(vendor)
-    from emulators.core import engine
-    agents = list(tenant.agents.values())
-    engine.click_to_call(tenant, agents[0].id, "+15557654321")
-    queue_number = next(iter(tenant.queues.values())).number
-    client.post(f"{T}/{tid}/calls", json={"from": "+15550199", "to": queue_number})
-    client.post(f"{T}/{tid}/clock/advance", json={"seconds": 5})
+    snap = client.get(f"{T}/{tid}/snapshot").json()
+    for to in (snap["queues"][0]["number"], snap["agents"][0]["extension"]):
+        r = client.post(f"{T}/{tid}/calls", json={"from": "+15550199", "to": to})
+        assert r.status_code == 201, r.text
+        client.post(f"{T}/{tid}/clock/advance", json={"seconds": 5})
+    client.post(f"{T}/{tid}/calls", json={"from": "+15550198", "to": snap["queues"][0]["number"]})
     target = Target(client, tid, voipcloud_reads if vendor == "voipcloud" else kerauno_reads)
     if vendor == "kerauno":
         target.status_client = emu.client("kerauno-status")  # type: ignore[attr-defined]
@@ -217,7 +224,7 @@ def attack(target: Target, data: st.DataObject) -> None:
         assert back.status_code == 200, back.text
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=SUPPRESS)
+@settings(max_examples=200, deadline=None, suppress_health_check=SUPPRESS, derandomize=True)
 @given(data=st.data())
 def test_a_mutated_mini_snapshot_is_refused_untouched_or_works(mini_target: Target,
                                                                data: st.DataObject) -> None:
@@ -228,7 +235,7 @@ def test_a_mutated_mini_snapshot_is_refused_untouched_or_works(mini_target: Targ
 def test_a_mutated_real_vendor_snapshot_is_refused_untouched_or_works(emu_factory: Any, vendor: str) -> None:
     target = vendor_target(emu_factory, vendor)
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=SUPPRESS)
+    @settings(max_examples=40, deadline=None, suppress_health_check=SUPPRESS, derandomize=True)
     @given(data=st.data())
     def run(data: st.DataObject) -> None:
         attack(target, data)
