@@ -279,6 +279,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         Route("/_emulator/state", guarded(state_api.get_state(registry)), methods=["GET"]),
         Route("/_emulator/state", guarded(state_api.put_state(registry)), methods=["PUT"]),
         Route("/_emulator/state/save", guarded(state_api.save_state(registry)), methods=["POST"]),
+        Route("/_emulator/state/load", guarded(state_api.load_state(registry)), methods=["POST"]),
         Route("/_emulator/tenants", guarded(list_tenants), methods=["GET"]),
         Route("/_emulator/tenants", guarded(create_tenant, 201), methods=["POST"]),
         Route(T, guarded(get_tenant), methods=["GET"]),

@@ -1,9 +1,9 @@
 """``/_emulator/state``: the whole server's state (every vendor's tenants) as one document.
 
 ``GET`` answers the state document, ``PUT`` loads one (all or nothing, as ``--state-dir``
-loads its file at start), ``POST /_emulator/state/save`` writes ``--state-dir`` now. The
-``telemock state save|load`` commands use the first two. Errors are the control plane's
-``{"error": ...}``.
+loads its file at start); ``POST /_emulator/state/save`` writes the ``--state-dir`` file now and
+``POST /_emulator/state/load`` loads it again. The ``telemock state save|load`` commands use
+``GET`` and ``PUT``. Errors are the control plane's ``{"error": ...}``.
 """
 
 from __future__ import annotations
@@ -33,15 +33,32 @@ def get_state(registry: Registry) -> Handler:
 
 def put_state(registry: Registry) -> Handler:
     async def handle(request: Request) -> Any:
-        try:
-            prepared = persistence.prepare(persistence.decode(await request.body()), registry)
-        except persistence.StateError as exc:
-            return _refuse(400, f"not a valid state: {exc}")
-        loaded = persistence.apply(registry, prepared)
-        if registry.store is not None:
-            registry.store.carried = prepared.carried
-        return {"loaded": loaded, "kept": sorted(prepared.carried)}
+        return _load(registry, await request.body())
     return handle
+
+
+def load_state(registry: Registry) -> Handler:
+    async def handle(request: Request) -> Any:
+        store = registry.store
+        if store is None:
+            return _refuse(409, "this server has no --state-dir")
+        try:
+            raw = store.path.read_bytes()
+        except OSError as exc:
+            return _refuse(404, f"cannot read {store.path}: {exc.strerror or exc}")
+        return _load(registry, raw)
+    return handle
+
+
+def _load(registry: Registry, raw: bytes) -> Any:
+    try:
+        prepared = persistence.prepare(persistence.decode(raw), registry)
+    except persistence.StateError as exc:
+        return _refuse(400, f"not a valid state: {exc}")
+    loaded = persistence.apply(registry, prepared)
+    if registry.store is not None:
+        registry.store.carried = prepared.carried
+    return {"loaded": loaded, "kept": sorted(prepared.carried)}
 
 
 def save_state(registry: Registry) -> Handler:

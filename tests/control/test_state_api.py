@@ -80,9 +80,10 @@ def test_loading_a_state_clears_a_failed_tenant(mini: MiniEmu) -> None:
     assert mini.ok("POST", f"{T}/a/clock/advance", json={"seconds": 5})["now"] == START + 5
 
 
-def test_saving_needs_a_state_dir(mini: MiniEmu) -> None:
-    r = mini.client.post("/_emulator/state/save")
-    assert r.status_code == 409 and r.json() == {"error": "this server has no --state-dir"}
+def test_saving_and_loading_the_state_file_need_a_state_dir(mini: MiniEmu) -> None:
+    for action in ("save", "load"):
+        r = mini.client.post(f"/_emulator/state/{action}")
+        assert r.status_code == 409 and r.json() == {"error": "this server has no --state-dir"}
 
 
 def test_the_state_routes_obey_the_admin_token() -> None:
