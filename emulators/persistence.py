@@ -235,10 +235,11 @@ def _tenant_line(snap: Any) -> str:
 # ---------------------------------------------------------------------------------------
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never half
-    of either: a temporary file beside it, flushed to disk, renamed over it."""
+    of either: a temporary file beside it, flushed to disk, renamed over it. Readable by its
+    owner only: it holds every tenant's credentials."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as fh:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -291,6 +292,9 @@ class StateStore:
             lock.close()
             raise StateError(f"another telemock is using {self.directory}") from None
         self._lock = lock
+        for stale in self.directory.glob(f".{STATE_FILE}.*.tmp"):  # a save cut short by kill -9
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def load_into(self, registry: "Registry") -> tuple[bool, str]:
         """Restore the saved state, or keep the fresh tenants: (restored?, the line to print).

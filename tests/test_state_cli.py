@@ -183,6 +183,7 @@ def test_kill_9_loses_at_most_the_last_interval(tmp_path: Path, servers: list[Se
     second = Server(state_dir, "--state-interval", "0.3")
     servers.append(second.start())
     assert comparable(second.state()) in (saved, late)  # the last interval, whole or not at all
+    assert (state_dir / "state.json").stat().st_mode & 0o777 == 0o600  # it holds credentials
 
 
 def test_a_corrupted_or_foreign_state_file_is_refused_in_one_line(tmp_path: Path,
