@@ -194,7 +194,8 @@ class Tenant:
         handler = TIMER_HANDLERS.get(timer.kind)
         if handler is None:
             return
-        self.check_alive()
+        if self.failed is not None:  # check_alive, inline: this runs for every timer
+            raise TenantFailed(f"tenant failed: {self.failed}")
         try:
             handler(self, timer.payload)
         except Exception as exc:  # a bug or a bad world: this tenant stops, nobody else does
