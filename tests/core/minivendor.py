@@ -5,6 +5,9 @@ agents, a queue and a DID and turns call events into webhooks in the outbox; a `
 with one listener whose routes authenticate by a ``token`` header, rate-limit on the tenant
 clock, journal every request with ``emulators.vendor.journal``, and change the world only
 through ``emulators.core.engine``. Its strings are ours (it imitates no real vendor).
+
+``POST /v1/boom`` sets a ``mini.boom`` timer whose handler raises: a vendor bug on demand, so
+tests can check that one tenant's raising timer stops that tenant and nobody else.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from emulators.core.formats import json_bytes, utc_iso
 from emulators.core.paging import page
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.seeding import HistoryPlan, synthesize_history
+from emulators.core.timers import timer_handler
 from emulators.core.world import Tenant
 from emulators.registry import Registry, random_secret
 from emulators.vendor import Listener, VendorSpec, journal, params_of
@@ -58,6 +62,14 @@ class MiniDialect:
         tenant.outbox.add(tenant, event=event.type, url=tenant.settings["webhooks"]["url"],
                           content_type="application/json", body=json_bytes(fields).decode(),
                           fields=fields, event_seq=event.seq, call_id=event.call_id)
+
+
+BOOM = "the mini vendor's test timer exploded"
+
+
+@timer_handler("mini.boom")
+def _boom(tenant: Tenant, payload: dict[str, Any]) -> None:
+    raise RuntimeError(BOOM)
 
 
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
@@ -116,9 +128,14 @@ def routes(registry: Registry) -> list[Route]:
         return 200, [{"id": a.id, "name": a.name, "extension": a.extension, "state": a.state}
                      for a in tenant.agents.values()]
 
+    def boom(tenant: Tenant, p: dict[str, str]) -> tuple[int, Any]:
+        tenant.clock.call_later(float(p.get("after", "1")), "mini.boom")
+        return 202, {"boom_in": float(p.get("after", "1"))}
+
     return [Route("/v1/calls", endpoint("list-calls", list_calls), methods=["GET"]),
             Route("/v1/calls", endpoint("place-call", place_call), methods=["POST"]),
-            Route("/v1/agents", endpoint("list-agents", agents), methods=["GET"])]
+            Route("/v1/agents", endpoint("list-agents", agents), methods=["GET"]),
+            Route("/v1/boom", endpoint("boom", boom), methods=["POST"])]
 
 
 def _not_found(request: Request) -> Response:
