@@ -1,6 +1,8 @@
 """``telemock``: serve the emulators, run scenarios.
 
     telemock serve [--vendor NAME ...] [--host H] [--port P] [--seed N] [--config FILE]
+                   [--state-dir DIR] [--state-interval SECONDS]
+    telemock state save|load FILE [--url URL] [--admin-token T] | inspect FILE
     telemock scenario run FILE [--vendor V] ...      (see ``telemock scenario --help``)
 """
 
@@ -50,6 +52,11 @@ def _serve_parser(sub: Any) -> None:
     p.add_argument("--read-timeout", type=float, default=None, metavar="SECONDS",
                    help="close a connection whose request has not fully arrived this long after "
                         "its first byte (default 10)")
+    p.add_argument("--state-dir", metavar="DIR", default=None,
+                   help="keep every tenant in DIR/state.json: restored at start, saved every "
+                        "--state-interval seconds and on shutdown")
+    p.add_argument("--state-interval", type=float, metavar="SECONDS", default=None,
+                   help="seconds between saves of --state-dir (default 10; 0: only on shutdown)")
     p.add_argument("--log-level", default="warning")
 
 
@@ -135,6 +142,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"telemock: --read-timeout must be seconds between 0 and 3600; got {read_timeout!r}", file=sys.stderr)
         return 2
     registry = Registry(vendors, seed=seed, settings=settings, admin_token=token)
+    state_dir = args.state_dir or config.get("state_dir")
+    if state_dir:
+        status = _open_state(registry, str(state_dir), args.state_interval
+                             if args.state_interval is not None else config.get("state_interval"))
+        if status:
+            return status
     bindings = plan(registry, host, ports, single, max_body_bytes=max_body)
 
     def ready() -> None:
@@ -153,6 +166,122 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _open_state(registry: Any, directory: str, interval: Any) -> int:
+    """Give ``registry`` its ``--state-dir`` and load what it holds; an exit status on error."""
+    from pathlib import Path
+
+    from .persistence import DEFAULT_INTERVAL, StateError, StateStore
+    interval = DEFAULT_INTERVAL if interval is None else interval
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not 0 <= interval < 1e9:
+        print(f"telemock: --state-interval must be a number of seconds >= 0, got {interval!r}",
+              file=sys.stderr)
+        return 2
+    store = StateStore(Path(directory), float(interval))
+    try:
+        store.open()
+    except (OSError, StateError) as exc:
+        print(f"telemock: --state-dir {directory}: {exc}", file=sys.stderr)
+        return 2
+    restored, line = store.load_into(registry)
+    print(line, file=sys.stdout if restored else sys.stderr, flush=True)
+    registry.store = store
+    return 0
+
+
+# -- telemock state ----------------------------------------------------------------------------
+def _state_parser(sub: Any) -> None:
+    p = sub.add_parser("state", help="save, load or inspect a server's state (every tenant)",
+                       description="A state file holds every tenant of a telemock server (what "
+                                   "serve --state-dir keeps). save and load talk to a running "
+                                   "server's control plane; inspect reads a file.")
+    actions = p.add_subparsers(dest="state_action", metavar="ACTION")
+    for name, text in (("save", "write the running server's state to FILE"),
+                       ("load", "replace the running server's tenants by those in FILE")):
+        q = actions.add_parser(name, help=text, description=text)
+        q.add_argument("file", metavar="FILE")
+        q.add_argument("--url", default=None,
+                       help="the server's control plane, e.g. http://127.0.0.1:8085 (any vendor "
+                            "port; default: the first vendor's default port)")
+        q.add_argument("--admin-token", default=None, help=f"control-plane token (or ${ADMIN_TOKEN_ENV})")
+    q = actions.add_parser("inspect", help="summarise FILE and check that it can be loaded")
+    q.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_state, state_parser=p)
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .persistence import StateError, decode, prepare, summary, write_atomic
+    if args.state_action is None:
+        args.state_parser.print_help()
+        return 2
+    path = Path(args.file)
+    if args.state_action == "inspect":
+        try:
+            document = decode(path.read_bytes())
+        except (OSError, StateError) as exc:
+            print(f"telemock: {path}: {exc}", file=sys.stderr)
+            return 1
+        print("\n".join(summary(document)))
+        from .registry import Registry
+        from .server import load_vendors
+        try:
+            prepared = prepare(document, Registry(load_vendors()))
+        except StateError as exc:
+            print(f"telemock: {path} cannot be loaded: {exc}", file=sys.stderr)
+            return 1
+        kept = f" (kept unchecked: {', '.join(sorted(prepared.carried))})" if prepared.carried else ""
+        print(f"loadable: yes{kept}")
+        return 0
+    import httpx
+    url = (args.url or _default_url()).rstrip("/") + "/_emulator/state"
+    token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV)
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    try:
+        if args.state_action == "save":
+            response = httpx.get(url, headers=headers, timeout=120)
+        else:
+            body = path.read_bytes()
+            response = httpx.put(url, content=body, headers={**headers, "content-type": "application/json"},
+                                 timeout=120)
+    except OSError as exc:
+        print(f"telemock: {path}: {exc}", file=sys.stderr)
+        return 1
+    except httpx.HTTPError as exc:
+        print(f"telemock: cannot reach {url}: {exc}", file=sys.stderr)
+        return 1
+    if response.status_code != 200:
+        print(f"telemock: {url} answered {response.status_code}: {_error_of(response)}", file=sys.stderr)
+        return 1
+    if args.state_action == "load":
+        loaded = response.json()["loaded"]
+        print(f"loaded {sum(len(t) for t in loaded.values())} tenant(s) of {', '.join(loaded)} from {path}")
+        return 0
+    try:
+        document = decode(response.content)  # a state document, as the server sent it
+        write_atomic(path, response.content)
+    except (OSError, StateError) as exc:
+        print(f"telemock: {path}: {exc}", file=sys.stderr)
+        return 1
+    count = sum(len(v["tenants"]) for v in document["vendors"].values()
+                if isinstance(v, dict) and isinstance(v.get("tenants"), list))
+    print(f"saved {count} tenant(s) of {', '.join(document['vendors'])} to {path}")
+    return 0
+
+
+def _default_url() -> str:
+    from .server import load_vendors
+    first = next(iter(load_vendors().values())).listeners[0]
+    return f"http://127.0.0.1:{first.default_port}"
+
+
+def _error_of(response: Any) -> str:
+    try:
+        return str(response.json()["error"])
+    except (ValueError, KeyError, TypeError):
+        return response.text[:200]
 
 
 def _creds(registry: Any, listener: str) -> str:
@@ -205,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _serve_parser(sub)
     _openapi_parser(sub)
+    _state_parser(sub)
     from .scenario import cli as scenario_cli
     scenario_cli.register(sub)
     return parser

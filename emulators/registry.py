@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import secrets
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
+from .core.errors import TenantFailed
 from .core.journal import RequestJournal
 from .core.webhooks import Dispatcher
 from .core.world import Tenant
 from .vendor import VendorSpec
+
+if TYPE_CHECKING:
+    from .persistence import StateStore
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TENANT = "default"
 TICK_SECONDS = 0.02
@@ -43,9 +50,13 @@ class Registry:
         self.tenants: dict[str, dict[str, Tenant]] = {name: {} for name in vendors}
         self._by_credential: dict[tuple[str, str], Tenant] = {}
         self._unauthenticated = {name: RequestJournal() for name in vendors}
-        self._counter = itertools.count(1)
+        self.next_tenant = 1
+        """Number of the next generated tenant id (``t0001``...); state files carry it."""
         self._started = 0
         self._ticker: asyncio.Task[None] | None = None
+        self.store: "StateStore | None" = None
+        """Where ``--state-dir`` keeps the state: saved every interval and on stop."""
+        self._saver: asyncio.Task[None] | None = None
         for name in vendors:
             self.create(name, DEFAULT_TENANT)
 
@@ -54,7 +65,7 @@ class Registry:
                settings: dict[str, Any] | None = None,
                credentials: dict[str, str] | None = None) -> Tenant:
         spec = self.vendors[vendor]
-        tenant_id = tenant_id or f"t{next(self._counter):04d}"
+        tenant_id = tenant_id or self._new_id(vendor)
         if tenant_id in self.tenants[vendor]:
             raise TenantExists(tenant_id)
         from .core.world import merge
@@ -62,8 +73,10 @@ class Registry:
         tenant = Tenant(tenant_id, spec.dialect, self.seed if seed is None else seed, overrides)
         if tenant_id != DEFAULT_TENANT:
             tenant.credentials = spec.new_credentials(tenant)
+        tenant.base_credentials = dict(tenant.credentials)
         if credentials:
             tenant.credentials.update(credentials)
+            tenant.custom_credentials = dict(credentials)
         for field_name in spec.credential_fields:
             value = tenant.credentials.get(field_name)
             if value and (vendor, value) in self._by_credential:
@@ -72,6 +85,14 @@ class Registry:
         self.tenants[vendor][tenant_id] = tenant
         self._index(vendor, tenant)
         return tenant
+
+    def _new_id(self, vendor: str) -> str:
+        """The next generated id no tenant of ``vendor`` has (one may have been named so)."""
+        while True:
+            tenant_id = f"t{self.next_tenant:04d}"
+            self.next_tenant += 1
+            if tenant_id not in self.tenants[vendor]:
+                return tenant_id
 
     def _index(self, vendor: str, tenant: Tenant) -> None:
         for field_name in self.vendors[vendor].credential_fields:
@@ -88,6 +109,7 @@ class Registry:
             return False
         for key in [k for k, v in self._by_credential.items() if v is tenant]:
             del self._by_credential[key]
+        self.dispatcher.forget(tenant)
         return True
 
     def find(self, vendor: str, credential: str) -> Tenant | None:
@@ -108,39 +130,111 @@ class Registry:
     def all_tenants(self) -> list[Tenant]:
         return [t for per_vendor in self.tenants.values() for t in per_vendor.values()]
 
+    # -- restore (snapshots carry custom credentials) -------------------------------------
+    def base_credentials(self, vendor: str, tenant: Tenant) -> dict[str, str]:
+        """The credentials ``tenant`` has without custom ones (its identity, made at creation)."""
+        return dict(tenant.base_credentials)
+
+    def credential_clash(self, vendor: str, credentials: dict[str, str],
+                         besides: set[str]) -> str | None:
+        """The name of a credential in ``credentials`` that a tenant of ``vendor`` not named in
+        ``besides`` already uses, or None."""
+        for field_name in self.vendors[vendor].credential_fields:
+            owner = self._by_credential.get((vendor, credentials.get(field_name, "")))
+            if owner is not None and owner.id not in besides:
+                return field_name
+        return None
+
+    def restore(self, vendor: str, tenant: Tenant, snap: Any) -> None:
+        """Replace ``tenant``'s world by ``snap`` after checking all of it, or raise
+        ``SnapshotError`` (the path of the first bad value) and change nothing. The snapshot's
+        custom credentials replace the tenant's; ones another tenant uses are refused."""
+        from .control.snapshot_check import SnapshotError, check_snapshot
+        snap = check_snapshot(snap, tenant.dialect)
+        credentials = {**self.base_credentials(vendor, tenant), **snap["credentials"]}
+        clash = self.credential_clash(vendor, credentials, {tenant.id})
+        if clash is not None:
+            raise SnapshotError(f"credentials.{clash}: already used by another {vendor} tenant")
+        tenant.restore(snap)
+        self.set_credentials(vendor, tenant, credentials, snap["credentials"])
+        tenant.notify(tenant)  # deliveries pending in the snapshot go out
+
+    def replace_tenants(self, vendor: str, tenants: dict[str, Tenant]) -> None:
+        """Make ``tenants`` (id -> restored tenant with its credentials set; checked together:
+        ``default`` among them, no credential twice) all of ``vendor``'s tenants at once."""
+        for old in self.tenants[vendor].values():
+            self.dispatcher.forget(old)  # its sends stop; the new tenant sends what is pending
+        for key in [k for k in self._by_credential if k[0] == vendor]:
+            del self._by_credential[key]
+        self.tenants[vendor] = dict(tenants)
+        for tenant in tenants.values():
+            self.dispatcher.attach(tenant)
+            self._index(vendor, tenant)
+            tenant.notify(tenant)
+
+    def set_credentials(self, vendor: str, tenant: Tenant, credentials: dict[str, str],
+                        custom: dict[str, str]) -> None:
+        """Give ``tenant`` these credentials (unchecked: the caller made sure none clash)."""
+        for key in [k for k, v in self._by_credential.items() if v is tenant]:
+            del self._by_credential[key]
+        tenant.credentials, tenant.custom_credentials = dict(credentials), dict(custom)
+        self._index(vendor, tenant)
+
     # -- shared services ----------------------------------------------------------------
     async def start(self) -> None:
-        """Start the dispatcher and the clock ticker (idempotent: every app's lifespan calls it)."""
+        """Start the dispatcher, the clock ticker and the state saver (idempotent: every
+        app's lifespan calls it)."""
         self._started += 1
         if self._started > 1:
             return
         await self.dispatcher.start()
+        for tenant in self.all_tenants():
+            tenant.notify(tenant)  # deliveries pending since a restore or a loaded state
         self._ticker = asyncio.ensure_future(self._tick_forever())
+        if self.store is not None:
+            self._saver = asyncio.ensure_future(self.store.save_forever(self))
 
     async def stop(self) -> None:
         self._started -= 1
         if self._started > 0:
             return
-        if self._ticker is not None:
-            self._ticker.cancel()
-            self._ticker = None
+        for task in (self._ticker, self._saver):
+            if task is not None:
+                task.cancel()
+        self._ticker = self._saver = None
         await self.dispatcher.stop()
+        if self.store is not None:
+            try:
+                self.store.save_now(self)
+            except Exception:  # say so; the last periodic save is still on disk
+                log.exception("saving the state to %s on shutdown failed", self.store.path)
 
     def tick(self) -> None:
-        """Move realtime clocks to now and let auto clocks run what is due."""
+        """Move realtime clocks to now and let auto clocks run what is due. A tenant whose
+        timer raises is marked failed and left standing; the others tick on."""
         for tenant in self.all_tenants():
+            if tenant.failed is not None:
+                continue
             clock = tenant.clock
-            if clock.mode == "realtime":
-                clock.sync()
-            elif clock.mode == "auto":
-                steps = 0
-                while steps < AUTO_STEPS_PER_TICK and clock.step():
-                    steps += 1
+            try:
+                if clock.mode == "realtime":
+                    clock.sync()
+                elif clock.mode == "auto":
+                    steps = 0
+                    while steps < AUTO_STEPS_PER_TICK and clock.step():
+                        steps += 1
+            except TenantFailed:
+                pass  # marked and logged where the timer raised
+            except Exception as exc:  # the clock itself: still this tenant's trouble only
+                tenant.fail(f"clock tick raised {type(exc).__name__}: {exc}")
 
     async def _tick_forever(self) -> None:
         while True:
             await asyncio.sleep(TICK_SECONDS)
-            self.tick()
+            try:
+                self.tick()
+            except Exception:  # never let the shared ticker die (e.g. a tenant list changing)
+                log.exception("clock tick failed")
 
 
 def random_secret(length: int = 40) -> str:

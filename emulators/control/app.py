@@ -18,16 +18,17 @@ from starlette.routing import BaseRoute, Match, Route
 
 from ..core import engine
 from ..core.clock import ClockError
-from ..core.errors import CoreError
+from ..core.errors import CoreError, TenantFailed
 from ..core.formats import parse_instant, utc_iso
 from ..core.world import Tenant
 from ..registry import DEFAULT_TENANT, Registry, TenantExists
+from . import state_api
 from .access import JSON_TYPES, WRITE_METHODS, YAML_TYPES, check_access, check_body_type
 from .body import parse_json, read_limited, replaying
 from .errors import ControlError
 from .lists import PageError, after_seq, by_position, by_seq, page_args
 from .settings import LATEST, SettingsError, validate_settings
-from .snapshot_check import check_restored
+from .snapshot_check import SnapshotError
 from ..scenario import control as scenario_control
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -45,7 +46,7 @@ def tenant_info(tenant: Tenant, registry: Registry) -> dict[str, Any]:
     return {"id": tenant.id, "vendor": tenant.dialect.name, "seed": tenant.seed_number,
             "credentials": dict(tenant.credentials), "clock": clock_info(tenant),
             "calls": len(tenant.calls), "history": len(tenant.history),
-            "agents": len(tenant.agents), "queues": len(tenant.queues)}
+            "agents": len(tenant.agents), "queues": len(tenant.queues), "failed": tenant.failed}
 
 
 def clock_info(tenant: Tenant) -> dict[str, Any]:
@@ -85,6 +86,8 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
                 return _error(exc.status, exc.message)
             except (CoreError, ClockError, SettingsError, PageError) as exc:
                 return _error(409 if isinstance(exc, CoreError) else 400, str(exc))
+            except TenantFailed as exc:  # "tenant failed: ...": reset or restore it
+                return _error(409, str(exc))
             return result if isinstance(result, Response) else JSONResponse(result, status_code=status)
         return endpoint
 
@@ -95,7 +98,9 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         return tenant
 
     async def health(request: Request) -> Any:
-        return {"status": "ok", "vendor": vendor, "tenants": len(registry.tenants[vendor])}
+        failed = [{"id": t.id, "error": t.failed} for t in registry.tenants[vendor].values() if t.failed]
+        return {"status": "degraded" if failed else "ok", "vendor": vendor,
+                "tenants": len(registry.tenants[vendor]), "failed": failed}
 
     async def list_tenants(request: Request) -> Any:
         since, limit = page_args(request)
@@ -147,6 +152,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def advance_clock(request: Request) -> Any:
         tenant = tenant_of(request)
+        tenant.check_alive()  # a failed tenant's clock stands still: 409
         body = await _json_body(request)
         if not isinstance(body, dict):
             raise ControlError(400, "body must be a JSON object")
@@ -168,6 +174,7 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def set_clock(request: Request) -> Any:
         tenant = tenant_of(request)
+        tenant.check_alive()
         body = await _json_body(request)
         if not isinstance(body, dict):
             raise ControlError(400, "body must be a JSON object")
@@ -239,16 +246,10 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
 
     async def restore(request: Request) -> Any:
         tenant = tenant_of(request)
-        body = await _json_body(request)
-        if not isinstance(body, dict):
-            raise ControlError(400, "body must be a snapshot object")
-        before = tenant.snapshot()
-        try:
-            tenant.restore(body)
-            check_restored(tenant)
-        except Exception as exc:  # untrusted JSON: any failure means "not a snapshot"; roll back
-            tenant.restore(before)
-            raise ControlError(400, f"not a valid snapshot: {type(exc).__name__}: {exc}") from None
+        try:  # checked whole before anything is applied: a refused one never touches the tenant
+            registry.restore(vendor, tenant, await _json_body(request))
+        except SnapshotError as exc:
+            raise ControlError(400, f"not a valid snapshot: {exc}") from None
         return tenant_info(tenant, registry)
 
     async def get_settings(request: Request) -> Any:
@@ -267,6 +268,10 @@ def control_routes(registry: Registry, vendor: str) -> list[BaseRoute]:
         Route(PREFIX + "/health", guarded(health), methods=["GET"]),
         Route(PREFIX + "/reset", guarded(reset_all), methods=["POST"]),
         Route(PREFIX + "/journal/unauthenticated", guarded(unauthenticated_journal), methods=["GET"]),
+        Route(PREFIX + "/state", guarded(state_api.get_state(registry)), methods=["GET"]),
+        Route(PREFIX + "/state", guarded(state_api.put_state(registry)), methods=["PUT"]),
+        Route(PREFIX + "/state/save", guarded(state_api.save_state(registry)), methods=["POST"]),
+        Route(PREFIX + "/state/load", guarded(state_api.load_state(registry)), methods=["POST"]),
         Route(PREFIX + "/tenants", guarded(list_tenants), methods=["GET"]),
         Route(PREFIX + "/tenants", guarded(create_tenant, 201), methods=["POST"]),
         Route(T, guarded(get_tenant), methods=["GET"]),

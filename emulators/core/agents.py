@@ -6,11 +6,14 @@ login, ...) live in ``extra`` so that later dialects extend the model instead of
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from .records import as_dict
 
 OFFLINE, IDLE, RINGING, ON_CALL, WRAPUP = "offline", "idle", "ringing", "on_call", "wrapup"
 AGENT_STATES = (OFFLINE, IDLE, RINGING, ON_CALL, WRAPUP)
+BEHAVIOUR_MODES = ("auto", "script")
 
 
 @dataclass
@@ -64,7 +67,7 @@ class Agent:
         return self.logged_in and not self.paused and self.state == IDLE and self.behaviour.fault != "unreachable"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Agent":

@@ -7,10 +7,11 @@ leg of an attended transfer). An ended call is immutable; it *is* the CDR.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import IllegalTransition
+from .records import as_dict
 
 # Call states
 CREATED, DIALING, RINGING, QUEUED, ANSWERED, HELD, PARKED, ENDED = (
@@ -46,9 +47,11 @@ DISPOSITIONS = (D_ANSWERED, D_BUSY, D_NO_ANSWER, D_FAILED, D_CANCELLED, D_ABANDO
 
 # Who ends a call
 BY_CALLER, BY_AGENT, BY_REMOTE, BY_SYSTEM = "caller", "agent", "remote", "system"
+ENDED_BY = (BY_CALLER, BY_AGENT, BY_REMOTE, BY_SYSTEM)
 
 # Kinds of call
 INBOUND, OUTBOUND, INTERNAL = "inbound", "outbound", "internal"
+DIRECTIONS = (INBOUND, OUTBOUND, INTERNAL)
 
 
 @dataclass
@@ -153,7 +156,7 @@ class Call:
 
     # -- persistence --------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Call":

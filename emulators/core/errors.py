@@ -49,3 +49,9 @@ class IllegalTransition(CoreError):
 
 class InvalidNumber(CoreError):
     code = "invalid_number"
+
+
+class TenantFailed(Exception):
+    """A timer of the tenant raised: its world may be half-changed, so its clock stands still
+    (no timer runs) until a reset or a valid restore. Not a ``CoreError``: that is a refusal
+    that changed nothing, this is a tenant that can no longer be trusted to move."""

@@ -6,8 +6,10 @@ and agent statuses are read from the same world, so they always agree with the e
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from .records import as_dict
 
 CALL_CREATED = "CallCreated"
 LEG_RINGING = "LegRinging"
@@ -42,7 +44,7 @@ class Event:  # slots: a busy day records a hundred thousand of them
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Event":

@@ -6,10 +6,13 @@ requests); waiting, ring time-outs and abandonment are handled once, in the call
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .agents import Agent
+from .records import as_dict
+
+QUEUE_KINDS = ("queue", "ring_group")
 
 
 MIN_RETRY = 1.0
@@ -62,7 +65,7 @@ class Queue:
         return self.retry if self.retry > MIN_RETRY else MIN_RETRY  # also NaN -> MIN_RETRY
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Queue":
@@ -155,4 +158,4 @@ class Number:
     name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)

@@ -8,9 +8,9 @@ from typing import Any
 
 class RateLimiter:
     def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
+        self.limit = int(limit)
         """Accepted requests allowed inside any window; 0 disables limiting."""
-        self.window = window
+        self.window = float(window)  # as ``load`` gives it: a snapshot round-trips byte for byte
         """Window length in seconds."""
         self._hits: deque[float] = deque()
 

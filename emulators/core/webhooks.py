@@ -6,16 +6,22 @@ exponential backoff *on the tenant clock*, so a test can step through a receiver
 deterministically. Deliveries to one URL go out in order (head-of-line), so nothing is lost or
 reordered while a receiver is down. Without a target URL a payload is journalled as
 ``no_target``: scenario expectations can still read what would have been sent.
+
+Delivery is at-least-once: an attempt whose answer never arrives (a time-out, a server stopped
+mid-send, a restore while it was in flight) is sent again, and the receiver may get it twice.
+A request that cannot be sent at all (a URL httpx cannot parse, an unsupported scheme) fails at
+once: retrying cannot help, and the deliveries behind it must not wait.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from .records import as_dict
 from .timers import timer_handler
 
 if TYPE_CHECKING:
@@ -59,7 +65,7 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Delivery":
@@ -143,9 +149,42 @@ def backoff(policy: dict[str, Any], attempt: int) -> float:
     return min(delay, float(policy["backoff_max"]))
 
 
-@timer_handler("webhook.retry")
+@timer_handler("webhook.retry", delivery="delivery")
 def _retry_due(tenant: "Tenant", payload: dict[str, Any]) -> None:
     tenant.notify(tenant)
+
+
+class _Unsendable(Exception):
+    """A request that cannot be sent at all (the message says why, as the journal shows it)."""
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of the error that matters (an ExceptionGroup's first leaf: anyio wraps
+    e.g. a port out of range in one)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _unsendable(url: str) -> str | None:
+    """Why ``url`` can never be sent to, for what httpx would only report as a network error
+    (and so retry): a port out of range."""
+    import httpx
+    try:
+        port = httpx.URL(url).port
+    except httpx.InvalidURL:
+        return None  # httpx says so itself, as a permanent error
+    if port is not None and not 0 < port < 65536:
+        return f"InvalidURL: port {port} is out of range (1-65535)"
+    return None
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """True when the request cannot be sent at all, so a retry would fail the same way."""
+    import httpx
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError)):
+        return True
+    return not isinstance(exc, httpx.HTTPError)  # InvalidURL, a port out of range, ...
 
 
 class Dispatcher:
@@ -155,7 +194,9 @@ class Dispatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
         self._transport = transport
-        self._tasks: dict[tuple[int, str], asyncio.Task[None]] = {}
+        self._tasks: dict[tuple["Tenant", str], asyncio.Task[None]] = {}
+        """One drain task per (tenant, URL): keyed by the tenant object, never by ``id()``,
+        which a new tenant could reuse while an old one's task is still running."""
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -192,9 +233,15 @@ class Dispatcher:
         else:
             loop.call_soon_threadsafe(self._ensure, tenant)
 
+    def forget(self, tenant: "Tenant") -> None:
+        """A deleted tenant: stop sending its deliveries (an attempt in flight is dropped)."""
+        tenant.notify = lambda tenant: None
+        for key in [k for k in self._tasks if k[0] is tenant]:
+            self._tasks.pop(key).cancel()
+
     def _ensure(self, tenant: "Tenant") -> None:
         for url in tenant.outbox.urls_waiting():
-            key = (id(tenant), url)
+            key = (tenant, url)
             task = self._tasks.get(key)
             if task is None or task.done():
                 self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
@@ -202,48 +249,63 @@ class Dispatcher:
     async def idle(self, tenant: "Tenant | None" = None) -> None:
         """Wait until no delivery (of ``tenant``, or of anyone) is being sent right now."""
         while True:
-            tasks = [t for (tid, _), t in self._tasks.items()
-                     if not t.done() and (tenant is None or tid == id(tenant))]
+            tasks = [t for (owner, _), t in self._tasks.items()
+                     if not t.done() and (tenant is None or owner is tenant)]
             if not tasks:
                 return
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _drain(self, tenant: "Tenant", url: str) -> None:
         while True:
+            outbox = tenant.outbox  # a reset or restore replaces it: read it again every round
             policy = tenant.settings["webhooks"]
-            ready = tenant.outbox.ready(url, tenant.now(), bool(policy.get("ordered", True)))
+            ordered = bool(policy.get("ordered", True))
+            ready = outbox.ready(url, tenant.now(), ordered)
             if not ready:
                 return
             for delivery in ready:
-                ok = await self._send(tenant, delivery, policy)
-                if not ok and policy.get("ordered", True) and delivery.state == RETRYING:
+                ok = await self._send(tenant, outbox, delivery, policy)
+                if tenant.outbox is not outbox:
+                    break  # the world changed under the send: start over from the new one
+                if not ok and ordered and delivery.state == RETRYING:
                     return
 
-    async def _send(self, tenant: "Tenant", delivery: Delivery, policy: dict[str, Any]) -> bool:
-        import httpx
-        client = self._http()
+    async def _send(self, tenant: "Tenant", outbox: Outbox, delivery: Delivery,
+                    policy: dict[str, Any]) -> bool:
+        """One attempt; it is journalled on ``delivery`` unless ``outbox`` was replaced (by a
+        reset or restore) while it was in flight: the attempt belonged to a world that is gone,
+        and the new world's journal says what the new world has sent."""
         attempt = Attempt(n=len(delivery.attempts) + 1, at=tenant.now(),
                           wall=datetime.now(timezone.utc).isoformat())
         headers = dict(delivery.headers)
         if delivery.content_type:
             headers["content-type"] = delivery.content_type
         started = time.perf_counter()
+        permanent = False
         try:
-            response = await client.request(delivery.method, delivery.url, headers=headers,
+            unsendable = _unsendable(delivery.url)
+            if unsendable is not None:
+                raise _Unsendable(unsendable)
+            response = await self._http().request(delivery.method, delivery.url, headers=headers,
                                                   content=delivery.body.encode("utf-8") or None,
                                                   timeout=float(policy["timeout"]))
             attempt.status = response.status_code
             ok = 200 <= response.status_code < 300
             if not ok:
                 attempt.error = f"HTTP {response.status_code}"
-        except httpx.HTTPError as exc:
-            attempt.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except _Unsendable as exc:
+            attempt.error, permanent, ok = str(exc), True, False
+        except Exception as exc:  # whatever the URL or the network does, the attempt is journalled
+            attempt.error = _describe(exc)
+            permanent = _is_permanent(exc)
             ok = False
         attempt.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        if tenant.outbox is not outbox:
+            return ok
         delivery.attempts.append(attempt)
         if ok:
             delivery.state, delivery.next_attempt_at = DELIVERED, None
-        elif attempt.n >= int(policy["max_attempts"]):
+        elif permanent or attempt.n >= int(policy["max_attempts"]):
             delivery.state, delivery.next_attempt_at = FAILED, None
         else:
             delivery.state = RETRYING

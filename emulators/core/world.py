@@ -9,12 +9,14 @@ core never imports a vendor.
 from __future__ import annotations
 
 import copy
+import logging
 import random
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from .agents import Agent
 from .calls import Call
 from .clock import Clock, Timer
+from .errors import TenantFailed
 from .events import Event
 from .formats import parse_instant
 from .ids import IdGenerator
@@ -24,7 +26,10 @@ from .ratelimit import RateLimiter
 from .timers import TIMER_HANDLERS
 from .webhooks import Outbox
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+"""2: adds ``credentials`` (the custom ones) and ``seed_history``."""
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CLOCK_START = "2026-01-05T14:00:00Z"
 """Every tenant's clock starts here unless told otherwise, so runs are reproducible."""
@@ -62,6 +67,9 @@ class Dialect(Protocol):
     e.g. ``"webhooks"``, ``"park"``) says what the vendor's product can express; the scenario
     runner reports steps and expectations that need a missing feature as not applicable. Without
     it every feature is assumed.
+
+    Optional: ``state_schema``, a JSON schema of ``Tenant.state`` (the vendor's own data) that
+    a restored snapshot's state must satisfy.
     """
 
     name: str
@@ -82,6 +90,12 @@ class Tenant:
         """Settings given at creation; they survive reset."""
         self.credentials: dict[str, str] = {}
         """The vendor credentials that address this tenant (identity: survive reset/restore)."""
+        self.base_credentials: dict[str, str] = {}
+        """The credentials the tenant got when it was made (the seed's for ``default``, random
+        ones for the others): its identity, kept by reset and restore, saved by ``--state-dir``."""
+        self.custom_credentials: dict[str, str] = {}
+        """Those of ``credentials`` given explicitly (not the base ones): snapshots carry them,
+        and restoring one applies them over the base ones (``Registry.restore``)."""
         self.notify: Callable[["Tenant"], None] = lambda tenant: None
         """Called when the outbox has something new to send (the dispatcher's wake-up)."""
         self._build()
@@ -113,6 +127,9 @@ class Tenant:
         self.limiter = RateLimiter(rl["limit"], rl["window"])
         self.state: dict[str, Any] = {}
         """Vendor-specific JSON state (e.g. a NOC status) that the core does not interpret."""
+        self.failed: str | None = None
+        """Why the tenant stopped (a timer raised), or None. A failed tenant's clock stands
+        still until a reset or a restore, which build it again."""
         self.dialect.seed(self)
 
     def reset(self) -> None:
@@ -178,8 +195,29 @@ class Tenant:
 
     def _fire(self, timer: Timer) -> None:
         handler = TIMER_HANDLERS.get(timer.kind)
-        if handler is not None:
+        if handler is None:
+            return
+        if self.failed is not None:  # check_alive, inline: this runs for every timer
+            raise TenantFailed(f"tenant failed: {self.failed}")
+        try:
             handler(self, timer.payload)
+        except Exception as exc:  # a bug or a bad world: this tenant stops, nobody else does
+            raise self.fail(f"timer {timer.kind} {timer.payload} raised "
+                            f"{type(exc).__name__}: {exc}") from exc
+
+    # -- failure ------------------------------------------------------------------------
+    def fail(self, reason: str) -> TenantFailed:
+        """Mark the tenant failed (logged once, with the traceback being handled, if any) and
+        return the error to raise."""
+        if self.failed is None:
+            self.failed = reason
+            log.error("tenant %s/%s failed: %s", self.dialect.name, self.id, reason, exc_info=True)
+        return TenantFailed(f"tenant failed: {self.failed}")
+
+    def check_alive(self) -> None:
+        """Raise ``TenantFailed`` if the tenant has failed (its clock must not move)."""
+        if self.failed is not None:
+            raise TenantFailed(f"tenant failed: {self.failed}")
 
     # -- settings -----------------------------------------------------------------------
     def configure(self, patch: dict[str, Any]) -> None:
@@ -211,17 +249,21 @@ class Tenant:
             "requests": self.requests.to_dict(),
             "limiter": self.limiter.to_dict(),
             "state": copy.deepcopy(self.state),
+            "credentials": dict(self.custom_credentials),
+            "seed_history": bool(self.history),
         }
 
     def restore(self, snap: dict[str, Any]) -> None:
-        """Replace this tenant's state by a snapshot (of this vendor). Raises ValueError."""
-        if snap.get("version") != SNAPSHOT_VERSION or snap.get("vendor") != self.dialect.name:
-            raise ValueError("snapshot is of another version or vendor")
+        """Replace this tenant's state by a snapshot of this vendor *already checked* by
+        ``control.snapshot_check.check_snapshot`` (this trusts every value). Credentials are
+        left alone: ``Registry.restore`` applies the snapshot's."""
         keep_credentials = self.credentials
         self.seed_number = int(snap["seed"])
         self.overrides = copy.deepcopy(snap["overrides"])
         self._build()  # history and anything derived from the seed
         self.credentials = keep_credentials
+        if not snap["seed_history"]:
+            self.history = ()
         self.settings = copy.deepcopy(snap["settings"])
         self.clock.load(snap["clock"])
         self.ids.load(snap["ids"])

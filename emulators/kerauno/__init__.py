@@ -28,6 +28,10 @@ class KeraunoDialect:
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
                           "dtmf", "faults", "webhooks"})
     """What scenarios may ask of this vendor: it has Post API webhooks."""
+    state_schema: dict[str, Any] = {"type": "object", "properties": {seed.VENDOR: {
+        "type": "object", "properties": {
+            "channels": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
+    """What ``tenant.state`` holds (the hooks' caller channel per live call), checked on restore."""
 
     def seed(self, tenant: Tenant) -> None:
         seed.seed(tenant)

@@ -109,6 +109,9 @@ class VoipcloudDialect:
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
                           "dtmf", "faults"})
     """What scenarios may ask of this vendor: everything but webhooks (it pushes none)."""
+    state_schema: dict[str, Any] = {"type": "object",
+                                    "properties": {"system_status": {"type": "object"}}}
+    """What ``tenant.state`` holds (the NOC status views merge over), checked on restore."""
 
     def seed(self, tenant: Tenant) -> None:
         _directory(tenant)

@@ -17,7 +17,7 @@ TENANT_PATHS = [("GET", ""), ("DELETE", ""), ("POST", "/reset"), ("GET", "/clock
 
 
 def test_health(mini: MiniEmu) -> None:
-    assert mini.ok("GET", "/_emulator/health") == {"status": "ok", "vendor": "mini", "tenants": 1}
+    assert mini.ok("GET", "/_emulator/health") == {"status": "ok", "vendor": "mini", "tenants": 1, "failed": []}
 
 
 def test_create_returns_fresh_credentials_that_work_at_once(mini: MiniEmu) -> None:

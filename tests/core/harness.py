@@ -1,8 +1,9 @@
 """Test harness: the ``mini`` vendor in-process or live, and a real HTTP webhook receiver.
 
 ``Receiver`` is a deliberately independent asyncio HTTP/1.1 server (none of telemock's code):
-it answers each request with the next scripted status (then 200), records what it got, and can
-go down and come back up on the same port, so the dispatcher meets real refused connections.
+it answers each request with the next scripted status (then 200), or late (``Slow``), records
+what it got, and can go down and come back up on the same port, so the dispatcher meets real
+refused connections and real time-outs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 import socket
 import threading
 import time
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Union
 
 import httpx
 from starlette.testclient import TestClient
@@ -127,13 +129,25 @@ HANG_UP = -1
 """A scripted 'status' meaning: read the request, then close the connection without answering."""
 
 
+@dataclass(frozen=True)
+class Slow:
+    """A scripted answer that comes late: the request is read and recorded (``slow: True``),
+    then ``status`` is sent after ``seconds`` (if the sender still listens)."""
+
+    seconds: float
+    status: int = 200
+
+
+Scripted = Union[int, Slow]
+
+
 class Receiver:
     """A webhook receiver: answers with scripted statuses, then 200; records every request."""
 
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
-        self.script: list[int] = []
-        """Statuses for the next requests, consumed one per request (then 200)."""
+        self.script: list[Scripted] = []
+        """Answers to the next requests, consumed one per request (then 200)."""
         self.received: list[dict[str, Any]] = []
         """Every request, in arrival order: method, path, headers, body, json, status answered."""
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -171,6 +185,11 @@ class Receiver:
     async def _shutdown(self) -> None:
         if self._server is not None:
             self._server.close()
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in pending:  # e.g. a ``Slow`` answer still waiting
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if self._server is not None:
             await self._server.wait_closed()
 
     def down(self) -> None:
@@ -188,17 +207,21 @@ class Receiver:
             headers = {k.strip().lower(): v.strip() for k, _, v in
                        (line.partition(":") for line in lines[1:] if line)}
             body = await reader.readexactly(int(headers.get("content-length", "0")))
-            status = self.script.pop(0) if self.script else 200
-            if status == HANG_UP:
+            answer = self.script.pop(0) if self.script else 200
+            if answer == HANG_UP:
                 self.received.append({"method": method, "path": path, "status": HANG_UP})
                 return
+            status = answer.status if isinstance(answer, Slow) else answer
             text = body.decode("utf-8")
             try:
                 data = json.loads(text) if text else None
             except ValueError:
                 data = None
             self.received.append({"method": method, "path": path, "headers": headers,
-                                  "body": text, "json": data, "status": status})
+                                  "body": text, "json": data, "status": status,
+                                  "slow": isinstance(answer, Slow)})
+            if isinstance(answer, Slow):
+                await asyncio.sleep(answer.seconds)
             writer.write(f"HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
                          .encode())
             await writer.drain()

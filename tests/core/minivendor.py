@@ -5,6 +5,9 @@ agents, a queue and a DID and turns call events into webhooks in the outbox; a `
 with one listener whose routes authenticate by a ``token`` header, rate-limit on the tenant
 clock on the vendor kit's pipeline (``emulators.dialect``), and change the world only through
 ``emulators.core.engine``. Its strings are ours (it imitates no real vendor).
+
+``POST /v1/boom`` sets a ``mini.boom`` timer whose handler raises: a vendor bug on demand, so
+tests can check that one tenant's raising timer stops that tenant and nobody else.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ from emulators.core.formats import json_bytes, utc_iso
 from emulators.core.store import page_of
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.seeding import HistoryPlan, synthesize_history
+from emulators.core.timers import timer_handler
 from emulators.core.world import Tenant
 from emulators.dialect import errors as k
 from emulators.dialect.admission import check_rate_limit
 from emulators.dialect.api import VendorApi
 from emulators.dialect.errors import Err, ErrorTable, Refusal
 from emulators.dialect.operation import Ctx, Operation
-from emulators.dialect.params import Param, php_int
+from emulators.dialect.params import Param, number, php_int
 from emulators.registry import random_secret
 from emulators.vendor import Listener, VendorSpec
 
@@ -64,6 +68,14 @@ class MiniDialect:
                           fields=fields, event_seq=event.seq, call_id=event.call_id)
 
 
+BOOM = "the mini vendor's test timer exploded"
+
+
+@timer_handler("mini.boom")
+def _boom(tenant: Tenant, payload: dict[str, Any]) -> None:
+    raise RuntimeError(BOOM)
+
+
 def _new_credentials(tenant: Tenant) -> dict[str, str]:
     return {"token": random_secret()}
 
@@ -95,6 +107,13 @@ def place_call(ctx: Ctx) -> Any:
     return call_view(engine.click_to_call(tenant, agent.id, ctx.params["to"]))
 
 
+def boom(ctx: Ctx) -> Any:
+    tenant = ctx.tenant
+    assert tenant is not None
+    tenant.clock.call_later(ctx.params["after"], "mini.boom")
+    return {"boom_in": ctx.params["after"]}
+
+
 def list_agents(ctx: Ctx) -> Any:
     tenant = ctx.tenant
     assert tenant is not None
@@ -112,6 +131,8 @@ class MiniApi(VendorApi):
         Operation("place-call", ("POST",), ("/v1/calls",), place_call, mutates=True,
                   params=(Param("extension", required=True), Param("to", required=True))),
         Operation("list-agents", ("GET",), ("/v1/agents",), list_agents),
+        Operation("boom", ("POST",), ("/v1/boom",), boom, mutates=True, options={"status": 202},
+                  params=(Param("after", number(0, 3600), default=1.0),)),
     )
     errors = ErrorTable({
         k.UNAUTHENTICATED: Err(401, "bad token"), k.RATE_LIMITED: Err(429, "slow down"),
@@ -130,7 +151,9 @@ class MiniApi(VendorApi):
         check_rate_limit(ctx)
 
     def render(self, ctx: Ctx, result: Any) -> Response:
-        return _json(result, 201 if ctx.op is not None and ctx.op.mutates else 200)
+        op = ctx.op
+        status = 200 if op is None or not op.mutates else int(op.options.get("status", 201))
+        return _json(result, status)
 
     def render_error(self, ctx: Ctx, err: Err, headers: Any) -> Response:
         message = err.message

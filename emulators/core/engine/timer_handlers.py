@@ -30,28 +30,28 @@ def _live_leg(t: Tenant, payload: dict[str, Any]) -> tuple[Call, Leg] | None:
     return None
 
 
-@timer_handler("leg.answer")
+@timer_handler("leg.answer", call="call", leg="leg")
 def _on_answer(t: Tenant, payload: dict[str, Any]) -> None:
     found = _live_leg(t, payload)
     if found:
         answer_leg(t, *found)
 
 
-@timer_handler("leg.timeout")
+@timer_handler("leg.timeout", call="call", leg="leg")
 def _on_timeout(t: Tenant, payload: dict[str, Any]) -> None:
     found = _live_leg(t, payload)
     if found:
         leg_failed(t, *found, D_NO_ANSWER)
 
 
-@timer_handler("leg.fail")
+@timer_handler("leg.fail", call="call", leg="leg", disposition="disposition")
 def _on_fail(t: Tenant, payload: dict[str, Any]) -> None:
     found = _live_leg(t, payload)
     if found:
         leg_failed(t, *found, payload["disposition"])
 
 
-@timer_handler("call.hangup")
+@timer_handler("call.hangup", call="call", by="ended_by")
 def _on_hangup(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.state in (ANSWERED, HELD):
@@ -59,35 +59,35 @@ def _on_hangup(t: Tenant, payload: dict[str, Any]) -> None:
         finish(t, call, by if by in (BY_CALLER, BY_AGENT, BY_REMOTE) else BY_CALLER, D_ANSWERED)
 
 
-@timer_handler("queue.retry")
+@timer_handler("queue.retry", call="call")
 def _on_retry(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.state == QUEUED:
         next_round(t, call)
 
 
-@timer_handler("queue.timeout")
+@timer_handler("queue.timeout", call="call")
 def _on_queue_timeout(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.answered_at is None and not call.ended:
         finish(t, call, BY_SYSTEM, D_TIMEDOUT)
 
 
-@timer_handler("caller.abandon")
+@timer_handler("caller.abandon", call="call")
 def _on_abandon(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.answered_at is None and not call.ended:
         finish(t, call, BY_CALLER, D_ABANDONED if call.queue_id else D_CANCELLED)
 
 
-@timer_handler("park.timeout")
+@timer_handler("park.timeout", call="call")
 def _on_park_timeout(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.state == PARKED:
         finish(t, call, BY_SYSTEM, D_ANSWERED)
 
 
-@timer_handler("agent.wrapup_end")
+@timer_handler("agent.wrapup_end", agent="agent")
 def _on_wrapup_end(t: Tenant, payload: dict[str, Any]) -> None:
     agent = t.agents.get(payload["agent"])
     if agent is not None and agent.state == WRAPUP:
