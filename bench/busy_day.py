@@ -35,6 +35,7 @@ def child(vendor: str, count: int, trace: bool) -> dict[str, object]:
     started = time.perf_counter()
     sys.path.insert(0, str(ROOT))
     from emulators.scenario.driver import run_in_process
+    from emulators.server import vendor_apps
     from emulators.scenario.loader import load_file
 
     scenario = load_file(SCENARIO)
@@ -51,7 +52,7 @@ def child(vendor: str, count: int, trace: bool) -> dict[str, object]:
         import tracemalloc
         tracemalloc.start()
     t0 = time.perf_counter()
-    result = run_in_process(scenario, vendor)
+    result = run_in_process(scenario, vendor, apps_for=vendor_apps)
     run_wall = time.perf_counter() - t0
     heap = None
     if trace:
@@ -98,7 +99,7 @@ def main() -> int:
         print(json.dumps(child(args.vendor[0], args.count, args.tracemalloc)))
         return 0
     sys.path.insert(0, str(ROOT))
-    from emulators.server import VENDOR_MODULES
+    from emulators.vendors import VENDOR_MODULES
     vendors = args.vendor or list(VENDOR_MODULES)
     print(f"busy day: {args.count} calls over 8 h, --instant ({SCENARIO.relative_to(ROOT)})")
     print(f"{'vendor':<10} {'run s':>7} {'proc s':>7} {'calls/s':>8} {'sim x':>7} {'events':>8} "

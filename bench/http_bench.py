@@ -52,7 +52,8 @@ def bare_app() -> Any:
 def telemock_app() -> Any:
     """The VoIPcloud listener app exactly as ``telemock serve --vendor voipcloud`` builds it."""
     from emulators.registry import Registry
-    from emulators.server import listener_app, load_vendors
+    from emulators.server import listener_app
+from emulators.vendors import load_vendors
 
     vendors = load_vendors(["voipcloud"])
     registry = Registry(vendors, settings={"clock": {"mode": "realtime"}})
@@ -287,7 +288,7 @@ def core_tenant_times(n: int) -> dict[str, Any]:
     """``Registry.create`` and ``Tenant.reset`` in this process: the cost without HTTP."""
     sys.path.insert(0, str(ROOT))
     from emulators.registry import Registry
-    from emulators.server import load_vendors
+    from emulators.vendors import load_vendors
 
     registry = Registry(load_vendors(["voipcloud"]))
     create, reset = [], []
@@ -381,7 +382,8 @@ def asgi_costs(n: int) -> dict[str, Any]:
         return best * 1e6
 
     from emulators.registry import Registry
-    from emulators.server import listener_app, load_vendors
+    from emulators.server import listener_app
+from emulators.vendors import load_vendors
 
     vendors = load_vendors(["voipcloud"])
     registry = Registry(vendors, settings={"clock": {"mode": "realtime"}})

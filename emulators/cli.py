@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from . import __version__
 
-ADMIN_TOKEN_ENV = "TELEMOCK_ADMIN_TOKEN"
+from .defaults import ADMIN_TOKEN_ENV
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -76,7 +76,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .core.formats import parse_instant, utc_iso
     from .httpguard import READ_TIMEOUT, Limits
     from .registry import Registry
-    from .server import load_vendors, plan, run
+    from .server import plan, run
+    from .vendors import load_vendors
     from .dialect.request import MAX_BODY_BYTES
 
     started = time.perf_counter()
@@ -226,7 +227,7 @@ def cmd_state(args: argparse.Namespace) -> int:
             return 1
         print("\n".join(summary(document)))
         from .registry import Registry
-        from .server import load_vendors
+        from .vendors import load_vendors
         try:
             prepared = prepare(document, Registry(load_vendors()))
         except StateError as exc:
@@ -272,7 +273,7 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 
 def _default_url() -> str:
-    from .server import load_vendors
+    from .vendors import load_vendors
     first = next(iter(load_vendors().values())).listeners[0]
     return f"http://127.0.0.1:{first.default_port}"
 
@@ -306,7 +307,7 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     import json
 
     from .dialect.openapi import document
-    from .server import load_vendors
+    from .vendors import load_vendors
 
     try:
         spec = load_vendors([args.vendor])[args.vendor]
@@ -326,6 +327,12 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _vendor_apps(registry: Any, spec: Any) -> Any:
+    """The server's ``vendor_apps``, imported when a scenario runs in-process."""
+    from .server import vendor_apps
+    return vendor_apps(registry, spec)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="telemock",
@@ -336,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     _openapi_parser(sub)
     _state_parser(sub)
     from .scenario import cli as scenario_cli
-    scenario_cli.register(sub)
+    scenario_cli.register(sub, _vendor_apps)
     return parser
 
 

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import pytest
 
+from .defaults import ADMIN_TOKEN_ENV
+from .defaults import DEFAULT_CLOCK_START as FIXED_START  # every tenant the plugin makes starts here
+
 if TYPE_CHECKING:  # heavy imports happen only when a fixture is used
     import httpx
 
     from .registry import Registry
 
-FIXED_START = "2026-01-05T14:00:00Z"
-"""Every tenant the plugin creates starts its (manual) clock here, so tests are reproducible."""
-ADMIN_TOKEN_ENV = "TELEMOCK_ADMIN_TOKEN"
 SETTLED = ("delivered", "failed", "no_target")
 """Webhook delivery states that no longer change without a redelivery."""
 
@@ -117,7 +117,7 @@ class LiveServer:
 def _load_specs(names: Iterable[str] | None) -> dict[str, Any]:
     """Vendor specs by name; with no names, every vendor whose package is installed."""
     import importlib
-    from .server import VENDOR_MODULES, load_vendors
+    from .vendors import VENDOR_MODULES, load_vendors
 
     if names:
         return load_vendors(names)
@@ -426,5 +426,5 @@ def telemock(telemock_server: TelemockServer) -> Iterator[Callable[..., Telemock
 def scenario_runner() -> Callable[..., Any]:
     """``scenario_runner(path, vendor, seed=None) -> Result``: run a scenario file on a fresh
     in-process tenant; ``.assert_expectations()`` fails the test with what differed."""
-    from .scenario.testing import run_scenario  # loaded only when a test asks for it
+    from .testing import run_scenario  # loaded only when a test asks for it
     return run_scenario

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import signal
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Iterable, Sequence
@@ -19,34 +18,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 
-from .control.app import control_miss, control_routes, is_control_path
+from .control.plane import ControlPlane, control_miss
+from .scenario.control import routes as scenario_routes
 from .httpguard import Limits, guarded_protocol, open_file_room
 from .registry import Registry
 from .dialect.app import ListenerApp
 from .dialect.request import MAX_BODY_BYTES
 from .vendor import Listener, VendorSpec
-
-VENDOR_MODULES: dict[str, str] = {
-    "kerauno": "emulators.kerauno",
-    "voipcloud": "emulators.voipcloud",
-}
-"""Every vendor telemock emulates, in the order ``serve`` starts them."""
-
-
-def load_vendors(names: Iterable[str] | None = None) -> dict[str, VendorSpec]:
-    chosen = list(names) if names else list(VENDOR_MODULES)
-    unknown = [n for n in chosen if n not in VENDOR_MODULES]
-    if unknown:
-        raise ValueError(f"unknown vendor(s): {', '.join(unknown)}; known: {', '.join(VENDOR_MODULES)}")
-    return {name: importlib.import_module(VENDOR_MODULES[name]).SPEC for name in chosen}
-
+from .vendors import load_vendors
 
 def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
                  lifespan: bool = True, max_body_bytes: int = MAX_BODY_BYTES) -> ListenerApp:
     """The ASGI app of one vendor port: its operations on the kit's pipeline (no body over
     ``max_body_bytes`` is read), the control plane at ``/_emulator`` (a Starlette app with JSON
     404/405s, which also runs the lifespan)."""
-    routes = control_routes(registry, spec.name)
+    plane = ControlPlane(registry, spec.name)
+    plane.add(scenario_routes(plane, vendor_apps))
+    routes = plane.routes()
     miss = control_miss(routes)
 
     async def control_error(request: Request, exc: Exception) -> Response:
@@ -57,6 +45,13 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
     control.router.redirect_slashes = False
     control.state.registry = registry
     return ListenerApp(listener.api, registry, control, max_body_bytes=max_body_bytes)
+
+
+def vendor_apps(registry: Registry, spec: VendorSpec) -> dict[str, ListenerApp]:
+    """The app of every listener of ``spec`` on ``registry`` (no lifespan: for in-process
+    clients such as scenario runs, which share a running registry)."""
+    return {listener.name: listener_app(registry, spec, listener, lifespan=False)
+            for listener in spec.listeners}
 
 
 def _lifespan(registry: Registry) -> Any:

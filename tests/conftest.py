@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 
 from emulators.core.world import merge
 from emulators.registry import Registry
-from emulators.server import listener_app, load_vendors
+from emulators.server import listener_app
+from emulators.vendors import load_vendors
 
 FIXED_CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0}}
 """Tests run on a manual clock from a fixed instant, so every answer is reproducible."""

@@ -54,7 +54,7 @@ def test_dockerfile_command_is_the_one_readme_documents() -> None:
     cmd = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.M).group(1))  # type: ignore[union-attr]
     assert " ".join(cmd) in (ROOT / "README.md").read_text()
     exposed = set(re.search(r"^EXPOSE (.*)$", dockerfile, re.M).group(1).split())  # type: ignore[union-attr]
-    from emulators.server import load_vendors
+    from emulators.vendors import load_vendors
     ports = {str(l.default_port) for spec in load_vendors().values() for l in spec.listeners}
     assert ports <= exposed
 

@@ -116,3 +116,9 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):  # 1e400
         raise ValueError(text)
     return value
+
+
+async def json_body(request: Request) -> Any:
+    """The (already size-checked) body as strict JSON; no body is ``{}``."""
+    raw = await request.body()
+    return parse_json(raw) if raw else {}

@@ -57,13 +57,19 @@ class SettingsError(ValueError):
     pass
 
 
-def validate_settings(patch: Any) -> dict[str, Any]:
-    """Return the patch if it is valid, else raise ``SettingsError`` with a readable message."""
+def validate_settings(patch: Any, dialect: Any = None) -> dict[str, Any]:
+    """Return the patch if it is valid, else raise ``SettingsError`` with a readable message.
+
+    With a ``dialect``, its own section (``settings[<vendor>]``) is checked against the
+    dialect's ``settings_schema``, and a top-level key that is neither a core setting nor the
+    vendor's own section is refused with its name."""
     if not isinstance(patch, dict):
         raise SettingsError("settings must be a JSON object")
     problem = json_problem(patch)  # first: deep data would exhaust the validator's recursion
     if problem:
         raise SettingsError(f"settings {problem}")
+    if dialect is not None:
+        _check_vendor_section(patch, dialect)
     from jsonschema.exceptions import best_match
     exc = best_match(_validator().iter_errors(patch))
     if exc is not None:
@@ -94,6 +100,35 @@ def validate_settings(patch: Any) -> dict[str, Any]:
         if not EARLIEST + 30 * 86400 <= at <= LATEST:
             raise SettingsError(f"clock/start: {start!r} is not between 1970-02 and 3000-01-01")
     return patch
+
+
+def _check_vendor_section(patch: dict[str, Any], dialect: Any) -> None:
+    known = set(SETTINGS_SCHEMA["properties"]) | {dialect.name}
+    unknown = sorted(str(key) for key in patch if key not in known)
+    if unknown:
+        raise SettingsError(f"{unknown[0]}: not a setting of {dialect.name} "
+                            f"(core settings: {', '.join(sorted(SETTINGS_SCHEMA['properties']))}; "
+                            f"vendor settings go under {dialect.name!r})")
+    schema = getattr(dialect, "settings_schema", None)
+    section = patch.get(dialect.name)
+    if section is None or schema is None:
+        return
+    from jsonschema.exceptions import best_match
+    exc = best_match(_vendor_validator(dialect.name, schema).iter_errors(section))
+    if exc is not None:
+        where = "/".join([dialect.name, *(str(p) for p in exc.absolute_path)])
+        raise SettingsError(f"{where}: {exc.message}")
+
+
+_VENDOR_VALIDATORS: dict[str, Any] = {}
+
+
+def _vendor_validator(name: str, schema: dict[str, Any]) -> Any:
+    validator = _VENDOR_VALIDATORS.get(name)
+    if validator is None:
+        import jsonschema
+        validator = _VENDOR_VALIDATORS[name] = jsonschema.validators.validator_for(schema)(schema)
+    return validator
 
 
 def webhook_url_problem(url: str) -> str | None:

@@ -8,13 +8,17 @@ loads its file at start); ``POST /_emulator/state/save`` writes the ``--state-di
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
 
 from .. import persistence
 from ..registry import Registry
+
+if TYPE_CHECKING:
+    from .plane import ControlPlane
 
 Handler = Callable[[Request], Awaitable[Any]]
 
@@ -73,3 +77,14 @@ def save_state(registry: Registry) -> Handler:
         return {"path": str(store.path), "bytes": size,
                 "tenants": sum(len(t) for t in registry.tenants.values())}
     return handle
+
+
+def routes(plane: "ControlPlane") -> list[BaseRoute]:
+    from .plane import PREFIX
+    registry = plane.registry
+    return [
+        plane.route(PREFIX + "/state", get_state(registry), ["GET"]),
+        plane.route(PREFIX + "/state", put_state(registry), ["PUT"]),
+        plane.route(PREFIX + "/state/save", save_state(registry), ["POST"]),
+        plane.route(PREFIX + "/state/load", load_state(registry), ["POST"]),
+    ]

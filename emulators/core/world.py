@@ -13,6 +13,7 @@ import logging
 import random
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
+from ..defaults import DEFAULT_CLOCK_START
 from .agents import Agent
 from .calls import Call
 from .clock import Clock, Timer
@@ -31,8 +32,6 @@ SNAPSHOT_VERSION = 2
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CLOCK_START = "2026-01-05T14:00:00Z"
-"""Every tenant's clock starts here unless told otherwise, so runs are reproducible."""
 
 CORE_SETTINGS: dict[str, Any] = {
     "timezone": "UTC",

@@ -24,6 +24,7 @@ class KeraunoDialect:
 
     name = seed.VENDOR
     settings: dict[str, Any] = seed.SETTINGS
+    settings_schema = seed.SETTINGS_SCHEMA
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
                           "dtmf", "faults", "webhooks"})

@@ -40,6 +40,16 @@ SETTINGS: dict[str, Any] = {
 }
 """Kerauno's tenant defaults, merged over the core's (see docs/FIDELITY.md)."""
 
+_TEXT = {"type": "string", "maxLength": 255}
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"hostname": _TEXT, "server_name": _TEXT, "server_ip": _TEXT, "trunk_name": _TEXT,
+                   "trunk_peer": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+                   "http_error_status": {"type": "boolean"}},
+}
+"""What ``settings["kerauno"]`` may hold (the control plane refuses anything else)."""
+
+
 def vendor_settings(tenant: Tenant) -> dict[str, Any]:
     """The tenant's ``settings["kerauno"]`` over the defaults (a malformed patch is ignored:
     the control plane does not validate vendor sections)."""

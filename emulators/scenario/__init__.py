@@ -1,7 +1,7 @@
 """Scenarios: vendor-neutral YAML call flows that run on a tenant's clock against any vendor,
 emit that vendor's webhooks and check expectations (docs/SCENARIOS.md).
 
-    from emulators.scenario import load_file, run_scenario
+    from emulators.testing import run_scenario    # in pytest: run on an in-process vendor
     run_scenario("scenarios/inbound_answered_first_ring.yaml", "kerauno").assert_expectations()
 
 Names are imported on first use, so that ``telemock serve`` (whose control plane can start
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {"load_file": "loader", "load_text": "loader", "Scenario": "model", "ScenarioError": "model",
-            "Result": "result", "run_scenario": "testing"}
+            "Result": "result"}
 __all__ = sorted(_EXPORTS)
 
 

@@ -1,14 +1,14 @@
 """API expectations: a request to the vendor's own HTTP app and what it must answer.
 
-The request goes through the real vendor app (``emulators.server.listener_app``) over httpx's
-ASGI transport, as a loopback client, so it meets the same auth, whitelist, rate limit and
-journal as any client's request.
+The request goes through the real vendor app (one per listener, built by the server and passed
+in) over httpx's ASGI transport, as a loopback client, so it meets the same auth, whitelist, rate
+limit and journal as any client's request.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import httpx
 
@@ -16,31 +16,35 @@ from .expect import TemplateError, _check, resolver
 from .match import fill, find, nearest, shown, subset_diff
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from ..registry import Registry
     from ..vendor import VendorSpec
     from .runner import Run
 
+AppsFor = Callable[["Registry", "VendorSpec"], Mapping[str, "ASGIApp"]]
+"""Builds the ASGI app of every listener of a vendor on a registry (the server's ``vendor_apps``)."""
+
 
 class ApiClients:
-    """One httpx client per vendor listener, talking to the app in-process."""
+    """One httpx client per vendor listener, talking to its app in-process."""
 
-    def __init__(self, registry: "Registry", spec: "VendorSpec") -> None:
-        self.registry, self.spec = registry, spec
+    def __init__(self, apps: Mapping[str, "ASGIApp"]) -> None:
+        self.apps = dict(apps)
+        """Listener name -> its ASGI app, in the vendor's listener order."""
         self._clients: dict[str, httpx.AsyncClient] = {}
 
     def names(self) -> list[str]:
-        return [l.name for l in self.spec.listeners]
+        return list(self.apps)
 
     def client(self, listener: str | None) -> httpx.AsyncClient | None:
-        from ..server import listener_app
-        chosen = next((l for l in self.spec.listeners if listener in (None, l.name)), None)
-        if chosen is None:
+        name = next((n for n in self.apps if listener in (None, n)), None)
+        if name is None:
             return None
-        if chosen.name not in self._clients:
-            app = listener_app(self.registry, self.spec, chosen, lifespan=False)
-            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 43210))
-            self._clients[chosen.name] = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
-        return self._clients[chosen.name]
+        if name not in self._clients:
+            transport = httpx.ASGITransport(app=self.apps[name], client=("127.0.0.1", 43210))
+            self._clients[name] = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1")
+        return self._clients[name]
 
     async def aclose(self) -> None:
         for client in self._clients.values():

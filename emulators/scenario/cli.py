@@ -7,7 +7,7 @@ import argparse
 import importlib
 from typing import Any, Callable
 
-from ..cli import ADMIN_TOKEN_ENV
+from ..defaults import ADMIN_TOKEN_ENV
 
 
 def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
@@ -16,13 +16,15 @@ def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def register(sub: Any) -> None:
+def register(sub: Any, apps_for: Callable[..., Any]) -> None:
+    """Add ``telemock scenario``; ``apps_for(registry, spec)`` builds a vendor's listener apps
+    for in-process runs (the server's ``vendor_apps``, passed in by the top-level CLI)."""
     p = sub.add_parser("scenario", help="run, check and describe YAML call-flow scenarios",
                        description="Vendor-neutral call flows (scenarios/*.yaml) that run on the "
                                    "emulator's clock against any vendor, emit its webhooks and "
                                    "check expectations. See docs/SCENARIOS.md.")
     ssub = p.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
-    p.set_defaults(func=lambda args: p.print_help() or 0)
+    p.set_defaults(func=lambda args: p.print_help() or 0, apps_for=apps_for)
 
     run = ssub.add_parser("run", help="run a scenario and check its expectations",
                           description="Run FILE on a fresh in-process tenant of each vendor (or on a "

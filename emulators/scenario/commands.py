@@ -55,7 +55,7 @@ def cmd_steps(args: argparse.Namespace) -> int:
 
 
 def _vendors(scenario: Scenario, asked: list[str] | None) -> list[str]:
-    from ..server import VENDOR_MODULES
+    from ..vendors import VENDOR_MODULES
     if asked:
         return asked
     return [v for v in VENDOR_MODULES if not scenario.vendors or v in scenario.vendors] or list(VENDOR_MODULES)
@@ -82,8 +82,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             else:
                 from .driver import run_in_process
                 assert vendor is not None  # only --target runs without naming one
-                result = run_in_process(scenario, vendor, seed=args.seed, webhook_url=args.webhook_url,
-                                        speed=speed, progress=bar)
+                result = run_in_process(scenario, vendor, apps_for=args.apps_for, seed=args.seed,
+                                        webhook_url=args.webhook_url, speed=speed, progress=bar)
         except (ValueError, OSError) as exc:
             bar.close()
             print(f"telemock: {exc}", file=sys.stderr)

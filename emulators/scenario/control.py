@@ -20,12 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
 
 from ..core.world import Tenant
 from ..control.body import read_limited
 from ..control.errors import ControlError
 
 if TYPE_CHECKING:  # the runner is imported on the first run, not when the server starts
+    from ..control.plane import ControlPlane
+    from .api import AppsFor
     from ..registry import Registry
     from .api import ApiClients
     from .result import Result
@@ -85,7 +88,22 @@ def _options(request: Request) -> tuple[int | None, float | None, str | None]:
     return (int(seed) if seed is not None else None), speed_value, q.get("webhook_url") or None
 
 
-async def start_run(request: Request, tenant: Tenant, registry: "Registry") -> Response:
+def routes(plane: "ControlPlane", apps_for: "AppsFor") -> list[BaseRoute]:
+    """The scenario-run routes, behind the control plane's access rules (the server adds them)."""
+    from ..control.access import JSON_TYPES, YAML_TYPES
+    from ..control.plane import TENANT
+
+    async def start(request: Request) -> Response:
+        return await start_run(request, plane.tenant_of(request), plane.registry, apps_for)
+
+    async def get(request: Request) -> Response:
+        return await get_run(request, plane.tenant_of(request))
+
+    return [plane.route(TENANT + "/scenarios", start, ["POST"], body_types=(*YAML_TYPES, *JSON_TYPES)),
+            plane.route(TENANT + "/scenarios/{run}", get, ["GET"])]
+
+
+async def start_run(request: Request, tenant: Tenant, registry: "Registry", apps_for: "AppsFor") -> Response:
     """Validate the YAML body (nothing is applied if it is malformed), then start the run."""
     from .api import ApiClients
     from .loader import load_text
@@ -120,7 +138,7 @@ async def start_run(request: Request, tenant: Tenant, registry: "Registry") -> R
     runs[record.id] = record
     for old in [k for k, r in runs.items() if r.status != RUNNING][:-KEEP_RUNS]:
         del runs[old]
-    record.task = asyncio.ensure_future(_drive(record, ApiClients(registry, spec), speed))
+    record.task = asyncio.ensure_future(_drive(record, ApiClients(apps_for(registry, spec)), speed))
     body = record.view()
     body["url"] = f"/_emulator/tenants/{tenant.id}/scenarios/{record.id}"
     return JSONResponse(body, status_code=202)

@@ -159,13 +159,13 @@ def run_sync(coro: Awaitable[T]) -> T:
 def resolve_vendor(vendor: str | VendorSpec) -> VendorSpec:
     if isinstance(vendor, VendorSpec):
         return vendor
-    from ..server import load_vendors
+    from ..vendors import load_vendors
     return load_vendors([vendor])[vendor]
 
 
-def run_in_process(scenario: Scenario, vendor: str | VendorSpec, *, seed: int | None = None,
-                   webhook_url: str | None = None, speed: float | None = None,
-                   progress: ProgressFn | None = None) -> Result:
+def run_in_process(scenario: Scenario, vendor: str | VendorSpec, *, apps_for: "AppsFor",
+                   seed: int | None = None, webhook_url: str | None = None,
+                   speed: float | None = None, progress: ProgressFn | None = None) -> Result:
     """A fresh registry with this vendor; its default tenant (seeded, manual clock at the
     scenario's start) runs the scenario."""
     spec = resolve_vendor(vendor)
@@ -175,4 +175,4 @@ def run_in_process(scenario: Scenario, vendor: str | VendorSpec, *, seed: int | 
     tenant = registry.get(spec.name, DEFAULT_TENANT)
     assert tenant is not None
     run = Run(scenario, tenant, seed=seed, webhook_url=webhook_url)
-    return run_sync(execute(run, ApiClients(registry, spec), speed=speed, progress=progress))
+    return run_sync(execute(run, ApiClients(apps_for(registry, spec)), speed=speed, progress=progress))

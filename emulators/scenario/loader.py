@@ -44,7 +44,7 @@ def load_text(text: str, file: str = "<scenario>", known_vendors: Iterable[str] 
     problems = schema_problems(file, data, positions)
     if not problems:
         if known_vendors is None:
-            from ..server import VENDOR_MODULES  # names only; no vendor is imported
+            from ..vendors import VENDOR_MODULES  # names only; no vendor is imported
             known_vendors = VENDOR_MODULES
         problems = _Checker(file, data, positions, list(known_vendors)).run()
     if problems:

@@ -83,6 +83,14 @@ SYSTEM_STATUS: dict[str, Any] = {
 """The NOC status a fresh tenant reports (invented: the seed documents no shape)."""
 
 
+SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"api_key_param": {"type": ["boolean", "string"], "maxLength": 16},
+                   "system_status": {"type": "object"}},
+}
+"""What ``settings["voipcloud"]`` may hold (the control plane refuses anything else)."""
+
+
 def options(tenant: Tenant) -> dict[str, Any]:
     """The tenant's ``settings["voipcloud"]`` (an empty dict if someone set it to a non-object)."""
     value = tenant.settings.get(VENDOR)
@@ -105,6 +113,7 @@ class VoipcloudDialect:
 
     name = VENDOR
     settings = SETTINGS
+    settings_schema = SETTINGS_SCHEMA
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
                           "dtmf", "faults"})

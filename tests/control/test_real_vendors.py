@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from emulators.server import VENDOR_MODULES, load_vendors
+from emulators.vendors import VENDOR_MODULES, load_vendors
 
 T = "/_emulator/tenants"
 VENDORS = list(load_vendors())  # every vendor telemock ships

@@ -26,7 +26,8 @@ from starlette.testclient import TestClient
 from core import minivendor
 from core.harness import FIXED_CLOCK, TEST_HOST
 from emulators.registry import Registry
-from emulators.server import listener_app, load_vendors
+from emulators.server import listener_app
+from emulators.vendors import load_vendors
 
 T = "/_emulator/tenants"
 Read = tuple[str, str, dict[str, Any]]

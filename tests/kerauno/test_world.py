@@ -64,13 +64,18 @@ def test_date_time_follows_the_tenant_time_zone(emu_factory, zone, local) -> Non
     assert body["cdr_0"]["unique_id"] == "1410275433.3986" and body["cdr_0"]["date_time"] == local
 
 
-def test_host_settings_shape_the_cdr_and_bad_ones_are_ignored(emu_factory) -> None:  # type: ignore[no-untyped-def]
+def test_host_settings_shape_the_cdr_and_bad_ones_are_refused(emu_factory) -> None:  # type: ignore[no-untyped-def]
     emu = emu_factory("kerauno")
     web = emu.client("kerauno")
     doc = {"key": KEY, "type": "cdr", "start_date": "2014-09-09 11:10:33", "end_date": "2014-09-09 11:10:33"}
     web.patch(f"{T}/default/settings", json={"kerauno": {"hostname": "pbx.example.com", "server_ip": "10.0.0.5"}})
     row = web.get(REPORTING, params=doc).json()["cdr_0"]
     assert (row["hostname"], row["server_name"], row["server_ip"]) == ("pbx.example.com", "test.axiatp.net", "10.0.0.5")
-    web.patch(f"{T}/default/settings", json={"kerauno": "garbage"})
+    for bad, where in (({"kerauno": "garbage"}, "kerauno: 'garbage' is not of type 'object'"),
+                       ({"kerauno": {"hostnam": "x"}}, "kerauno: Additional properties"),
+                       ({"kerauno": {"http_error_status": "yes"}}, "kerauno/http_error_status"),
+                       ({"rate_limits": {"limit": 1}}, "rate_limits: not a setting of kerauno")):
+        r = web.patch(f"{T}/default/settings", json=bad)
+        assert r.status_code == 400 and r.json()["error"].startswith(where), r.text
     row = web.get(REPORTING, params=doc).json()["cdr_0"]
-    assert row["hostname"] == "test.axiatp.net"
+    assert row["hostname"] == "pbx.example.com"  # nothing of the refused patches applied

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from emulators.registry import Registry
-from emulators.server import VENDOR_MODULES, listener_app, load_vendors
+from emulators.server import listener_app
+from emulators.vendors import VENDOR_MODULES, load_vendors
 
 FIXED = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0},
          "rate_limit": {"limit": 0}}

@@ -13,7 +13,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from emulators.dialect.openapi import document
-from emulators.server import VENDOR_MODULES, load_vendors
+from emulators.vendors import VENDOR_MODULES, load_vendors
 
 
 @pytest.mark.parametrize("vendor", list(VENDOR_MODULES))

@@ -13,7 +13,8 @@ import pytest
 
 from emulators.pytest_plugin import LiveServer, TelemockError, TelemockServer, create_tenant
 from emulators.registry import Registry
-from emulators.server import gateway_app, load_vendors
+from emulators.server import gateway_app
+from emulators.vendors import load_vendors
 
 pytest_plugins = ["pytester"]
 

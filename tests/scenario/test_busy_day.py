@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 from hypothesis import given, settings, strategies as st
 
 from emulators.scenario.loader import load_file
-from emulators.scenario.testing import run_scenario
+from emulators.testing import run_scenario
 
 from .conftest import LIBRARY
 

@@ -11,7 +11,7 @@ from emulators.scenario.capabilities import capabilities_of
 from emulators.scenario.driver import resolve_vendor
 from emulators.scenario.loader import load_file
 from emulators.scenario.result import PASSED, SKIPPED
-from emulators.scenario.testing import run_scenario
+from emulators.testing import run_scenario
 
 from .conftest import LIBRARY, REAL_VENDORS
 

@@ -7,7 +7,7 @@ import pytest
 
 from emulators.scenario.loader import load_text
 from emulators.scenario.result import ERROR, FAILED, PASSED, SKIPPED, Result
-from emulators.scenario.testing import run_scenario
+from emulators.testing import run_scenario
 
 from .toyvendor import QUIET, TOY
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from emulators.scenario.loader import load_text
 from emulators.scenario.result import ERROR, PASSED
-from emulators.scenario.testing import run_scenario
+from emulators.testing import run_scenario
 
 WORLD = {"behaviour": {"answer_after": "2s"},
          "agents": [{"id": "a1", "extension": 2001}, {"id": "a2", "extension": 2002, "behaviour": {"mode": "script"}}],

@@ -12,8 +12,9 @@ import pytest
 from emulators.cli import main
 from emulators.registry import Registry
 from emulators.scenario.schema import SCHEMA
-from emulators.scenario.testing import run_scenario
-from emulators.server import listener_app, load_vendors
+from emulators.testing import run_scenario
+from emulators.server import listener_app
+from emulators.vendors import load_vendors
 
 from .conftest import BROKEN, LIBRARY
 from .live import Inbox, serving

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from emulators.scenario.loader import load_text
-from emulators.scenario.testing import assert_or_skip, run_scenario
+from emulators.testing import assert_or_skip, run_scenario
 
 from .conftest import LIBRARY
 from .toyvendor import QUIET, TOY

@@ -1,6 +1,6 @@
 """Scenarios in pytest: run a file against a vendor in-process and assert its expectations.
 
-    from emulators.scenario.testing import run_scenario
+    from emulators.testing import run_scenario
 
     def test_transfer():
         run_scenario("scenarios/transfer_blind.yaml", "kerauno").assert_expectations()
@@ -15,10 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .driver import ProgressFn, run_in_process
-from .loader import load_file
-from .model import Scenario
-from .result import SKIPPED, Result
+from .scenario.driver import ProgressFn, run_in_process
+from .scenario.loader import load_file
+from .scenario.model import Scenario
+from .scenario.result import SKIPPED, Result
+from .server import vendor_apps
 
 
 def run_scenario(path: str | Path | Scenario, vendor: Any, *, seed: int | None = None,
@@ -27,8 +28,8 @@ def run_scenario(path: str | Path | Scenario, vendor: Any, *, seed: int | None =
     """Load (raising ScenarioError with file:line messages if malformed) and run on a fresh
     in-process tenant of ``vendor`` (a name, or a ``VendorSpec``). Instant unless ``speed``."""
     scenario = path if isinstance(path, Scenario) else load_file(path)
-    return run_in_process(scenario, vendor, seed=seed, webhook_url=webhook_url, speed=speed,
-                          progress=progress)
+    return run_in_process(scenario, vendor, apps_for=vendor_apps, seed=seed, webhook_url=webhook_url,
+                          speed=speed, progress=progress)
 
 
 def assert_or_skip(result: Result) -> Result:
