@@ -80,7 +80,7 @@ class Leg:
 @dataclass
 class Call:
     id: str
-    """Asterisk-style uniqueid ``<epoch>.<seq>``: the epoch is the creation time."""
+    """Named by the vendor's id scheme (Asterisk's ``<epoch>.<seq>`` for most)."""
     direction: str
     """``inbound`` | ``outbound`` | ``internal``."""
     caller: str
@@ -114,6 +114,9 @@ class Call:
     transfers: list[dict[str, Any]] = field(default_factory=list)
     dtmf: str = ""
     legs: list[Leg] = field(default_factory=list)
+    caller_channel: int | None = None
+    """Channel sequence number of the caller's side: their own leg's for a call an agent places,
+    the trunk channel the call came in on otherwise (vendors name channels from it)."""
     origin: str = "api"
     """``api`` | ``scenario`` | ``seed`` | ``control``."""
     tags: dict[str, Any] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Protocol
 
 
 class IdGenerator:
@@ -17,10 +17,6 @@ class IdGenerator:
         value = self.counters.get(family, start - 1) + 1
         self.counters[family] = value
         return value
-
-    def asterisk_uniqueid(self, epoch: float) -> str:
-        """Asterisk style ``<epoch seconds>.<sequence>`` (e.g. ``1410275433.3986``)."""
-        return f"{int(epoch)}.{self.next('uniqueid', start=1000)}"
 
     def hex(self, family: str, length: int = 10) -> str:
         """A stable pseudo-random hex id: a hash of (seed, family, counter)."""
@@ -36,3 +32,25 @@ class IdGenerator:
     def load(self, data: dict[str, Any]) -> None:
         self.seed = int(data["seed"])
         self.counters = {str(k): int(v) for k, v in data["counters"].items()}
+
+
+class IdScheme(Protocol):
+    """How a vendor's PBX names calls and numbers channels (a dialect provides one)."""
+
+    def call_id(self, ids: IdGenerator, at: float) -> str:
+        """The id of a call created at virtual time ``at``."""
+        ...
+
+    def channel(self, ids: IdGenerator) -> int:
+        """The next channel sequence number (vendors render channel names from it)."""
+        ...
+
+
+class CountingIds:
+    """The core's own scheme when a dialect names none: ``call-<n>`` and channels 1, 2, ..."""
+
+    def call_id(self, ids: IdGenerator, at: float) -> str:
+        return f"call-{ids.next('call')}"
+
+    def channel(self, ids: IdGenerator) -> int:
+        return ids.next("channel")

@@ -131,11 +131,11 @@ class _Builder:
 
     # -- one call of each kind -------------------------------------------------------------
     def _new(self, at: float, **fields: Any) -> Call:
-        return Call(id=self.t.ids.asterisk_uniqueid(at), created_at=at, origin="seed", **fields)
+        return Call(id=self.t.new_call_id(at), created_at=at, origin="seed", **fields)
 
     def _leg(self, call: Call, role: str, party: str, agent_id: str | None, at: float,
              answered: float | None, end: float, disposition: str) -> Leg:
-        leg = Leg(id=f"{call.id}-{len(call.legs) + 1}", seq=self.t.ids.next("channel", start=0xe0),
+        leg = Leg(id=f"{call.id}-{len(call.legs) + 1}", seq=self.t.new_channel(),
                   role=role, party=party, agent_id=agent_id, created_at=at, state=LEG_ENDED,
                   ringing_at=at, answered_at=answered, ended_at=end, disposition=disposition)
         call.legs.append(leg)

@@ -20,7 +20,7 @@ from .clock import Clock, Timer
 from .errors import TenantFailed
 from .events import Event
 from .formats import parse_instant
-from .ids import IdGenerator
+from .ids import CountingIds, IdGenerator, IdScheme
 from .journal import RequestJournal
 from .queues import Number, Queue
 from .ratelimit import RateLimiter
@@ -141,6 +141,18 @@ class Tenant:
         return self.clock.now()
 
     @property
+    def id_scheme(self) -> IdScheme:
+        """The dialect's way of naming calls and channels (the core's counting one otherwise)."""
+        scheme: IdScheme = getattr(self.dialect, "id_scheme", None) or _COUNTING
+        return scheme
+
+    def new_call_id(self, at: float) -> str:
+        return self.id_scheme.call_id(self.ids, at)
+
+    def new_channel(self) -> int:
+        return self.id_scheme.channel(self.ids)
+
+    @property
     def timezone(self) -> str:
         return str(self.settings["timezone"])
 
@@ -194,8 +206,8 @@ class Tenant:
 
     def _fire(self, timer: Timer) -> None:
         handler = TIMER_HANDLERS.get(timer.kind)
-        if handler is None:
-            return
+        if handler is None:  # a kind nobody registered: a bug, never silently dropped
+            raise self.fail(f"timer {timer.kind} {timer.payload}: no handler is registered for {timer.kind!r}")
         if self.failed is not None:  # check_alive, inline: this runs for every timer
             raise TenantFailed(f"tenant failed: {self.failed}")
         try:
@@ -289,3 +301,6 @@ def _rng_state(rng: random.Random) -> list[Any]:
 
 def _rng_from(data: list[Any]) -> tuple[Any, ...]:
     return (data[0], tuple(data[1]), data[2])
+
+
+_COUNTING = CountingIds()

@@ -9,6 +9,7 @@ from typing import Any
 from ..core.events import Event
 from ..core.world import Tenant
 from ..registry import random_secret
+from ..dialect.ids import ASTERISK
 from ..vendor import Listener, VendorSpec
 from . import hooks, seed
 from .api import STATUS_API, WEB_API
@@ -25,6 +26,7 @@ class KeraunoDialect:
     name = seed.VENDOR
     settings: dict[str, Any] = seed.SETTINGS
     settings_schema = seed.SETTINGS_SCHEMA
+    id_scheme = ASTERISK
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
                           "dtmf", "faults", "webhooks"})

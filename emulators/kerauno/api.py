@@ -59,11 +59,8 @@ def makecall(ctx: Ctx) -> dict[str, str]:
     t = _tenant(ctx)
     src, dst = ctx.params["src"], ctx.params["dst"]
     agent = t.agent_by_extension(src) if len(src) <= VARCHAR else None
-    target = t.agent_by_extension(dst)
-    if (agent is None or agent.behaviour.fault == "unreachable"
-            or len(dst) > VARCHAR or not DIALABLE.fullmatch(dst)
-            or dst == src
-            or (target is not None and target.behaviour.fault == "unreachable")):
+    if (agent is None or len(dst) > VARCHAR or not DIALABLE.fullmatch(dst) or dst == src
+            or engine.unreachable(t, src) or engine.unreachable(t, dst)):
         return {"response": errors.FAILURE}
     try:
         engine.click_to_call(t, agent.id, dst, origin="api", tags={"api": "makecall"})

@@ -31,8 +31,6 @@ DESCRIPTIONS = {
 }
 """Only the CALL_STARTED text is documented; the others are ours, in the same voice."""
 
-FIRST_CHANNEL = 0xe0
-"""The core numbers channels from here (``ids.next("channel", start=0xe0)``)."""
 
 
 def on_event(tenant: Tenant, event: Event) -> None:
@@ -110,10 +108,9 @@ Payload = tuple[str, str, str, str] | None
 
 
 def _started(tenant: Tenant, call: Call, event: Event) -> Payload:
-    # The caller's channel is opened with the call; the core numbers it next (the click-to-call
-    # source leg gets exactly this number), so it is remembered for the later events.
-    seq = call.legs[0].seq if call.legs else \
-        int(tenant.ids.counters.get("channel", FIRST_CHANNEL - 1)) + 1
+    # The caller's channel: their own leg's for a call an extension places, the trunk channel
+    # the call came in on otherwise (the core gives every call one before CallCreated).
+    seq = call.caller_channel if call.caller_channel is not None else 0
     # _peer(tenant, call.caller) without its search of the agents: the core has just made the
     # call inbound exactly when the caller is no extension (click-to-call callers are one).
     peer = str(vendor_settings(tenant)["trunk_peer"]) if call.direction == INBOUND else call.caller
@@ -161,7 +158,7 @@ def _peer(tenant: Tenant, party: str) -> str:
 
 
 def _caller_channel(tenant: Tenant, call: Call) -> str:
-    seq = call.legs[0].seq if call.legs else FIRST_CHANNEL
+    seq = call.caller_channel if call.caller_channel is not None else (call.legs[0].seq if call.legs else 0)
     return channel_name(_peer(tenant, call.caller), seq)
 
 

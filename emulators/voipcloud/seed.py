@@ -16,6 +16,7 @@ from ..core.events import Event
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, synthesize_history
 from ..core.world import Tenant
+from ..dialect.ids import ASTERISK
 from ..registry import random_secret
 
 VENDOR = "voipcloud"
@@ -114,6 +115,7 @@ class VoipcloudDialect:
     name = VENDOR
     settings = SETTINGS
     settings_schema = SETTINGS_SCHEMA
+    id_scheme = ASTERISK
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
                           "dtmf", "faults"})

@@ -27,6 +27,7 @@ from emulators.core.seeding import HistoryPlan, synthesize_history
 from emulators.core.timers import timer_handler
 from emulators.core.world import Tenant
 from emulators.dialect import errors as k
+from emulators.dialect.ids import ASTERISK
 from emulators.dialect.admission import check_rate_limit
 from emulators.dialect.api import VendorApi
 from emulators.dialect.errors import Err, ErrorTable, Refusal
@@ -48,6 +49,7 @@ class MiniDialect:
     history; every call event becomes a JSON webhook to ``settings.webhooks.url``."""
 
     name = NAME
+    id_scheme = ASTERISK
     settings: dict[str, Any] = {"rate_limit": {"limit": 50, "window": 60}}
 
     def seed(self, tenant: Tenant) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from emulators.core.formats import (csv_bytes, iso8601, json_bytes, parse_date, parse_instant,
                                     parse_sql_datetime, sql_datetime, utc_iso, xml_document)
 from emulators.core.ids import IdGenerator
+from emulators.dialect.ids import ASTERISK
 from emulators.core.store import page_of as page
 from emulators.core.ratelimit import RateLimiter
 
@@ -21,8 +22,9 @@ START = 1_767_621_600.0  # 2026-01-05T14:00:00Z
 # -- ids -------------------------------------------------------------------------------------
 def test_asterisk_uniqueids_are_epoch_dot_sequence() -> None:
     ids = IdGenerator(0)
-    assert ids.asterisk_uniqueid(START + 0.9) == "1767621600.1000"
-    assert ids.asterisk_uniqueid(START + 5) == "1767621605.1001"
+    assert ASTERISK.call_id(ids, START + 0.9) == "1767621600.1000"
+    assert ASTERISK.call_id(ids, START + 5) == "1767621605.1001"
+    assert [ASTERISK.channel(ids) for _ in range(2)] == [0xE0, 0xE1]
 
 
 def test_hex_ids_are_deterministic_per_seed_and_differ_between_seeds() -> None:

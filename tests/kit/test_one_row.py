@@ -32,8 +32,17 @@ ROW = Operation("echo-agent", ("GET",), ("/v1/agents/{agent}/echo",), echo, summ
                         Param("vars", mapping_of(), default={})))
 
 
+def orphan(ctx: Ctx) -> Any:
+    assert ctx.tenant is not None
+    ctx.tenant.clock.call_later(1, "nobody.handles.this", call="x")
+    return {"set": True}
+
+
+ORPHAN = Operation("orphan-timer", ("POST",), ("/v1/orphan",), orphan, mutates=True)
+
+
 class RowApi(MiniApi):
-    operations = (*MiniApi.operations, ROW)
+    operations = (*MiniApi.operations, ROW, ORPHAN)
     php_arrays = True
 
 
@@ -92,3 +101,10 @@ def test_the_row_is_in_the_openapi_document() -> None:
     assert names["times"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 5}
     assert names["tone"]["schema"]["enum"] == ["low", "high"]
     assert entry["security"] == [{"token": []}]
+
+
+def test_a_timer_of_a_kind_nobody_handles_fails_its_tenant_loudly(client: TestClient) -> None:
+    assert call(client, "POST", "/v1/orphan").status_code == 201
+    r = client.post("/_emulator/tenants/default/clock/advance", json={"seconds": 5})
+    assert r.status_code == 409 and "no handler is registered for 'nobody.handles.this'" in r.json()["error"]
+    assert client.get("/_emulator/health").json()["status"] == "degraded"

@@ -19,6 +19,7 @@ from emulators.core.formats import json_bytes, utc_iso
 from emulators.core.queues import Member, Number, Queue
 from emulators.core.world import Tenant
 from emulators.dialect import errors as k
+from emulators.dialect.ids import ASTERISK
 from emulators.dialect.api import VendorApi
 from emulators.dialect.errors import Err, ErrorTable, Refusal
 from emulators.dialect.operation import Ctx, Operation
@@ -36,6 +37,7 @@ class ToyDialect:
         self.name = name
         self.settings: dict[str, Any] = {"timezone": "UTC"}
         self.webhooks = webhooks
+        self.id_scheme = ASTERISK
         self.features = ALL_BUT_WEBHOOKS | ({"webhooks"} if webhooks else set())
 
     def seed(self, tenant: Tenant) -> None:

@@ -120,3 +120,14 @@ def test_calls_are_journalled(sim: VC) -> None:
     sim.call("call-to-number", data={"user_number": "1001"})
     ops = [(e["operation"], e["method"], e["status"]) for e in sim.journal()[-2:]]
     assert ops == [("call-to-number", "POST", 200), ("call-to-number", "POST", 400)]
+
+
+def test_a_call_to_the_tenants_own_did_enters_its_route(sim: VC) -> None:
+    """The Sales DID routes to the Sales queue: a user dialling it waits there like any caller."""
+    r = sim.call("call-to-number", data={"user_number": "1007", "number_to_call": "+61255501100"})
+    assert r.status_code == 200, r.text
+    sim.control("POST", "/tenants/default/clock/advance", json={"seconds": 900})
+    call = sim.calls()[-1]
+    assert (call["did"], call["queue_id"], call["direction"]) == ("+61255501100", "q-sales", "internal")
+    sales = sim.data("get-queue-calls", queues_names="Sales", limit=1)[0]
+    assert (sales["callerid"], sales["inbound_number"]) == ("1007", "+61255501100")

@@ -68,13 +68,27 @@ def answer_leg(t: Tenant, call: Call, leg: Leg) -> None:
 
 
 def dial_remote(t: Tenant, call: Call) -> None:
-    """The agent of a click-to-call answered: now ring the destination."""
-    queue = t.queue_by_number(call.callee)
-    if queue is not None:  # a click-to-call to a queue or ring group waits there like any caller
-        enter_queue(t, call, queue)
-        return
-    target = t.agent_by_extension(call.callee)
-    leg = new_leg(t, call, "agent" if target else "remote", call.callee, target.id if target else None)
+    """The agent of a click-to-call answered: now ring the destination. A queue or ring group
+    number, or one of the tenant's own DIDs, is reached like a call from outside reaches it."""
+    route = t.numbers.get(call.callee)
+    if route is not None:
+        call.did = call.callee
+        kind, _, ref = route.target.partition(":")
+        if kind == "queue" and ref in t.queues:
+            enter_queue(t, call, t.queues[ref])
+            return
+        agent = t.agents.get(ref) if kind == "agent" else None
+        target = agent
+    else:
+        queue = t.queue_by_number(call.callee)
+        if queue is not None:  # a click-to-call to a queue or ring group waits there like any caller
+            enter_queue(t, call, queue)
+            return
+        target = t.agent_by_extension(call.callee)
+    if target is not None:
+        call.callee_name = call.callee_name or target.name
+    party = target.extension if target is not None else call.callee
+    leg = new_leg(t, call, "agent" if target else "remote", party, target.id if target else None)
     if target is not None and not target.available:
         leg.move(LEG_RINGING)
         leg.ringing_at = t.now()

@@ -25,15 +25,16 @@ def click_to_call(t: Tenant, agent_id: str, destination: str, *, origin: str = "
         raise AgentBusy(agent_id=agent_id)
     target = t.agent_by_extension(destination)
     queue = t.queue_by_number(destination)
-    internal = target is not None or queue is not None
+    internal = target is not None or queue is not None or destination in t.numbers  # own DID too
     call = new_call(t, direction=INTERNAL if internal else OUTBOUND, caller=agent.extension,
                     caller_name=agent.name, callee=destination,
                     callee_name=target.name if target else "", origin=origin, tags=tags)
     call.user_id = agent.id
     call.tags.setdefault("flow", "click_to_call")
+    leg = new_leg(t, call, "caller", agent.extension, agent.id)
+    call.caller_channel = leg.seq
     t.record(ev.CALL_CREATED, call, agent, caller=call.caller, callee=call.callee, direction=call.direction)
     call.move(DIALING)
-    leg = new_leg(t, call, "caller", agent.extension, agent.id)
     ring(t, call, leg, float(t.settings["sim"]["ring_timeout"]))
     return call
 
@@ -57,6 +58,7 @@ def inbound_call(t: Tenant, caller: str, dialed: str, *, caller_name: str = "", 
         get_agent(t, ref)
     call = new_call(t, direction=INTERNAL if internal else INBOUND, caller=caller, callee=dialed,
                     caller_name=caller_name, did=dialed if route else "", origin=origin, tags=tags)
+    call.caller_channel = t.new_channel()  # the channel the call came in on
     t.record(ev.CALL_CREATED, call, None, caller=caller, callee=dialed, direction=call.direction)
     patience = t.parties.get(caller, {}).get("abandon_after")
     if patience is not None:
@@ -74,3 +76,9 @@ def inbound_call(t: Tenant, caller: str, dialed: str, *, caller_name: str = "", 
         leg = new_leg(t, call, "agent", agent.extension, agent.id)
         ring(t, call, leg, float(t.settings["sim"]["ring_timeout"]))
     return call
+
+
+def unreachable(t: Tenant, extension: str) -> bool:
+    """Is the phone of ``extension`` unreachable right now (a PBX cannot even ring it)?"""
+    agent = t.agent_by_extension(extension)
+    return agent is not None and agent.behaviour.fault == "unreachable"

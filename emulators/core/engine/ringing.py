@@ -63,7 +63,7 @@ def new_call(t: Tenant, *, direction: str, caller: str, callee: str, origin: str
              caller_name: str = "", callee_name: str = "", did: str = "",
              tags: dict[str, Any] | None = None) -> Call:
     now = t.now()
-    call = Call(id=t.ids.asterisk_uniqueid(now), direction=direction, caller=caller, callee=callee,
+    call = Call(id=t.new_call_id(now), direction=direction, caller=caller, callee=callee,
                 created_at=now, caller_name=caller_name, callee_name=callee_name, did=did,
                 origin=origin, tags=dict(tags or {}))
     t.calls[call.id] = call
@@ -71,7 +71,7 @@ def new_call(t: Tenant, *, direction: str, caller: str, callee: str, origin: str
 
 
 def new_leg(t: Tenant, call: Call, role: str, party: str, agent_id: str | None) -> Leg:
-    leg = Leg(id=f"{call.id}-{len(call.legs) + 1}", seq=t.ids.next("channel", start=0xe0),
+    leg = Leg(id=f"{call.id}-{len(call.legs) + 1}", seq=t.new_channel(),
               role=role, party=party, agent_id=agent_id, created_at=t.now())
     call.legs.append(leg)
     return leg
