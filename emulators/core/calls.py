@@ -114,6 +114,9 @@ class Call:
     transfers: list[dict[str, Any]] = field(default_factory=list)
     dtmf: str = ""
     legs: list[Leg] = field(default_factory=list)
+    planned_talk: float | None = None
+    """Seconds of conversation a script planned (``engine.plan_talk``): once first answered,
+    the caller hangs up after them."""
     caller_channel: int | None = None
     """Channel sequence number of the caller's side: their own leg's for a call an agent places,
     the trunk channel the call came in on otherwise (vendors name channels from it)."""

@@ -90,19 +90,10 @@ LEGS = ("caller", "agent", "remote", "consult")
              "talk": {**ref("duration"), "description": "Seconds of conversation once answered (then the caller hangs up)."}},
             ["from", "to"]), "inbound_calls")
 def _inbound(ctx: StepContext, a: dict[str, Any]) -> None:
-    t = ctx.tenant
-    caller = _s(a["from"])
-    before = t.parties.get(caller)
-    if a.get("patience") is not None:  # this call's caller only; the number's behaviour is kept
-        t.parties[caller] = {**(before or {}), "abandon_after": parse_duration(a["patience"])}
-    try:
-        call = engine.inbound_call(t, caller, _s(a["to"]), caller_name=str(a.get("name", "")),
-                                   origin="scenario", tags={"label": a["id"]} if a.get("id") else None)
-    finally:
-        if before is None:
-            t.parties.pop(caller, None)
-        else:
-            t.parties[caller] = before
+    patience = parse_duration(a["patience"]) if a.get("patience") is not None else None
+    call = engine.inbound_call(ctx.tenant, _s(a["from"]), _s(a["to"]), caller_name=str(a.get("name", "")),
+                               origin="scenario", tags={"label": a["id"]} if a.get("id") else None,
+                               patience=patience)
     ctx.bind_call(a.get("id"), call, _secs(a.get("talk")))
 
 
@@ -147,7 +138,7 @@ def _reject(ctx: StepContext, a: dict[str, Any]) -> None:
 def _ignore(ctx: StepContext, a: dict[str, Any]) -> None:
     call, legs = _legs(ctx, a)
     for leg_id in legs:
-        ctx.tenant.clock.cancel_where("leg.answer", call=call.id, leg=leg_id)
+        engine.let_ring(ctx.tenant, call.id, leg_id)
 
 
 @action("hangup", "Someone hangs up (the caller by default).",

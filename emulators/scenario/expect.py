@@ -107,7 +107,7 @@ def run_calls(run: "Run", of: str | None) -> list[Call]:
     t = run.tenant
     if of is not None:
         return [t.calls[c] for c in run.generated.get(of, [])]
-    return list(t.calls.values())[run._calls_before:]
+    return list(t.calls.values())[run.baseline.calls:]
 
 
 def check_totals(run: "Run") -> None:
@@ -185,7 +185,7 @@ def check_events(run: "Run") -> None:
     if not spec:
         return
     t = run.tenant
-    events = [e for e in t.events if e.seq > run._seq_before]
+    events = [e for e in t.events if e.seq > run.baseline.event_seq]
     resolve = resolver(run)
 
     def matches(item: dict[str, Any], e: Event) -> bool:

@@ -12,11 +12,10 @@ generated arrivals, then the checks at T.
 from __future__ import annotations
 
 import math
-from operator import attrgetter
+from dataclasses import dataclass
 from typing import Any
 
 from ..core import engine
-from ..core import events as ev
 from ..core.calls import Call
 from ..core.clock import LATEST
 from ..core.errors import CallNotFound, CoreError
@@ -34,7 +33,18 @@ from .receiver import Receiver
 from .result import ERROR, SKIPPED, Check, Result
 from .worlds import apply_world
 
-_TYPE = attrgetter("type")
+@dataclass(frozen=True)
+class Baseline:
+    """Where the tenant stood when the run began: what expectations count from."""
+
+    t0: float
+    """Virtual time of the run's start."""
+    event_seq: int
+    """Events up to this sequence number happened before the run."""
+    outbox_seq: int
+    """Webhook deliveries up to this number were made before the run."""
+    calls: int
+    """How many calls the tenant had made before the run."""
 
 
 class Run:
@@ -53,14 +63,29 @@ class Run:
         self._labels_by_id: dict[str, str] = {}
         self.generated: dict[str, list[str]] = {}
         """Generator id → ids of its calls."""
-        self.talk: dict[str, float] = {}
-        """Call id → seconds of talk once first answered (then the caller hangs up)."""
         self.done = False
         self.kicked = False
         """Set when the outbox woke the dispatcher: the driver must let it send before time moves."""
         self.api_due: list[Checkpoint] = []
         self.started = False
         self.t0 = tenant.now()
+        self.baseline = Baseline(self.t0, tenant.event_seq, tenant.outbox.seq, len(tenant.calls))
+        """Set again when the run is prepared (after the world is built)."""
+        # The plan, filled by ``prepare``:
+        self.arrivals: list[generate.Arrival] = []
+        self.ai = 0
+        """Index of the next generated arrival."""
+        self.checkpoints: list[Checkpoint] = []
+        self.ci = 0
+        """Index of the next checkpoint."""
+        self.ti = 0
+        """Index of the next timeline step."""
+        self.prev = self.t0
+        self.wait: tuple[Step, Condition, float] | None = None
+        """A pending ``wait_until``: its step, its condition and its deadline."""
+        self.step_time: float | None = None
+        self.planned = 0.0
+        self.hard_stop = math.inf
 
     # -- StepContext ----------------------------------------------------------------------
     def call_id(self, label: str) -> str:
@@ -84,13 +109,13 @@ class Run:
         if label:
             self.labels[label] = call.id
         if talk is not None:
-            self.talk[call.id] = talk
+            engine.plan_talk(self.tenant, call.id, talk)
 
     def set_receiver(self, state: str, status: int, latency: float) -> None:
         self.receiver.set(state, status, latency)
 
     def webhooks_made(self) -> int:
-        return self.tenant.outbox.seq - self._outbox_before
+        return self.tenant.outbox.seq - self.baseline.outbox_seq
 
     # -- preparing ------------------------------------------------------------------------
     def prepare(self) -> bool:
@@ -120,13 +145,11 @@ class Run:
             t.configure(patch)
             self.receiver.timeout = float(t.settings["webhooks"]["timeout"])
         self.t0 = t.now()
-        self._seq_before, self._outbox_before = t.event_seq, t.outbox.seq
-        self._calls_before = len(t.calls)
-        self._seen = t.event_seq
+        self.baseline = Baseline(self.t0, t.event_seq, t.outbox.seq, len(t.calls))
         self.arrivals, self.ai = plan.arrivals(sc, self.seed), 0
         self.checkpoints, self.ci = plan.checkpoints(sc.expect, self.t0), 0
         self.ti, self.prev = 0, self.t0
-        self.wait: tuple[Step, Condition, float] | None = None
+        self.wait = None
         self.step_time = self._time_of(0)
         self.planned = plan.span(sc, self.checkpoints, self.t0)
         self.hard_stop = self.t0 + (sc.end if sc.end is not None else self.planned + plan.DRAIN_HORIZON)
@@ -294,41 +317,20 @@ class Run:
 
     def _arrive(self, a: generate.Arrival) -> None:
         t = self.tenant
-        previous = t.parties.get(a.caller)
-        if a.patience is not None:
-            t.parties[a.caller] = {**(previous or {}), "abandon_after": a.patience}
         try:
-            call = engine.inbound_call(t, a.caller, a.to, origin="scenario",
+            call = engine.inbound_call(t, a.caller, a.to, origin="scenario", patience=a.patience,
                                        tags={"label": a.label, "generator": a.generator})
         except CoreError as exc:
             self._abort(None, f"generator {a.generator} could not place call {a.label}",
                         f"a call to {a.to}", f"refused ({exc.code}): {exc}")
             return
-        finally:
-            if previous is None:
-                t.parties.pop(a.caller, None)
-            else:
-                t.parties[a.caller] = previous
         self.generated.setdefault(a.generator, []).append(call.id)
         if a.talk is not None:
-            self.talk[call.id] = a.talk
+            engine.plan_talk(t, call.id, a.talk)
 
     def _react(self) -> bool:
-        """Follow what just happened: scripted talk times, and a pending wait_until (True when
-        it resolved, so the plan changed)."""
-        t = self.tenant
-        new = t.event_seq - self._seen
-        if new and self.talk:
-            talk_of = self.talk
-            recent = t.events[-new:]
-            if ev.CALL_ANSWERED not in map(_TYPE, recent):  # the usual instant: nothing to follow
-                recent = []
-            for event in recent:
-                if event.type == ev.CALL_ANSWERED and event.call_id in talk_of:
-                    talk = talk_of.pop(event.call_id)
-                    t.clock.cancel_where("call.hangup", call=event.call_id)
-                    t.clock.call_later(talk, "call.hangup", call=event.call_id, by="caller")
-        self._seen = t.event_seq
+        """Follow what just happened: a pending wait_until (True when it resolved, so the plan
+        changed)."""
         if self.wait is not None and self.wait[1].holds():
             self.wait = None
             self._next_step()
@@ -370,11 +372,11 @@ class Run:
             made = t.outbox.deliveries[len(t.outbox.deliveries) - self.webhooks_made():]
             res.webhook_bodies = [d.body for d in made]
             dispositions: dict[str, int] = {}
-            for call in list(t.calls.values())[self._calls_before:]:
+            for call in list(t.calls.values())[self.baseline.calls:]:
                 key = call.disposition or "live"
                 dispositions[key] = dispositions.get(key, 0) + 1
-            res.stats = {"calls": len(t.calls) - self._calls_before, "dispositions": dispositions,
-                         "events": t.event_seq - self._seq_before,
+            res.stats = {"calls": len(t.calls) - self.baseline.calls, "dispositions": dispositions,
+                         "events": t.event_seq - self.baseline.event_seq,
                          "webhooks": self.webhooks_made(),
                          "simulated": format_duration(t.now() - self.t0), "simulated_seconds": t.now() - self.t0,
                          "wall_seconds": wall_seconds}
@@ -384,7 +386,7 @@ class Run:
     def progress(self) -> dict[str, Any]:
         t = self.tenant
         return {"simulated": t.now() - self.t0 if self.started else 0.0,
-                "planned": getattr(self, "planned", 0.0),
-                "calls": len(t.calls) - getattr(self, "_calls_before", len(t.calls)),
+                "planned": self.planned,
+                "calls": len(t.calls) - self.baseline.calls if self.started else 0,
                 "webhooks": self.webhooks_made() if self.started else 0, "done": self.done}
 

@@ -21,11 +21,13 @@ from .conversation import hold, park, resume, send_dtmf, transfer, unpark
 from .ending import hangup
 from .lookup import get_agent, get_call, get_queue
 from .placing import click_to_call, inbound_call, unreachable
+from .scripting import let_ring, plan_talk
 from .ringing import FAULT_DISPOSITION
 from .sessions import login, logout, pause, queue_login, queue_logout, unpause
 
 __all__ = [
     "FAULT_DISPOSITION", "answer", "click_to_call", "get_agent", "get_call", "get_queue", "hangup",
-    "hold", "inbound_call", "login", "logout", "park", "pause", "queue_login", "queue_logout",
+    "hold", "inbound_call", "let_ring", "login", "logout", "park", "pause", "plan_talk", "queue_login",
+    "queue_logout",
     "reject", "resume", "send_dtmf", "transfer", "unpark", "unpause", "unreachable",
 ]

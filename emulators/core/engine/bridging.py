@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import events as ev
-from ..calls import (ANSWERED, D_ANSWERED, DIALING, HELD, LEG_ANSWERED, QUEUED, RINGING as C_RINGING,
+from ..calls import (ANSWERED, BY_CALLER, D_ANSWERED, DIALING, HELD, LEG_ANSWERED, QUEUED, RINGING as C_RINGING,
                      Call, Leg)
 from ..world import Tenant
 from .ringing import end_leg, party_behaviour, talk_seconds
@@ -28,6 +28,11 @@ def connect(t: Tenant, call: Call, leg: Leg) -> None:
             call.queue_left_at = t.now()
         t.clock.cancel_any(WAIT_TIMERS, call=call.id)
         t.record(ev.CALL_ANSWERED, call, leg.agent_id, leg=leg.id)
+    if first and call.planned_talk is not None:  # a script said how long they talk
+        talk, call.planned_talk = call.planned_talk, None
+        t.clock.cancel_where("call.hangup", call=call.id)
+        t.clock.call_later(talk, "call.hangup", call=call.id, by=BY_CALLER)
+        return
     behaviour = party_behaviour(t, leg)
     if behaviour.mode == "auto" or (call.legs[0].agent_id and
                                      t.agents[call.legs[0].agent_id].behaviour.mode == "auto"):

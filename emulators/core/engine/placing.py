@@ -40,8 +40,10 @@ def click_to_call(t: Tenant, agent_id: str, destination: str, *, origin: str = "
 
 
 def inbound_call(t: Tenant, caller: str, dialed: str, *, caller_name: str = "", origin: str = "api",
-                 tags: dict[str, Any] | None = None) -> Call:
-    """A call arriving at ``dialed``: a DID, a queue/ring-group number or an extension."""
+                 tags: dict[str, Any] | None = None, patience: float | None = None) -> Call:
+    """A call arriving at ``dialed``: a DID, a queue/ring-group number or an extension.
+    ``patience``: this caller hangs up after waiting that long unanswered (else the number's
+    own ``abandon_after``, if its behaviour has one)."""
     route = t.numbers.get(dialed)
     target = route.target if route else None
     if target is None:
@@ -60,7 +62,8 @@ def inbound_call(t: Tenant, caller: str, dialed: str, *, caller_name: str = "", 
                     caller_name=caller_name, did=dialed if route else "", origin=origin, tags=tags)
     call.caller_channel = t.new_channel()  # the channel the call came in on
     t.record(ev.CALL_CREATED, call, None, caller=caller, callee=dialed, direction=call.direction)
-    patience = t.parties.get(caller, {}).get("abandon_after")
+    if patience is None:
+        patience = t.parties.get(caller, {}).get("abandon_after")
     if patience is not None:
         t.clock.call_later(float(patience), "caller.abandon", call=call.id)
     if kind == "queue":
