@@ -6,3 +6,6 @@ ADMIN_TOKEN_ENV = "TELEMOCK_ADMIN_TOKEN"
 DEFAULT_CLOCK_START = "2026-01-05T14:00:00Z"
 """Where tests, scenarios and the pytest plugin start every tenant's (manual) clock, so the same
 inputs give the same bytes. ``telemock serve`` starts at the current time instead."""
+
+NEXT_SINCE = "X-Telemock-Next-Since"
+"""The header of a paged control-plane list that says where its next page starts."""

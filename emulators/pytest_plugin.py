@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import pytest
 
+from .control_client import ControlError, answer, every_page
 from .defaults import ADMIN_TOKEN_ENV
 from .defaults import DEFAULT_CLOCK_START as FIXED_START  # every tenant the plugin makes starts here
 
@@ -45,13 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seed of the in-process server's default tenants (default 0)")
 
 
-class TelemockError(RuntimeError):
+class TelemockError(ControlError):
     """The control plane refused a request (status and its error message)."""
-
-    def __init__(self, status: int, message: str, url: str) -> None:
-        super().__init__(f"telemock control plane: {status} {message} ({url})")
-        self.status = status
-        self.message = message
 
 
 class LiveServer:
@@ -196,34 +192,18 @@ class TelemockServer:
 
 
 def _control(server: TelemockServer, method: str, url: str, **kwargs: Any) -> Any:
-    return _answer(server.admin.request(method, url, **kwargs), url)
-
-
-def _answer(response: "httpx.Response", url: str) -> Any:
     try:
-        data = response.json()
-    except ValueError:
-        data = {"error": response.text}
-    if response.status_code >= 400:
-        message = data.get("error", response.text) if isinstance(data, dict) else response.text
-        raise TelemockError(response.status_code, str(message), url)
-    return data
+        return answer(server.admin.request(method, url, **kwargs), url)
+    except ControlError as exc:  # the plugin's own name for it, as its users catch it
+        raise TelemockError(exc.status, exc.message, url, exc.detail) from None
 
 
 def _control_list(server: TelemockServer, url: str, params: dict[str, Any] | None = None) -> list[Any]:
-    """Every entry of a paged control-plane list: the pages are followed by the
-    ``X-Telemock-Next-Since`` header (docs/CONTROL_API.md, "Lists")."""
-    from .control.lists import NEXT_SINCE
-
-    params = dict(params or {})
-    entries: list[Any] = []
-    while True:
-        response = server.admin.get(url, params=params)
-        entries.extend(_answer(response, url))
-        next_since = response.headers.get(NEXT_SINCE)
-        if next_since is None:
-            return entries
-        params["since"] = next_since
+    """Every entry of a paged control-plane list (docs/CONTROL_API.md, "Lists")."""
+    try:
+        return every_page(server.admin, url, params)
+    except ControlError as exc:
+        raise TelemockError(exc.status, exc.message, url, exc.detail) from None
 
 
 class TenantClock:

@@ -15,8 +15,7 @@ from emulators.registry import Registry
 from emulators.server import listener_app
 from emulators.vendors import load_vendors
 
-FIXED_CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0}}
-"""Tests run on a manual clock from a fixed instant, so every answer is reproducible."""
+from support.clock import FIXED_CLOCK, TEST_HOST  # tests run on a manual clock from a fixed instant
 
 
 class Emu:
@@ -26,7 +25,7 @@ class Emu:
                  seed: int = 0) -> None:
         self.registry = Registry(load_vendors(vendors), seed=seed,
                                  settings=merge(FIXED_CLOCK, settings or {}),
-                                 allowed_hosts=["testserver"])  # the Host TestClient sends
+                                 allowed_hosts=[TEST_HOST])
         self._clients: dict[str, TestClient] = {}
 
     def client(self, listener: str) -> TestClient:
@@ -69,9 +68,9 @@ def emu_factory() -> Iterator[Any]:
 
 @pytest.fixture
 def mini() -> Iterator[Any]:
-    """A registry with only the ``mini`` test vendor (tests/core/minivendor.py), manual clock,
+    """A registry with only the ``mini`` test vendor (tests/support/minivendor.py), manual clock,
     and a TestClient on its listener."""
-    from core.harness import MiniEmu  # tests/ is on sys.path: this conftest is no package's
+    from support.harness import MiniEmu  # tests/ is on sys.path: this conftest is no package's
     emu = MiniEmu()
     try:
         yield emu

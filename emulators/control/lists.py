@@ -14,12 +14,12 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ..defaults import NEXT_SINCE  # answer header: more entries follow from this ``since``
+
 DEFAULT_LIMIT = 500
 """Entries per page when the caller names no ``limit``."""
 MAX_LIMIT = 5000
 """Largest ``limit`` (the request journal keeps 5000 entries: one page holds all of it)."""
-NEXT_SINCE = "X-Telemock-Next-Since"
-"""Answer header: present when more entries follow; its value is the next page's ``since``."""
 
 Item = TypeVar("Item")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.harness import T, MiniEmu, live_emulator
-from core.minivendor import DEFAULT_TOKEN
+from support.clock import START
+from support.harness import T, MiniEmu, live_emulator
+from support.minivendor import DEFAULT_TOKEN
 
 TOKEN = "s3cret-admin"
 
@@ -30,7 +31,7 @@ def test_without_a_token_other_callers_get_403_and_change_nothing(host: str) -> 
             r = emu.client.request(method, path, json={"seconds": 5})
             assert (r.status_code, r.json()) == (403, {"error": "the control plane answers loopback callers only"})
         assert list(emu.registry.tenants["mini"]) == ["default"]
-        assert emu.tenant("default").now() == 1767621600.0
+        assert emu.tenant("default").now() == START
     finally:
         emu.close()
 
@@ -193,7 +194,7 @@ def test_without_a_token_a_foreign_host_is_refused(mini: MiniEmu, host: str) -> 
         r = mini.client.request(method, path, json={"seconds": 5}, headers={"host": host})
         assert r.status_code == 403, (host, r.text)
         assert r.json()["error"].startswith(f"the control plane does not answer Host {host!r}")
-    assert mini.tenant("default").now() == 1767621600.0
+    assert mini.tenant("default").now() == START
 
 
 @pytest.mark.parametrize("host", ["localhost", "localhost:18999", "LOCALHOST:1", "127.0.0.1", "127.0.0.1:80",
@@ -225,7 +226,7 @@ def test_dns_rebinding_on_a_real_socket_is_refused() -> None:
         r = live.http.post(ADVANCE, json={"seconds": 60}, headers={"host": f"rebind.example:{port}",
                                                                    "origin": f"http://rebind.example:{port}"})
         assert r.status_code == 403
-        assert live.registry.get("mini", "default").now() == 1767621600.0
+        assert live.registry.get("mini", "default").now() == START
         r = live.http.post(ADVANCE, json={"seconds": 60}, headers={"origin": live.url})
         assert r.status_code == 200  # a page served by this very server
         assert live.http.get(T, headers={"host": f"localhost:{port}"}).status_code == 200

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.harness import JSON_BODY, START, T, MiniEmu
-from core.minivendor import DID
+from support.harness import JSON_BODY, START, T, MiniEmu
+from support.minivendor import DID
 
 
 @pytest.fixture

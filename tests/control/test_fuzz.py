@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.harness import JSON_BODY, T, MiniEmu
+from support.harness import JSON_BODY, T, MiniEmu
 
 SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from core.harness import T, MiniEmu
-from core.minivendor import DID
+from support.harness import T, MiniEmu
+from support.minivendor import DID
 
 SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
 

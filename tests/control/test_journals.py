@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.harness import START, T, MiniEmu
-from core.minivendor import DEFAULT_TOKEN, DID
+from support.harness import START, T, MiniEmu
+from support.minivendor import DEFAULT_TOKEN, DID
 
 
 def test_every_request_is_journalled_with_tenant_vendor_operation_and_status(mini: MiniEmu) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from core.harness import JSON_BODY, T, MiniEmu, live_emulator
+from support.harness import JSON_BODY, T, MiniEmu, live_emulator
 from emulators.control.body import MAX_BODY_BYTES, MAX_JSON_DEPTH
 
 

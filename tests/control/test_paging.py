@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.harness import T, MiniEmu, live_emulator
-from core.minivendor import DEFAULT_TOKEN, DID
+from support.harness import T, MiniEmu, live_emulator
+from support.minivendor import DEFAULT_TOKEN, DID
 from emulators.control.lists import DEFAULT_LIMIT, MAX_LIMIT, NEXT_SINCE
 from emulators.pytest_plugin import TelemockServer, TelemockTenant
 

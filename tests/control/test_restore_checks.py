@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import pytest
 
-from core.harness import START, T, MiniEmu, new_registry, wait_until
-from core.minivendor import BOOM, DID
+from support.harness import START, T, MiniEmu, new_registry, wait_until
+from support.minivendor import BOOM, DID
 
 
 def busy(mini: MiniEmu, tid: str, settled: bool = True) -> str:

@@ -7,8 +7,8 @@ import copy
 import json
 from typing import Any
 
-from core.harness import START, T, MiniEmu
-from core.minivendor import DID
+from support.harness import START, T, MiniEmu
+from support.minivendor import DID
 
 JSON = {"content-type": "application/json"}
 

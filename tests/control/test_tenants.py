@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.harness import JSON_BODY, START, T, MiniEmu
-from core.minivendor import DEFAULT_TOKEN
+from support.harness import JSON_BODY, START, T, MiniEmu
+from support.minivendor import DEFAULT_TOKEN
 
 TENANT_PATHS = [("GET", ""), ("DELETE", ""), ("POST", "/reset"), ("GET", "/clock"), ("PUT", "/clock"),
                 ("POST", "/clock/advance"), ("GET", "/journal/requests"), ("GET", "/journal/webhooks"),

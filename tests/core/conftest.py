@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from .harness import live_emulator
+from support.harness import live_emulator
 
 
 @pytest.fixture

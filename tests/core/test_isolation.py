@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .harness import T, MiniEmu
-from .minivendor import DID
+from support.harness import T, MiniEmu
+from support.minivendor import DID
 
 ACTIONS = st.one_of(
     st.tuples(st.just("call"), st.sampled_from(["201", "202", "299"]), st.sampled_from(["+15557654321", "202"])),

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .harness import START, T, LiveMini, Receiver, Slow, wait_until
+from support.harness import START, T, LiveMini, Receiver, Slow, wait_until
 from .test_webhooks import advance, all_delivered, attempts_of, journal, place_call, tenant_with_hooks
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .harness import START, T, MiniEmu, new_registry, wait_until
-from .minivendor import DEFAULT_TOKEN, DID
+from support.harness import START, T, MiniEmu, new_registry, wait_until
+from support.minivendor import DEFAULT_TOKEN, DID
 
 
 def place_call(emu: MiniEmu, token: str, extension: str = "201", to: str = "+15557654321") -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from core.harness import START, T, MiniEmu
+from support.harness import START, T, MiniEmu
 from emulators.core.clock import SAME_INSTANT_LIMIT
 from emulators.core.timers import TIMER_HANDLERS, timer_handler
 from emulators.core.world import Tenant

@@ -23,9 +23,9 @@ FIELDS = ["timestamp", "event", "source", "destination", "uniqueid", "channel", 
 
 @pytest.fixture
 def receiver() -> Any:
-    rx = Receiver()
+    rx = Receiver().up()
     yield rx
-    rx.close()
+    rx.down()
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_four_events_arrive_in_order_with_the_documented_fields(emu, receiver) -
                      what="four Post API requests")
     assert len(got) == 4
     for req in got:
-        assert req["method"] == "POST" and req["path"] == "/post-api"
+        assert req["method"] == "POST" and req["path"] == "/hook"
         assert req["headers"]["content-type"] == "application/x-www-form-urlencoded"
         assert [k for k, _ in form_items(req["body"])] == FIELDS
     forms = [r["form"] for r in got]

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from core.harness import free_port
+from support.harness import free_port
 
 from .helpers import KEY, MAKECALL, REPORTING, START, STATUSES, T
 

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from emulators.registry import Registry
+from support.clock import FIXED_CLOCK, TEST_HOST
 from emulators.server import listener_app
 from emulators.vendors import VENDOR_MODULES, load_vendors
 
-FIXED = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0},
-         "rate_limit": {"limit": 0}}
+FIXED = {**FIXED_CLOCK, "rate_limit": {"limit": 0}}
 FUZZ = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -65,7 +65,7 @@ class Fuzzer:
     def __init__(self, vendor: str) -> None:
         self.vendor = vendor
         self.specs = load_vendors([vendor])
-        self.registry = Registry(self.specs, settings=FIXED)
+        self.registry = Registry(self.specs, settings=FIXED, allowed_hosts=[TEST_HOST])
         spec = self.specs[vendor]
         self.clients = {lst.name: TestClient(listener_app(self.registry, spec, lst)) for lst in spec.listeners}
         for c in self.clients.values():

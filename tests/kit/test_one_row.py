@@ -8,7 +8,7 @@ from typing import Any, Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from core.minivendor import DEFAULT_TOKEN, NAME, SPEC, MiniApi
+from support.minivendor import DEFAULT_TOKEN, NAME, SPEC, MiniApi
 from emulators.dialect.openapi import document
 from emulators.dialect.operation import Ctx, Operation
 from emulators.dialect.params import PATH, Param, array_of, choice, mapping_of, php_int
@@ -16,7 +16,7 @@ from emulators.registry import Registry
 from emulators.server import listener_app
 from emulators.vendor import Listener, VendorSpec
 
-FIXED_CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0}}
+from support.clock import FIXED_CLOCK
 
 
 def echo(ctx: Ctx) -> Any:

@@ -8,12 +8,12 @@ from typing import Any, Callable
 
 import pytest
 
-from core.harness import Receiver, wait_until
+from support.harness import Receiver, wait_until
 from emulators.pytest_plugin import FIXED_START, TelemockError, TelemockServer, TelemockTenant
 
 USER_CALLS = "/api/integration/v1/get-user-calls"
-START = 1767621600.0
-assert FIXED_START == "2026-01-05T14:00:00Z"
+from support.clock import START, START_ISO
+assert FIXED_START == START_ISO
 
 Factory = Callable[..., TelemockTenant]
 

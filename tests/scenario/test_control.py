@@ -9,7 +9,7 @@ from .conftest import LIBRARY
 
 T = "/_emulator/tenants"
 YAML = {"content-type": "application/yaml"}
-CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0}}
+from support.clock import FIXED_CLOCK as CLOCK
 
 
 def _file(stem: str) -> str:

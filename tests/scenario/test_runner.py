@@ -9,7 +9,7 @@ from emulators.scenario.loader import load_text
 from emulators.scenario.result import ERROR, FAILED, PASSED, SKIPPED, Result
 from emulators.testing import run_scenario
 
-from .toyvendor import QUIET, TOY
+from support.minivendor import QUIET, TOY
 
 TOYS = ["toy", "quiet"]
 
@@ -183,18 +183,18 @@ expect:
   api:
     - at: 1s
       path: /calls
-      query: {key: "${credentials.key}"}
+      query: {key: "${credentials.token}"}
       body: {calls: []}
     - path: /calls
       query: {key: wrong}
       status: 401
     - path: /calls
-      query: {key: "${credentials.key}"}
+      query: {key: "${credentials.token}"}
       find: [{id: "${c1.id}", duration: 7, talk: 5, answered_by: a1}]
     - {listener: nowhere, path: /calls}
 """)
     assert [c.ok for c in result.checks] == [True, True, True, False], result.report()
-    assert result.api_answers[1] == '401 {"error":"bad key"}'
+    assert result.api_answers[1] == '401 {"error":"bad token"}'
     assert "toy has toy" in result.checks[3].actual
 
 
@@ -244,7 +244,7 @@ generate:
   - calls: {{count: 40, over: 20m, to: 4000, talk: {{mean: 60s}}, patience: {{mean: 30s}}}}
 expect:
   api:
-    - {{path: /calls, query: {{key: "${{credentials.key}}"}}}}
+    - {{path: /calls, query: {{key: "${{credentials.token}}"}}}}
 """, vendor)
 
 
@@ -281,7 +281,7 @@ timeline:
 expect:
   api:
     - path: /calls
-      query: {key: "${credentials.key}"}
+      query: {key: "${credentials.token}"}
       find: [{id: "${c1.id}", duration: 8}]
 """)
     [failure] = result.failures()

@@ -10,7 +10,7 @@ from emulators.scenario.loader import load_text
 from emulators.testing import assert_or_skip, run_scenario
 
 from .conftest import LIBRARY
-from .toyvendor import QUIET, TOY
+from support.minivendor import QUIET, TOY
 
 
 def test_fixture_runs_a_library_file(scenario_runner: Any) -> None:

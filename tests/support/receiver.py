@@ -1,110 +1,22 @@
-"""Test harness: the ``mini`` vendor in-process or live, and a real HTTP webhook receiver.
+"""A real webhook receiver for tests, and the waiting that real I/O needs.
 
-``Receiver`` is a deliberately independent asyncio HTTP/1.1 server (none of telemock's code):
-it answers each request with the next scripted status (then 200), or late (``Slow``), records
-what it got, and can go down and come back up on the same port, so the dispatcher meets real
-refused connections and real time-outs.
+``Receiver`` is a deliberately independent asyncio HTTP/1.1 server (none of telemock's code): it
+answers each request with the next scripted status (then 200), or late (``Slow``), or hangs up
+(``HANG_UP``), records what it got (method, path, headers, body, its JSON or form fields, the
+status answered), and can go down and come back up on the same port, so the dispatcher meets
+real refused connections and real time-outs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Union
-
-import httpx
-from starlette.testclient import TestClient
-
-from emulators.pytest_plugin import LiveServer
-from emulators.registry import Registry
-from emulators.server import listener_app
-
-from . import minivendor
-from .minivendor import SPEC
-
-FIXED_CLOCK = {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual", "speed": 1.0}}
-START = 1767621600.0
-"""2026-01-05T14:00:00Z in epoch seconds."""
-T = "/_emulator/tenants"
-JSON_BODY = {"content-type": "application/json"}
-"""Headers of a raw control-plane body (``json=`` sets them itself; ``content=`` does not)."""
-TEST_HOST = "testserver"
-"""The ``Host`` starlette's TestClient sends: allowed on the control plane of test registries."""
-
-
-def new_registry(admin_token: str | None = None, seed: int = 0) -> Registry:
-    return Registry({"mini": SPEC}, seed=seed, settings=FIXED_CLOCK, admin_token=admin_token,
-                    allowed_hosts=[TEST_HOST])
-
-
-class MiniEmu:
-    """The ``mini`` vendor behind starlette's TestClient (lifespan running)."""
-
-    def __init__(self, admin_token: str | None = None, client_host: str = "testclient",
-                 registry: Registry | None = None) -> None:
-        self.registry = registry or new_registry(admin_token)
-        self.app = listener_app(self.registry, SPEC, SPEC.listeners[0])
-        self.client = TestClient(self.app, client=(client_host, 50000))
-        self.client.__enter__()
-
-    def close(self) -> None:
-        self.client.__exit__(None, None, None)
-
-    # -- control plane ------------------------------------------------------------------
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        """A control-plane call that must succeed with ``status``; returns its JSON."""
-        response = self.client.request(method, path, **kwargs)
-        assert response.status_code == status, (method, path, response.status_code, response.text)
-        return response.json()
-
-    def create(self, **body: Any) -> dict[str, Any]:
-        return self.ok("POST", T, 201, json=body)
-
-    def tenant(self, tenant_id: str) -> Any:
-        tenant = self.registry.get("mini", tenant_id)
-        assert tenant is not None
-        return tenant
-
-    # -- the vendor API -----------------------------------------------------------------
-    def api(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
-        return self.client.request(method, path, headers={"token": token}, **kwargs)
-
-
-class LiveMini:
-    """The ``mini`` vendor on a real loopback port, with an httpx client."""
-
-    def __init__(self, registry: Registry, server: LiveServer) -> None:
-        self.registry = registry
-        self.server = server
-        self.url = server.url
-        self.http = httpx.Client(base_url=server.url, timeout=10.0)
-
-    def ok(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
-        response = self.http.request(method, path, **kwargs)
-        assert response.status_code == status, (method, path, response.status_code, response.text)
-        return response.json()
-
-    def create(self, **body: Any) -> dict[str, Any]:
-        return self.ok("POST", T, 201, json=body)
-
-    def api(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
-        return self.http.request(method, path, headers={"token": token}, **kwargs)
-
-
-@contextlib.contextmanager
-def live_emulator(admin_token: str | None = None) -> Iterator[LiveMini]:
-    registry = new_registry(admin_token)
-    with LiveServer(listener_app(registry, SPEC, SPEC.listeners[0])) as server:
-        live = LiveMini(registry, server)
-        try:
-            yield live
-        finally:
-            live.http.close()
+from typing import Any, Callable, Union
+from urllib.parse import parse_qsl
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
@@ -219,6 +131,7 @@ class Receiver:
                 data = None
             self.received.append({"method": method, "path": path, "headers": headers,
                                   "body": text, "json": data, "status": status,
+                                  "form": dict(parse_qsl(text, keep_blank_values=True)),
                                   "slow": isinstance(answer, Slow)})
             if isinstance(answer, Slow):
                 await asyncio.sleep(answer.seconds)
@@ -229,7 +142,3 @@ class Receiver:
             pass
         finally:
             writer.close()
-
-
-def mini_token() -> str:
-    return minivendor.DEFAULT_TOKEN
