@@ -35,8 +35,8 @@ def child(vendor: str, count: int, trace: bool) -> dict[str, object]:
     started = time.perf_counter()
     sys.path.insert(0, str(ROOT))
     from emulators.scenario.driver import run_in_process
-    from emulators.server import vendor_apps
     from emulators.scenario.loader import load_file
+    from emulators.server import vendor_apps
 
     scenario = load_file(SCENARIO)
     scale = count / 10000
@@ -81,7 +81,8 @@ def run_child(vendor: str, count: int, trace: bool) -> dict[str, Any] | None:
     print(f"{vendor:<10} {r['run_wall_s']:7.2f} {r['process_wall_s']:7.2f} "
           f"{r['calls'] / r['run_wall_s']:8.0f} {r['simulated_s'] / r['run_wall_s']:7.0f} "
           f"{r['events']:8d} {r['webhooks']:8d} {r['rss_mib']:8.1f} {heap:>8}  {r['status']}")
-    print(f"{'':<10} wall/target {r['run_wall_s'] / TARGET_WALL:.2f}  (process {r['process_wall_s'] / TARGET_WALL:.2f}), "
+    print(f"{'':<10} wall/target {r['run_wall_s'] / TARGET_WALL:.2f}  "
+          f"(process {r['process_wall_s'] / TARGET_WALL:.2f}), "
           f"RSS/target {r['rss_mib'] / TARGET_MIB:.2f}; dispositions {r['dispositions']}"
           + (f"; failed: {r['failures']}" if r["failures"] else ""))
     return r
@@ -115,7 +116,8 @@ def main() -> int:
             walls[vendor].append(r["run_wall_s"])
             worst = max(worst, 0 if r["status"] == "passed" else 1)
     if args.runs > 1:
-        print(f"{'vendor':<10} {'runs':>5} {'min s':>7} {'median s':>9} {'max s':>7}  (run wall; target {TARGET_WALL:g} s)")
+        print(f"{'vendor':<10} {'runs':>5} {'min s':>7} {'median s':>9} {'max s':>7}  "
+              f"(run wall; target {TARGET_WALL:g} s)")
         for vendor, ws in walls.items():
             if ws:
                 print(f"{vendor:<10} {len(ws):5d} {min(ws):7.2f} {statistics.median(ws):9.2f} {max(ws):7.2f}")

@@ -100,7 +100,7 @@ def main() -> int:
         wait_ready(port, "/_emulator/health")
         print(f"idle RSS {rss_mib(proc.pid):.1f} MiB")
         for declared in (True, False):
-            peak, answer = peak_rss_while(proc.pid, lambda: send_body(port, 100 * 2**20, declared))
+            peak, answer = peak_rss_while(proc.pid, lambda d=declared: send_body(port, 100 * 2**20, d))
             kind = "with Content-Length" if declared else "chunked, no length"
             print(f"100 MB form body ({kind}): {answer}; server peak RSS {peak:.1f} MiB")
         status, took = post(port, "/_emulator/tenants/default/scenarios", LAUGHS.encode())

@@ -179,7 +179,8 @@ async def soak(ports: dict[str, int], pid: int, clients: int, seconds: float, te
     total = sum(len(x.latencies) for x in tally)
     fivexx = sum(x.classes.get("5xx", 0) for x in tally)
     summary = {"clients": clients, "seconds": seconds, "tenants": tenants_n, "requests": total,
-               "rps_mean": total / seconds, "rps_min": min(r["rps"] for r in rows), "rps_max": max(r["rps"] for r in rows),
+               "rps_mean": total / seconds, "rps_min": min(r["rps"] for r in rows),
+               "rps_max": max(r["rps"] for r in rows),
                "5xx": fivexx, "failures": sum(x.failures for x in tally), "rss_start_mib": rss0,
                "rss_peak_mib": max(r["rss_mib"] for r in rows), "rss_end_mib": rows[-1]["rss_mib"],
                "calls_per_tenant": calls, "rows": rows}

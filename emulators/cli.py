@@ -16,8 +16,8 @@ import time
 from typing import Any, Sequence
 
 from . import __version__
-
 from .defaults import ADMIN_TOKEN_ENV
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -74,11 +74,11 @@ def _load_config(path: str | None) -> dict[str, Any]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .control.settings import SettingsError, validate_settings
     from .core.formats import parse_instant, utc_iso
+    from .dialect.request import MAX_BODY_BYTES
     from .httpguard import READ_TIMEOUT, Limits
     from .registry import Registry
     from .server import plan, run
     from .vendors import load_vendors
-    from .dialect.request import MAX_BODY_BYTES
 
     started = time.perf_counter()
     config = _load_config(args.config)

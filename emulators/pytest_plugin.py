@@ -113,6 +113,7 @@ class LiveServer:
 def _load_specs(names: Iterable[str] | None) -> dict[str, Any]:
     """Vendor specs by name; with no names, every vendor whose package is installed."""
     import importlib
+
     from .vendors import VENDOR_MODULES, load_vendors
 
     if names:

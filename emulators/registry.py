@@ -8,7 +8,6 @@ control plane, each with fresh random credentials and nothing shared.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import secrets
 from typing import TYPE_CHECKING, Any, Iterable

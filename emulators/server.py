@@ -10,22 +10,22 @@ import asyncio
 import contextlib
 import signal
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Iterable, Sequence
+from typing import Any, AsyncIterator, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount
 
 from .control.plane import ControlPlane, control_miss
-from .scenario.control import routes as scenario_routes
-from .httpguard import Limits, guarded_protocol, open_file_room
-from .registry import Registry
 from .dialect.app import ListenerApp
 from .dialect.request import MAX_BODY_BYTES
+from .httpguard import Limits, guarded_protocol, open_file_room
+from .registry import Registry
+from .scenario.control import routes as scenario_routes
 from .vendor import Listener, VendorSpec
-from .vendors import load_vendors
+
 
 def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
                  lifespan: bool = True, max_body_bytes: int = MAX_BODY_BYTES) -> ListenerApp:

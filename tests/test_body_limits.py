@@ -18,9 +18,9 @@ from typing import Any, Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from emulators.server import listener_app
 from emulators.control.body import MAX_BODY_BYTES as CONTROL_MAX
 from emulators.dialect.request import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from emulators.server import listener_app
 
 LIMIT = 1000
 K_KEY = "b0f4ad5193ad04858dae03a1b3dbe9071ff12e52"

@@ -100,7 +100,8 @@ def test_a_request_head_over_the_cap_gets_431() -> None:
         sock.sendall(b"GET /_emulator/health?" + b"q" * MAX_HEAD_BYTES + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
         assert read_all(sock).startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
     with serving() as port, connect(port) as sock:  # a head just under the cap is served
-        sock.sendall(b"GET /_emulator/health?" + b"q" * (MAX_HEAD_BYTES - 1000) + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        sock.sendall(b"GET /_emulator/health?" + b"q" * (MAX_HEAD_BYTES - 1000)
+                     + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
         assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
 
 

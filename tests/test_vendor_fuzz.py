@@ -55,7 +55,8 @@ BODIES = st.one_of(
     st.integers(1, 100_000).map(lambda n: b"[" * n),  # deep JSON
     st.just(b'{"key": "\\ud800", "src": "\\udfff"}'),  # lone surrogates, escaped
     st.dictionaries(st.sampled_from(NAMES), VALUES, max_size=5).map(
-        lambda p: "&".join(f"{k}={quote_from_bytes(v.encode('utf-8', 'surrogatepass'))}" for k, v in p.items()).encode()),
+        lambda p: "&".join(f"{k}={quote_from_bytes(v.encode('utf-8', 'surrogatepass'))}"
+                           for k, v in p.items()).encode()),
     st.binary(max_size=200),  # invalid UTF-8 among it
     st.binary(max_size=200).map(lambda b: b"--x\r\nContent-Disposition: form-data; name=\"src\"\r\n\r\n" + b),
 )

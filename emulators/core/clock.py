@@ -159,8 +159,8 @@ class Clock:
         heapq.heappush(self._heap, timer)
         key: Any = None
         value: Any = None
-        for key, value in payload.items():
-            break  # the first pair
+        for key, value in payload.items():  # noqa: B007 (the first pair, without building a list)
+            break
         if key is not None and self._first_key.get(kind) == key and type(value) in _INDEXABLE:
             # The usual case (a kind already indexed by this key), as _add_index would do it.
             ikey = timer[_IKEY] = (key, value)
@@ -184,8 +184,8 @@ class Clock:
     def _cancel(self, kinds: tuple[str, ...], match: dict[str, Any]) -> int:
         key: Any = None
         value: Any = None
-        for key, value in match.items():
-            break  # the first pair: the one the index may answer for
+        for key, value in match.items():  # noqa: B007 (the first pair: the one the index answers for)
+            break
         plan = self._plans.get((kinds, key))
         if plan is None:
             plan = self._plans[(kinds, key)] = self._plan(kinds, key)
@@ -241,8 +241,8 @@ class Clock:
         kind = timer[_KIND]
         key: Any = None
         value: Any = None
-        for key, value in timer[_PAYLOAD].items():
-            break  # the first pair
+        for key, value in timer[_PAYLOAD].items():  # noqa: B007 (the first pair)
+            break
         known = self._first_key.get(kind, _UNSEEN)
         if key is None or (known is not _UNSEEN and known != key) or type(value) not in _INDEXABLE:
             if known is not None:

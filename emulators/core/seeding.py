@@ -16,9 +16,24 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .calls import (BY_AGENT, BY_CALLER, BY_SYSTEM, D_ABANDONED, D_ANSWERED, D_BUSY,
-                    D_CANCELLED, D_NO_ANSWER, D_TIMEDOUT, ENDED, INBOUND, INTERNAL, LEG_ENDED,
-                    OUTBOUND, Call, Leg)
+from .calls import (
+    BY_AGENT,
+    BY_CALLER,
+    BY_SYSTEM,
+    D_ABANDONED,
+    D_ANSWERED,
+    D_BUSY,
+    D_CANCELLED,
+    D_NO_ANSWER,
+    D_TIMEDOUT,
+    ENDED,
+    INBOUND,
+    INTERNAL,
+    LEG_ENDED,
+    OUTBOUND,
+    Call,
+    Leg,
+)
 from .seed_names import STORED, draw
 from .world import Tenant
 

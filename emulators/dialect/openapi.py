@@ -15,7 +15,7 @@ from .params import ANY, BODY, COOKIE, HEADER, PATH, QUERY, Param
 from .router import allowed
 
 if TYPE_CHECKING:
-    from ..vendor import Listener, VendorSpec
+    from ..vendor import VendorSpec
     from .api import VendorApi
     from .operation import Operation
 

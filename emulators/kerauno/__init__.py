@@ -8,8 +8,8 @@ from typing import Any
 
 from ..core.events import Event
 from ..core.world import Tenant
-from ..registry import random_secret
 from ..dialect.ids import ASTERISK
+from ..registry import random_secret
 from ..vendor import Listener, VendorSpec
 from . import hooks, seed
 from .api import STATUS_API, WEB_API

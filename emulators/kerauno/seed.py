@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.agents import Agent, Behaviour
-from ..core.calls import (BY_CALLER, D_ANSWERED, ENDED, INTERNAL, LEG_ENDED, Call, Leg)
+from ..core.calls import BY_CALLER, D_ANSWERED, ENDED, INTERNAL, LEG_ENDED, Call, Leg
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, person_names, synthesize_history
 from ..core.world import Tenant

@@ -87,7 +87,8 @@ LEGS = ("caller", "agent", "remote", "consult")
         obj({"id": ref("label"), "from": ref("phone"), "to": ref("phone"),
              "name": text("Caller name (caller ID name)."),
              "patience": {**ref("duration"), "description": "The caller hangs up after waiting this long unanswered."},
-             "talk": {**ref("duration"), "description": "Seconds of conversation once answered (then the caller hangs up)."}},
+             "talk": {**ref("duration"),
+                      "description": "Seconds of conversation once answered (then the caller hangs up)."}},
             ["from", "to"]), "inbound_calls")
 def _inbound(ctx: StepContext, a: dict[str, Any]) -> None:
     patience = parse_duration(a["patience"]) if a.get("patience") is not None else None

@@ -12,13 +12,12 @@ import os
 import sys
 from pathlib import Path
 
+from ..cli import ADMIN_TOKEN_ENV
 from .loader import load_file
 from .model import Scenario, ScenarioError
 from .progress import ProgressBar
 from .result import EXIT_CODES, FAILED, PASSED, SKIPPED, Result
 from .schema import describe_steps, schema_text
-
-from ..cli import ADMIN_TOKEN_ENV
 
 
 def _load(path: str) -> Scenario | None:

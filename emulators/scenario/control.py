@@ -22,15 +22,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from ..core.world import Tenant
 from ..control.body import read_limited
 from ..control.errors import ControlError
+from ..core.world import Tenant
 
 if TYPE_CHECKING:  # the runner is imported on the first run, not when the server starts
     from ..control.plane import ControlPlane
-    from .api import AppsFor
     from ..registry import Registry
-    from .api import ApiClients
+    from .api import ApiClients, AppsFor
     from .result import Result
     from .runner import Run
 

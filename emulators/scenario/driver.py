@@ -20,7 +20,7 @@ from ..core.webhooks import Dispatcher
 from ..core.world import DEFAULT_CLOCK_START, Tenant
 from ..registry import DEFAULT_TENANT, Registry
 from ..vendor import VendorSpec
-from .api import ApiClients, check_api
+from .api import ApiClients, AppsFor, check_api
 from .model import Scenario
 from .result import ERROR, Result
 from .runner import Run

@@ -250,7 +250,8 @@ def _check_block(run: "Run", block: dict[str, Any], made: list[Delivery], base: 
         near = _nearest(items[miss], made, run) if miss is not None and miss < len(items) else ""
         _check(run, "webhooks", f"{name}.deliveries ({mode}, {len(items)} items)",
                base + (("deliveries", miss) if miss is not None and miss < len(items) else ("deliveries",)),
-               miss is None, shown(items[miss]) if miss is not None and miss < len(items) else f"{len(items)} deliveries",
+               miss is None,
+               shown(items[miss]) if miss is not None and miss < len(items) else f"{len(items)} deliveries",
                ", ".join(d.event for d in made[:15]) + (" ..." if len(made) > 15 else "") or "no webhooks",
                detail + near)
     for event, expected in block.get("count", {}).items():
@@ -263,7 +264,8 @@ def _check_block(run: "Run", block: dict[str, Any], made: list[Delivery], base: 
         ok = (not pending) == bool(block["delivered"]) and bool(made)
         _check(run, "webhooks", f"{name}.delivered", base + ("delivered",), ok,
                "every delivery delivered" if block["delivered"] else "some delivery not delivered",
-               f"{len(made) - len(pending)}/{len(made)} delivered" + (" (no receiver URL configured)" if no_target else ""))
+               f"{len(made) - len(pending)}/{len(made)} delivered"
+               + (" (no receiver URL configured)" if no_target else ""))
     if "attempts" in block:
         most = max((len(d.attempts) for d in made), default=0)
         _check(run, "webhooks", f"{name}.attempts", base + ("attempts",), count_ok(block["attempts"], most),

@@ -18,7 +18,8 @@ from .model import Problem, Scenario, ScenarioError, Step
 from .schema import CALL_STATES
 from .validate import render_path, schema_problems
 from .worlds import pool_agents
-from .yamlpos import MAX_CHARS, Path, Positions, YamlError, load as load_yaml
+from .yamlpos import MAX_CHARS, Path, Positions, YamlError
+from .yamlpos import load as load_yaml
 
 MAX_PROBLEMS = 50
 
@@ -76,6 +77,7 @@ class _Checker:
         labels = self._timeline()
         self._generators(labels)
         self._expect(labels)
+        self._top()
         self.problems.sort(key=lambda p: (p.mark.line, p.mark.column) if p.mark else (0, 0))
         return self.problems
 
@@ -212,6 +214,9 @@ class _Checker:
         for i, total in enumerate(expect.get("totals", [])):
             if "of" in total and total["of"] not in labels:
                 self.add(("expect", "totals", i, "of"), f"no generator {total['of']!r}")
+
+    def _top(self) -> None:
+        """The scenario's own keys: the vendors it names, its start instant."""
         for i, vendor in enumerate(self.data.get("vendors", [])):
             if vendor not in self.vendors:
                 self.add(("vendors", i), f"unknown vendor {vendor!r} (known: {', '.join(self.vendors)})")

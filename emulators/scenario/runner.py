@@ -33,6 +33,7 @@ from .receiver import Receiver
 from .result import ERROR, SKIPPED, Check, Result
 from .worlds import apply_world
 
+
 @dataclass(frozen=True)
 class Baseline:
     """Where the tenant stood when the run began: what expectations count from."""

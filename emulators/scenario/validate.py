@@ -78,6 +78,22 @@ def _step_action_problem(path: Path, instance: dict[str, Any]) -> tuple[Path, bo
                                         f"split them into separate steps")
 
 
+def _unknown_key(err: ValidationError, path: Path, where: str, inst: dict[str, Any]) -> tuple[Path, bool, str]:
+    """A key the schema does not know: a reserved or unknown step, generator or key."""
+    known = list(err.schema.get("properties", {}))
+    key = next(k for k in inst if k not in known)
+    if _is_step_path(path) and key in RESERVED:
+        return path + (key,), True, (f"{where}: step '{key}' is reserved for {RESERVED[key]}, "
+                                     "which telemock cannot run yet")
+    if len(path) == 2 and path[0] == "generate" and key in RESERVED_GENERATORS:
+        return path + (key,), True, (f"{where}: generator '{key}' is reserved for "
+                                     f"{RESERVED_GENERATORS[key]}, which telemock cannot run yet")
+    if _is_step_path(path):
+        return path + (key,), True, f"{where}: unknown step '{key}'{_suggest(key, STEP_NAMES)}"
+    return path + (key,), True, (f"{where}: unknown key '{key}' (expected {_listing(known)})"
+                                 f"{_suggest(key, known)}")
+
+
 def _message(err: ValidationError) -> tuple[Path, bool, str] | None:
     """(path to point at, point at the key rather than the value?, message), or None to drop
     an error another one already explains."""
@@ -86,19 +102,7 @@ def _message(err: ValidationError) -> tuple[Path, bool, str] | None:
     inst = err.instance
     v = err.validator
     if v == "additionalProperties" and isinstance(inst, dict):
-        known = list(err.schema.get("properties", {}))
-        extra = [k for k in inst if k not in known]
-        key = extra[0]
-        if _is_step_path(path) and key in RESERVED:
-            return path + (key,), True, (f"{where}: step '{key}' is reserved for {RESERVED[key]}, "
-                                         "which telemock cannot run yet")
-        if len(path) == 2 and path[0] == "generate" and key in RESERVED_GENERATORS:
-            return path + (key,), True, (f"{where}: generator '{key}' is reserved for "
-                                         f"{RESERVED_GENERATORS[key]}, which telemock cannot run yet")
-        if _is_step_path(path):
-            return path + (key,), True, f"{where}: unknown step '{key}'{_suggest(key, STEP_NAMES)}"
-        return path + (key,), True, (f"{where}: unknown key '{key}' (expected {_listing(known)})"
-                                     f"{_suggest(key, known)}")
+        return _unknown_key(err, path, where, inst)
     if v == "required":
         missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
         return path, False, f"{where}: missing required key '{missing[0] if missing else err.validator_value}'"
@@ -107,7 +111,8 @@ def _message(err: ValidationError) -> tuple[Path, bool, str] | None:
     if v == "oneOf" and path and path[-1] == "expect_error" and isinstance(inst, dict):
         return path, False, f"{where}: wrap exactly one step to run (e.g. queue_logout: {{...}})"
     if v == "not" and err.validator_value == {"required": ["at", "after"]}:
-        return path + ("after",), True, f"{where}: give either at (from the start) or after (the previous step), not both"
+        return path + ("after",), True, (f"{where}: give either at (from the start) or after "
+                                         "(the previous step), not both")
     if v == "not" and isinstance(err.validator_value, dict) and "$ref" in err.validator_value:
         return None  # a reserved step name: the unknown-key message explains it
     if v == "not" and path and path[0] == "generate":

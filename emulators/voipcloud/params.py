@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from ..dialect.errors import Refusal
 from ..dialect import errors as k
+from ..dialect.errors import Refusal
 from ..dialect.params import YMD, Param, comma_list, php_int, text
 
 LIMIT_DEFAULT, LIMIT_MIN, LIMIT_MAX = 100, 1, 10000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from support.clock import START
-from support.harness import T, MiniEmu, live_emulator
+from support.harness import MiniEmu, T, live_emulator
 from support.minivendor import DEFAULT_TOKEN
 
 TOKEN = "s3cret-admin"

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from support.harness import T, MiniEmu
+from support.harness import MiniEmu, T
 from support.minivendor import DID
 
 SUPPRESS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
@@ -213,7 +213,8 @@ def attack(target: Target, data: st.DataObject) -> None:
     assert r.status_code in (200, 400), r.text
     event("accepted" if r.status_code == 200 else "refused")
     if r.status_code == 400:
-        assert r.json()["error"].startswith(("not a valid snapshot: ", "body is not valid JSON", "body is nested deeper"))
+        assert r.json()["error"].startswith(("not a valid snapshot: ", "body is not valid JSON",
+                                             "body is nested deeper"))
         assert target.snapshot_bytes() == target.base
         return
     try:

@@ -38,7 +38,8 @@ def test_a_flood_of_long_queries_keeps_fewer_entries_not_more_memory(emu_factory
         TestClient round trip, and 1,800 requests are needed to fill 4 MiB)."""
         path, _, query = target.partition("?")
         scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": path, "raw_path": path.encode(),
-                 "query_string": query.encode(), "root_path": "", "headers": [(b"host", b"127.0.0.1:8085")], "scheme": "http",
+                 "query_string": query.encode(), "root_path": "", "headers": [(b"host", b"127.0.0.1:8085")],
+                 "scheme": "http",
                  "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80)}
         status, body = [], []
 

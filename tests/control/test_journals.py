@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from support.harness import START, T, MiniEmu
+from support.harness import START, MiniEmu, T
 from support.minivendor import DEFAULT_TOKEN, DID
 
 

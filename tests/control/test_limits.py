@@ -8,8 +8,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from support.harness import JSON_BODY, T, MiniEmu, live_emulator
 from emulators.control.body import MAX_BODY_BYTES, MAX_JSON_DEPTH
+
+from support.harness import JSON_BODY, MiniEmu, T, live_emulator
 
 
 def nested_text(depth: int) -> str:

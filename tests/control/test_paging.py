@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 
-from support.harness import T, MiniEmu, live_emulator
-from support.minivendor import DEFAULT_TOKEN, DID
 from emulators.control.lists import DEFAULT_LIMIT, MAX_LIMIT, NEXT_SINCE
 from emulators.pytest_plugin import TelemockServer, TelemockTenant
+
+from support.harness import MiniEmu, T, live_emulator
+from support.minivendor import DEFAULT_TOKEN, DID
 
 LISTS = ["/_emulator/tenants", f"{T}/default/calls", f"{T}/default/events", f"{T}/default/journal/requests",
          f"{T}/default/journal/webhooks", "/_emulator/journal/unauthenticated"]

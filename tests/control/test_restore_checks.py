@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import pytest
 
-from support.harness import START, T, MiniEmu, new_registry, wait_until
+from support.harness import START, MiniEmu, T, new_registry, wait_until
 from support.minivendor import BOOM, DID
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from support.harness import JSON_BODY, T, MiniEmu
+from support.harness import JSON_BODY, MiniEmu, T
 
 
 @pytest.fixture

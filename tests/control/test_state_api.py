@@ -7,7 +7,7 @@ import copy
 import json
 from typing import Any
 
-from support.harness import START, T, MiniEmu
+from support.harness import START, MiniEmu, T
 from support.minivendor import DID
 
 JSON = {"content-type": "application/json"}

@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from starlette.testclient import TestClient
 
-from support import minivendor
-from support.harness import FIXED_CLOCK, TEST_HOST
 from emulators.registry import Registry
 from emulators.server import listener_app
 from emulators.vendors import load_vendors
+
+from support import minivendor
+from support.harness import FIXED_CLOCK, TEST_HOST
 
 T = "/_emulator/tenants"
 Read = tuple[str, str, dict[str, Any]]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from support.harness import JSON_BODY, START, T, MiniEmu
+from support.harness import JSON_BODY, START, MiniEmu, T
 from support.minivendor import DEFAULT_TOKEN
 
 TENANT_PATHS = [("GET", ""), ("DELETE", ""), ("POST", "/reset"), ("GET", "/clock"), ("PUT", "/clock"),

@@ -9,12 +9,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulators.core.formats import (csv_bytes, iso8601, json_bytes, parse_date, parse_instant,
-                                    parse_sql_datetime, sql_datetime, utc_iso, xml_document)
+from emulators.core.formats import (
+    csv_bytes,
+    iso8601,
+    json_bytes,
+    parse_date,
+    parse_instant,
+    parse_sql_datetime,
+    sql_datetime,
+    utc_iso,
+    xml_document,
+)
 from emulators.core.ids import IdGenerator
-from emulators.dialect.ids import ASTERISK
-from emulators.core.store import page_of as page
 from emulators.core.ratelimit import RateLimiter
+from emulators.core.store import page_of as page
+from emulators.dialect.ids import ASTERISK
 
 START = 1_767_621_600.0  # 2026-01-05T14:00:00Z
 

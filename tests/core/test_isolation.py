@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support.harness import T, MiniEmu
+from support.harness import MiniEmu, T
 from support.minivendor import DID
 
 ACTIONS = st.one_of(

@@ -4,7 +4,8 @@ across DST changes, for every four-digit year."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.core.formats import local_datetime, sql_datetime
 

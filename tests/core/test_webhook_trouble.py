@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from support.harness import START, T, LiveMini, Receiver, Slow, wait_until
 from .test_webhooks import advance, all_delivered, attempts_of, journal, place_call, tenant_with_hooks
+from support.harness import START, LiveMini, Receiver, Slow, T, wait_until
 
 
 @pytest.fixture

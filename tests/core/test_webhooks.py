@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from support.harness import HANG_UP, START, T, LiveMini, Receiver, wait_until
+from support.harness import HANG_UP, START, LiveMini, Receiver, T, wait_until
 
 POLICY = {"backoff_base": 1.0, "backoff_factor": 2.0, "backoff_max": 300.0, "max_attempts": 8,
           "timeout": 5.0, "ordered": True}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.harness import START, T, MiniEmu, new_registry, wait_until
+from support.harness import START, MiniEmu, T, new_registry, wait_until
 from support.minivendor import DEFAULT_TOKEN, DID
 
 

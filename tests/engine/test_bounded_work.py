@@ -18,7 +18,8 @@ import math
 from collections import Counter
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from emulators.core import engine
 from emulators.core.agents import ON_CALL, RINGING, Agent, Behaviour

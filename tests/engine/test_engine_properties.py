@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.core import engine
 from emulators.core.agents import IDLE, OFFLINE, ON_CALL, RINGING, WRAPUP, Agent, Behaviour

@@ -13,10 +13,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from support.harness import START, T, MiniEmu
 from emulators.core.clock import SAME_INSTANT_LIMIT
 from emulators.core.timers import TIMER_HANDLERS, timer_handler
 from emulators.core.world import Tenant
+
+from support.harness import START, MiniEmu, T
 
 BUG = "test.echo_for_ever"
 

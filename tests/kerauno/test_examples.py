@@ -93,7 +93,7 @@ def test_agent_statuses_example_replays_exactly(emu) -> None:  # type: ignore[no
     body = r.json()
     assert body == DOC_STATUSES
     assert list(body) == list(DOC_STATUSES)
-    for ext, row in body.items():
+    for row in body.values():
         assert list(row) == ["extension", "status", "available", "busy", "username"]
         assert isinstance(row["available"], bool) and isinstance(row["busy"], bool)
 

@@ -15,7 +15,7 @@ import pytest
 
 from emulators.core import engine
 
-from .helpers import KEY, MAKECALL, START, T, Receiver, wait_until
+from .helpers import KEY, MAKECALL, START, Receiver, T, wait_until
 
 FIELDS = ["timestamp", "event", "source", "destination", "uniqueid", "channel", "description", "duration"]
 """seeds/kerauno.txt lines 210-223, in order."""

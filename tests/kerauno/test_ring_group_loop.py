@@ -22,9 +22,8 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from support.harness import free_port
-
 from .helpers import KEY, MAKECALL, REPORTING, START, STATUSES, T
+from support.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT = 10.0

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from emulators.registry import Registry
-from support.clock import FIXED_CLOCK, TEST_HOST
 from emulators.server import listener_app
 from emulators.vendors import VENDOR_MODULES, load_vendors
+
+from support.clock import FIXED_CLOCK, TEST_HOST
 
 FIXED = {**FIXED_CLOCK, "rate_limit": {"limit": 0}}
 FUZZ = settings(max_examples=120, deadline=None,

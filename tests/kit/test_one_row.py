@@ -8,7 +8,6 @@ from typing import Any, Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from support.minivendor import DEFAULT_TOKEN, NAME, SPEC, MiniApi
 from emulators.dialect.openapi import document
 from emulators.dialect.operation import Ctx, Operation
 from emulators.dialect.params import PATH, Param, array_of, choice, mapping_of, php_int
@@ -17,6 +16,7 @@ from emulators.server import listener_app
 from emulators.vendor import Listener, VendorSpec
 
 from support.clock import FIXED_CLOCK
+from support.minivendor import DEFAULT_TOKEN, NAME, SPEC, MiniApi
 
 
 def echo(ctx: Ctx) -> Any:

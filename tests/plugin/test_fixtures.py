@@ -8,11 +8,13 @@ from typing import Any, Callable
 
 import pytest
 
-from support.harness import Receiver, wait_until
 from emulators.pytest_plugin import FIXED_START, TelemockError, TelemockServer, TelemockTenant
 
-USER_CALLS = "/api/integration/v1/get-user-calls"
 from support.clock import START, START_ISO
+from support.harness import Receiver, wait_until
+
+USER_CALLS = "/api/integration/v1/get-user-calls"
+
 assert FIXED_START == START_ISO
 
 Factory = Callable[..., TelemockTenant]

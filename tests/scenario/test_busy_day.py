@@ -8,7 +8,8 @@ import json
 from datetime import datetime
 from urllib.parse import parse_qsl
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.scenario.loader import load_file
 from emulators.testing import run_scenario

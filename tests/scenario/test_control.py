@@ -6,10 +6,10 @@ import time
 from typing import Any
 
 from .conftest import LIBRARY
+from support.clock import FIXED_CLOCK as CLOCK
 
 T = "/_emulator/tenants"
 YAML = {"content-type": "application/yaml"}
-from support.clock import FIXED_CLOCK as CLOCK
 
 
 def _file(stem: str) -> str:

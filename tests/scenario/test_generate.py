@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import statistics
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.scenario.generate import Dist, arrivals, draw
 

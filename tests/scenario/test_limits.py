@@ -97,8 +97,9 @@ MERGE_LAUGHS = "a0: &a0 {x: 1}\n" + "".join(
     (MERGE_LAUGHS, f"more than {MAX_VALUES} values once aliases are expanded"),
     ("[" * 100_000, f"nested deeper than {MAX_DEPTH} levels"),
     ("x:\n" + "".join("  " * i + "- \n" for i in range(200)), f"nested deeper than {MAX_DEPTH} levels"),
-    ("a: &a [[[[[[[[[[[[x]]]]]]]]]]]]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [[[[[[[[[[*{chr(97 + i)}]]]]]]]]]]\n"
-                                                  for i in range(6)), "deeper than 50 levels once aliases are expanded"),
+    ("a: &a [[[[[[[[[[[[x]]]]]]]]]]]]\n"
+     + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [[[[[[[[[[*{chr(97 + i)}]]]]]]]]]]\n" for i in range(6)),
+     "deeper than 50 levels once aliases are expanded"),
     ("a: " + "1" * 5000, "cannot read this value"),
     ("a: {<<: 5}\n", "a merge key (<<) takes a mapping or a list of mappings"),
 ])

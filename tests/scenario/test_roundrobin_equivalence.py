@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.core.agents import Agent
 from emulators.core.queues import Member, Queue, _roundrobin, _roundrobin_lazy, eligible

@@ -291,6 +291,7 @@ expect:
 
 def test_the_docs_describe_every_step() -> None:
     from emulators.scenario.schema import describe_steps
+
     from .conftest import ROOT
     doc = (ROOT / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
     missing = [name for name, _ in describe_steps() if f"`{name}" not in doc]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.scenario.loader import load_text
 from emulators.scenario.result import ERROR, PASSED

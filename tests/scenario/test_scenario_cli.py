@@ -12,8 +12,8 @@ import pytest
 from emulators.cli import main
 from emulators.registry import Registry
 from emulators.scenario.schema import SCHEMA
-from emulators.testing import run_scenario
 from emulators.server import listener_app
+from emulators.testing import run_scenario
 from emulators.vendors import load_vendors
 
 from .conftest import BROKEN, LIBRARY

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulators.scenario.actions import ACTIONS, CONTROL_STEPS, RESERVED
 from emulators.scenario.loader import load_file, load_text

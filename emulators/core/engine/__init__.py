@@ -21,8 +21,8 @@ from .conversation import hold, park, resume, send_dtmf, transfer, unpark
 from .ending import hangup
 from .lookup import get_agent, get_call, get_queue
 from .placing import click_to_call, inbound_call, unreachable
-from .scripting import let_ring, plan_talk
 from .ringing import FAULT_DISPOSITION
+from .scripting import let_ring, plan_talk
 from .sessions import login, logout, pause, queue_login, queue_logout, unpause
 
 __all__ = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from .. import events as ev
 from ..agents import ON_CALL
-from ..calls import (BY_SYSTEM, D_ANSWERED, D_BUSY, D_CANCELLED, D_REJECTED, LEG_ANSWERED,
-                     LEG_RINGING, QUEUED, RINGING as C_RINGING, Call, Leg)
+from ..calls import BY_SYSTEM, D_ANSWERED, D_BUSY, D_CANCELLED, D_REJECTED, LEG_ANSWERED, LEG_RINGING, QUEUED, Call, Leg
+from ..calls import RINGING as C_RINGING
 from ..errors import IllegalTransition
 from ..world import Tenant
 from .bridging import connect

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import events as ev
-from ..calls import (ANSWERED, BY_CALLER, D_ANSWERED, DIALING, HELD, LEG_ANSWERED, QUEUED, RINGING as C_RINGING,
-                     Call, Leg)
+from ..calls import ANSWERED, BY_CALLER, D_ANSWERED, DIALING, HELD, LEG_ANSWERED, QUEUED, Call, Leg
+from ..calls import RINGING as C_RINGING
 from ..world import Tenant
 from .ringing import end_leg, party_behaviour, talk_seconds
 

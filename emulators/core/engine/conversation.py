@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from .. import events as ev
 from ..agents import ON_CALL
-from ..calls import (ANSWERED, HELD, LEG_ANSWERED, LEG_ENDED, LEG_RINGING, PARKED,
-                     RINGING as C_RINGING, Call, Leg)
+from ..calls import ANSWERED, HELD, LEG_ANSWERED, LEG_ENDED, LEG_RINGING, PARKED, Call, Leg
+from ..calls import RINGING as C_RINGING
 from ..errors import AgentBusy, AgentUnavailable, IllegalTransition, InvalidNumber
 from ..world import Tenant
 from .bridging import connect, drop_agent

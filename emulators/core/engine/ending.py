@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import events as ev
-from ..calls import (BY_CALLER, D_ABANDONED, D_ANSWERED, D_CANCELLED, ENDED, LEG_ANSWERED, Call)
+from ..calls import BY_CALLER, D_ABANDONED, D_ANSWERED, D_CANCELLED, ENDED, LEG_ANSWERED, Call
 from ..errors import IllegalTransition
 from ..world import Tenant
 from .lookup import get_call

@@ -7,7 +7,8 @@ from typing import Any
 
 from .. import events as ev
 from ..agents import IDLE, OFFLINE
-from ..calls import BY_SYSTEM, D_BUSY, DIALING, INBOUND, INTERNAL, OUTBOUND, RINGING as C_RINGING, Call
+from ..calls import BY_SYSTEM, D_BUSY, DIALING, INBOUND, INTERNAL, OUTBOUND, Call
+from ..calls import RINGING as C_RINGING
 from ..errors import AgentBusy, InvalidNumber
 from ..world import Tenant
 from .ending import finish

@@ -11,8 +11,8 @@ from typing import Any
 
 from .. import events as ev
 from ..agents import IDLE, OFFLINE, ON_CALL, RINGING, WRAPUP, Agent, Behaviour
-from ..calls import (D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ENDED, LEG_RINGING,
-                     QUEUED, RINGING as C_RINGING, Call, Leg)
+from ..calls import D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ENDED, LEG_RINGING, QUEUED, Call, Leg
+from ..calls import RINGING as C_RINGING
 from ..queues import Queue, choose
 from ..world import Tenant
 

@@ -7,9 +7,25 @@ from typing import Any
 
 from .. import events as ev
 from ..agents import IDLE, OFFLINE, WRAPUP
-from ..calls import (ANSWERED, BY_AGENT, BY_CALLER, BY_REMOTE, BY_SYSTEM, D_ABANDONED, D_ANSWERED,
-                     D_CANCELLED, D_FAILED, D_NO_ANSWER, D_TIMEDOUT, HELD, LEG_RINGING, PARKED, QUEUED,
-                     Call, Leg)
+from ..calls import (
+    ANSWERED,
+    BY_AGENT,
+    BY_CALLER,
+    BY_REMOTE,
+    BY_SYSTEM,
+    D_ABANDONED,
+    D_ANSWERED,
+    D_CANCELLED,
+    D_FAILED,
+    D_NO_ANSWER,
+    D_TIMEDOUT,
+    HELD,
+    LEG_RINGING,
+    PARKED,
+    QUEUED,
+    Call,
+    Leg,
+)
 from ..clock import RUNAWAY
 from ..timers import timer_handler
 from ..world import Tenant
