@@ -12,14 +12,17 @@ from . import errors as k
 from .errors import Refusal
 from .operation import Ctx
 
+_NOBODY: list[str] = []
+"""An empty whitelist (loopback callers only)."""
+
 
 def check_whitelist(ctx: Ctx) -> None:
     """The caller's address must be on the tenant's whitelist (empty: loopback only)."""
     tenant = ctx.tenant
     assert tenant is not None
-    whitelist = tenant.settings.get("ip_whitelist") or []
+    whitelist = tenant.settings.get("ip_whitelist")
     try:
-        ok = ip_allowed([str(entry) for entry in whitelist], ctx.client)
+        ok = ip_allowed([str(entry) for entry in whitelist] if whitelist else _NOBODY, ctx.client)
     except (TypeError, ValueError):  # a malformed entry (an old snapshot): refuse, never crash
         ok = False
     if not ok:

@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from ..core.errors import CoreError
 from . import errors as k
 from .errors import Err, ErrorTable, Refusal, VendorError
+from .journal import record
 from .operation import Ctx, Operation
 from .params import ANY, MISSING, QUERY, ParamError, validate
 from .request import MAX_BODY_BYTES, BadBody, BodyTooLarge, checked_json, php_fields, read_body
@@ -110,6 +111,8 @@ class VendorApi:
     def select(self, ctx: Ctx, candidates: Sequence[Operation]) -> Operation:
         """The operation that answers: the first that exists in the path's version and whose
         variant predicate holds."""
+        if len(candidates) == 1 and candidates[0].versions is None and candidates[0].variant is None:
+            return candidates[0]  # the usual row: one meaning, every version
         in_version = [op for op in candidates if op.exists_in(ctx.version)]
         if not in_version:
             raise Refusal(k.UNSUPPORTED_VERSION, f"{candidates[0].name} does not exist in version {ctx.version}")
@@ -122,32 +125,34 @@ class VendorApi:
     async def __call__(self, registry: "Registry", scope: Scope, receive: Receive, send: Send,
                        path: str, max_body_bytes: int = MAX_BODY_BYTES) -> None:
         ctx = Ctx(self, registry, scope, receive, path)
-        ctx.state["max_body_bytes"] = max_body_bytes
-        response, why = await self._answer(ctx)
+        ctx.max_body_bytes = max_body_bytes
+        try:
+            response, why = await self._run(ctx), ""
+        except Exception as exc:  # every failure is an answer in the vendor's envelope
+            response, why = self._failure(ctx, exc)
         self._journal(ctx, response.status_code, why)
         await response(scope, receive, send)
 
-    async def _answer(self, ctx: Ctx) -> tuple[Response, str]:
+    def _failure(self, ctx: Ctx, exc: Exception) -> tuple[Response, str]:
+        """The vendor's answer to a refusal (and why, in plain words, for the journal)."""
         try:
-            return await self._run(ctx), ""
-        except Refusal as exc:
-            err = self.errors.lookup(exc.kind)
-            if exc.context and "{" in err.message:  # e.g. Kerauno's "... at most {limit} bytes."
-                err = replace(err, message=err.message.format(**exc.context))
-            return self._refused(ctx, err, exc.headers), exc.why
-        except VendorError as exc:
-            return self._refused(ctx, exc.err, exc.headers), exc.why
-        except ParamError as exc:
-            return self._refused(ctx, self.param_error(ctx, exc), {}), exc.why()
-        except CoreError as exc:
-            return self._refused(ctx, self.core_error(ctx, exc), {}), f"{exc.code}: {exc}"
-        except Exception:  # a defect of ours: logged, answered in the vendor's envelope
-            log.exception("%s %s %s failed", self.vendor, ctx.method, ctx.path)
-            try:
-                return self._refused(ctx, self.errors.lookup(k.INTERNAL), {}), "internal error (logged)"
-            except Exception:  # the renderer itself failed: a plain answer, still no traceback out
-                log.exception("%s: rendering the internal error failed", self.vendor)
-                return Response("internal error", status_code=500, media_type="text/plain"), "internal error"
+            if isinstance(exc, Refusal):
+                err = self.errors.lookup(exc.kind)
+                if exc.context and "{" in err.message:  # e.g. Kerauno's "... at most {limit} bytes."
+                    err = replace(err, message=err.message.format(**exc.context))
+                return self._refused(ctx, err, exc.headers), exc.why
+            if isinstance(exc, VendorError):
+                return self._refused(ctx, exc.err, exc.headers), exc.why
+            if isinstance(exc, ParamError):
+                return self._refused(ctx, self.param_error(ctx, exc), {}), exc.why()
+            if isinstance(exc, CoreError):
+                return self._refused(ctx, self.core_error(ctx, exc), {}), f"{exc.code}: {exc}"
+            # a defect of ours: logged, answered as the vendor's "internal" error
+            log.error("%s %s %s failed", self.vendor, ctx.method, ctx.path, exc_info=exc)
+            return self._refused(ctx, self.errors.lookup(k.INTERNAL), {}), "internal error (logged)"
+        except Exception:  # the renderer itself failed: a plain answer, still no traceback out
+            log.exception("%s: rendering an error failed", self.vendor)
+            return Response("internal error", status_code=500, media_type="text/plain"), "internal error"
 
     async def _run(self, ctx: Ctx) -> Response:
         match = self.router.match(ctx.path)
@@ -176,7 +181,7 @@ class VendorApi:
         return op.render(ctx, result) if op.render is not None else self.render(ctx, result)
 
     async def _read_body(self, ctx: Ctx) -> None:
-        limit = int(ctx.state.get("max_body_bytes", MAX_BODY_BYTES))
+        limit = ctx.max_body_bytes
         try:
             ctx.body = await read_body(ctx.scope, ctx.receive, limit)
         except BodyTooLarge as exc:
@@ -206,7 +211,6 @@ class VendorApi:
         return self.render_error(ctx, err, {**err.headers, **headers})
 
     def _journal(self, ctx: Ctx, status: int, why: str) -> None:
-        from .journal import record
         op = ctx.op.name if ctx.op is not None else "unknown"
         record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, status, why)
 
@@ -224,12 +228,14 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
     remembered; the dict is shared, so runs treat ``ctx.params`` as read-only."""
     if not op.params:
         return {}
-    if not ctx.form and ctx.json is None:  # no body: read the query directly
-        query = ctx.query
-        raw = tuple(query.get(p.name) if p.where in _QUERYISH else ctx.lookup(p) for p in op.params)
+    names = _query_names(op)
+    if names is not None and not ctx.form and ctx.json is None and not ctx.api.php_arrays:
+        raw = tuple(map(ctx.query.get, names))  # no body, a flat query: every value is text
+        texts = True
     else:
         raw = tuple(ctx.lookup(p) for p in op.params)
-    if not all(v is None or type(v) is str for v in raw) or sum(len(v) for v in raw if v) > CACHED_TEXT:
+        texts = all(v is None or type(v) is str for v in raw)
+    if not texts or sum(map(len, filter(None, raw))) > CACHED_TEXT:
         values = iter(raw)
         return validate(op.params, lambda p: next(values))
     key = (id(op), raw)
@@ -244,6 +250,17 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
 
 
 _QUERYISH = frozenset({ANY, QUERY})
+_NAMES: dict[int, tuple[str, ...] | None] = {}
+
+
+def _query_names(op: Operation) -> tuple[str, ...] | None:
+    """The parameter names of ``op`` when every one is read from the query (or the merged
+    request), so a request without a body can be read with one ``map``; else None."""
+    key = id(op)
+    if key not in _NAMES:
+        _NAMES[key] = (tuple(p.name for p in op.params)
+                       if all(p.where in _QUERYISH for p in op.params) else None)
+    return _NAMES[key]
 
 
 def _has_body(scope: Scope) -> bool:

@@ -9,13 +9,13 @@ the ``run`` that calls the core and the ``render`` that writes the answer. Routi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope
 
 from .params import ANY, BODY, COOKIE, HEADER, PATH, QUERY, Param
-from .request import client_host, cookies, flat_query, header, php_query
+from .request import MAX_BODY_BYTES, client_host, cookies, flat_query, header, php_query
 
 if TYPE_CHECKING:
     from ..core.world import Tenant
@@ -62,7 +62,8 @@ class Ctx:
     """One request on its way through the pipeline: what was sent, who sent it, what it asks."""
 
     __slots__ = ("api", "registry", "scope", "receive", "method", "path", "path_params", "body",
-                 "form", "json", "tenant", "via", "op", "params", "_query", "_cookies", "state")
+                 "form", "json", "tenant", "via", "op", "params", "_query", "_cookies", "_state",
+                 "max_body_bytes")
 
     def __init__(self, api: "VendorApi", registry: "Registry", scope: Scope, receive: Receive,
                  path: str) -> None:
@@ -86,8 +87,9 @@ class Ctx:
         """The operation's parameters, converted (filled after validation)."""
         self._query: Mapping[str, Any] | None = None
         self._cookies: dict[str, str] | None = None
-        self.state: dict[str, Any] = {}
-        """Scratch space for the vendor's auth/admit/run (e.g. the key's method)."""
+        self._state: dict[str, Any] | None = None
+        self.max_body_bytes = MAX_BODY_BYTES
+        """No body larger than this is read (the listener's ``--max-body-bytes``)."""
 
     # -- what was sent ---------------------------------------------------------------------
     @property
@@ -103,8 +105,18 @@ class Ctx:
             self._cookies = cookies(self.scope)
         return self._cookies
 
+    @property
+    def state(self) -> dict[str, Any]:
+        """Scratch space for the vendor's auth/admit/run (made on first use)."""
+        if self._state is None:
+            self._state = {}
+        return self._state
+
     def header(self, name: str) -> str:
-        return header(self.scope, name.lower().encode("latin-1"))
+        key = _HEADER_KEYS.get(name)
+        if key is None:
+            key = _HEADER_KEYS[name] = name.lower().encode("latin-1")
+        return header(self.scope, key)
 
     @property
     def client(self) -> str:
@@ -147,5 +159,5 @@ class Ctx:
         return self.tenant or self.registry.get(self.api.vendor, "default")
 
 
-def ops_by_name(operations: Sequence[Operation]) -> dict[str, Operation]:
-    return {op.name: op for op in operations}
+_HEADER_KEYS: dict[str, bytes] = {}
+"""Header names as ASGI delivers them (lower-case bytes), made once per name a vendor asks for."""

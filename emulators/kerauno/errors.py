@@ -15,6 +15,7 @@ from starlette.responses import Response
 from ..core.formats import json_bytes
 from ..dialect import errors as k
 from ..dialect.errors import Err, ErrorTable
+from ..dialect.responses import BytesResponse
 
 # -- documented ------------------------------------------------------------------------------
 MISSING_KEY = "You must send an api key ('key')."
@@ -88,8 +89,7 @@ STATUS_ERRORS = ErrorTable({
 
 def php_json(obj: object, status: int = 200) -> Response:
     """A body as PHP's ``json_encode`` writes it: compact, ``\\/`` and ``\\uXXXX`` escapes."""
-    return Response(json_bytes(obj, ascii_only=True, escape_slashes=True), status_code=status,
-                    media_type=JSON_TYPE)
+    return BytesResponse(json_bytes(obj, ascii_only=True, escape_slashes=True), status, JSON_TYPE)
 
 
 def apache_page(err: Err, method: str) -> Response:

@@ -62,18 +62,19 @@ def window(params: Mapping[str, Any], names_param: str, tz: str) -> Window:
     first, last = params["from_date"], params["to_date"]
     if first is not None and last is not None and first > last:
         raise Refusal(k.PARAM_INVALID, "from_date is after to_date")
-    since, until = _bounds(first, last, tz)
-    return Window(since, until, params["limit"], params["offset"], params[names_param])
+    return _window(first, last, params["limit"], params["offset"], params[names_param], tz)
 
 
 @lru_cache(maxsize=1024)
-def _bounds(first: date | None, last: date | None, tz: str) -> tuple[float | None, float | None]:
-    """Epoch bounds of the days, once per (days, zone): clients poll the same few windows."""
+def _window(first: date | None, last: date | None, limit: int, offset: int,
+            names: frozenset[str] | None, tz: str) -> Window:
+    """The window, once per distinct request (a ``Window`` is immutable): clients poll the
+    same few windows, and a zone conversion costs more than the rest of a request."""
     since = _day_start(first, tz) if first is not None else None
     until = None
     if last is not None and last < date.max:
         until = _day_start(last + timedelta(days=1), tz)
-    return since, until
+    return Window(since, until, limit, offset, names)
 
 
 def _day_start(day: date, tz: str) -> float:

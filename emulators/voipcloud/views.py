@@ -19,6 +19,7 @@ from ..core.agents import Agent
 from ..core.calls import D_TIMEDOUT, Call
 from ..core.formats import iso8601, json_bytes
 from ..core.world import Tenant, merge
+from ..dialect.responses import BytesResponse
 from .errors import DESCRIPTIONS, SUCCESS, http_status
 from .seed import options
 
@@ -41,8 +42,11 @@ def envelope(code: int, data: Any) -> dict[str, Any]:
     return {"code": code, "description": DESCRIPTIONS[code], "data": data}
 
 
-def _encode(obj: Any) -> bytes:
+def encode(obj: Any) -> bytes:
+    """PHP ``json_encode``'s bytes: compact, ``\\/`` and ``\\uXXXX`` escapes."""
     return json_bytes(obj, ascii_only=True, escape_slashes=True)
+
+
 
 
 class EncodedList(list[bytes]):
@@ -52,7 +56,7 @@ class EncodedList(list[bytes]):
 @lru_cache(maxsize=16)
 def _list_frame(code: int) -> tuple[bytes, bytes]:
     """The envelope's bytes before and after its (empty) list: ``data`` is the last key."""
-    head, tail = _encode(envelope(code, [])).rsplit(b"[]", 1)
+    head, tail = encode(envelope(code, [])).rsplit(b"[]", 1)
     return head, tail
 
 
@@ -61,8 +65,8 @@ def respond(code: int, data: Any = None, headers: dict[str, str] | None = None) 
         head, tail = _list_frame(code)
         body = head + b"[" + b",".join(data) + b"]" + tail
     else:
-        body = _encode(envelope(code, data))
-    return Response(body, status_code=http_status(code), media_type=MEDIA_TYPE, headers=headers)
+        body = encode(envelope(code, data))
+    return BytesResponse(body, http_status(code), MEDIA_TYPE, headers)
 
 
 _ENDED: dict[tuple[Any, ...], tuple[Call, bytes]] = {}
@@ -74,12 +78,12 @@ def encoded(call: Call, key: tuple[Any, ...], render: Callable[..., dict[str, An
     are kept per ``key`` (``id(call)``, then the zone and names the record also depends on)
     and list pages skip rendering and encoding; no ``partial`` is built for a kept record."""
     if not call.ended:
-        return _encode(render(*args))
+        return encode(render(*args))
     hit = _ENDED.get(key)
     if hit is None or hit[0] is not call:  # ``is``: an id can be reused once a call is freed
         if len(_ENDED) >= _ENDED_MAX:
             _ENDED.clear()
-        hit = _ENDED[key] = (call, _encode(render(*args)))
+        hit = _ENDED[key] = (call, encode(render(*args)))
     return hit[1]
 
 
