@@ -297,15 +297,14 @@ class MyCallsApi(VendorApi):
     title = "MyCalls (Sukam Apps) IVR API"
     doc = DOC
     body_types = ("application/x-www-form-urlencoded",)
-    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+    auth_schemes = {
         "X-APIKey": {"type": "apiKey", "in": "header", "name": HEADER},
         "apikey": {"type": "apiKey", "in": "query", "name": KEY_PARAM,
                    "description": "GET requests only (mycalls.txt: method a)"},
     }
-    success_schema: Mapping[str, Any] = {"type": "object"}
-    error_schema: Mapping[str, Any] = {"type": "object", "required": ["error"],
-                                       "properties": {"error": {"type": "string"}},
-                                       "additionalProperties": False}
+    success_schema = {"type": "object"}
+    error_schema = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}},
+                    "additionalProperties": False}
 
     def authenticate(self, ctx: Ctx) -> None:
         """The ``X-APIKey`` header, or on a GET the ``apikey`` query parameter; a POST that

@@ -1,5 +1,5 @@
 """MyCalls' objects over the core world: apps, agent groups (core queues), agents (core agents,
-one per phone number of the subscriber), subscriber users and number verification.
+one per phone number of the subscriber) and subscriber users (verification: ``verification``).
 
 mycalls.txt, object notes: apps are identified by guid, agent groups by name; a group's agents
 are numbers with a priority, of type USER when the number belongs to a subscriber user. A
@@ -52,10 +52,6 @@ MAX_PENDING = 1000
 """Verifications under way per subscriber."""
 MAX_VERIFIED = 10000
 """Verified numbers per subscriber."""
-
-
-def state(t: Tenant) -> dict[str, Any]:
-    return t.state
 
 
 def apps(t: Tenant) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ synthesised once per seed and shared (``core.seeding``).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from typing import Any
 
@@ -108,7 +107,7 @@ def seed(tenant: Tenant) -> None:
         "pending": {},
     }
     app = tenant.state["apps"][0]
-    queue = new_group(tenant, app, DOC_GROUP, copy.deepcopy(GROUP_DEFAULTS))
+    queue = new_group(tenant, app, DOC_GROUP, GROUP_DEFAULTS)
     put_agent(tenant, queue, DOC_USER["number"], DOC_USER["name"], priority=1)
     model.route_app(tenant, app)
     synthesize_history(tenant, HISTORY)

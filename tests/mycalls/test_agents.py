@@ -60,7 +60,7 @@ def test_the_key_is_a_tenant_setting_kept_with_each_verification(mc: MC) -> None
     mc.ok("POST", VERIFY, number="9716700001", method="call")
     assert mc.verifications()["pending"] == [{"number": "9716700001", "method": "call", "key": "1111",
                                               "requested_at": "2026-01-05T14:00:00Z"}]
-    bad = mc.http.patch(f"/_emulator/tenants/default/settings", json={"mycalls": {"verification_key": ""}})
+    bad = mc.http.patch("/_emulator/tenants/default/settings", json={"mycalls": {"verification_key": ""}})
     assert bad.status_code == 400
 
 
