@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from .core.world import Dialect, Tenant
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from .control.plane import ControlPlane
     from .dialect.api import VendorApi
 
 
@@ -33,3 +36,6 @@ class VendorSpec:
     """Credentials for a tenant created through the control plane (default tenant: seed's)."""
     credential_fields: Sequence[str] = field(default_factory=tuple)
     """Which credential values identify the tenant (looked up by ``Registry.find``)."""
+    control_routes: "Callable[[ControlPlane], list[BaseRoute]] | None" = None
+    """The vendor's own control-plane extras (``/_emulator/tenants/{tid}/<vendor>/...``, made
+    with ``plane.route`` so they get the access rules), added to every listener's plane."""

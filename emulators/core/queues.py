@@ -51,6 +51,12 @@ class Queue:
     """Seconds between an unanswered round and the next (at least ``MIN_RETRY``: see ``retry_pause``)."""
     wrapup: float = 0.0
     """Seconds an agent stays in wrap-up after a call from this queue."""
+    announce: float = 0.0
+    """Seconds of greeting a caller hears on entering the queue before the first offer (an
+    IVR's "transferring you soon"); agents freed meanwhile do not get the call earlier."""
+    sticky: float = 0.0
+    """Seconds during which a caller's next call is offered first to the member who answered
+    their previous call to this queue (0: no stickiness)."""
     members: list[Member] = field(default_factory=list)
     rr_index: int = 0
     """Round-robin memory: index of the member to start with next."""
@@ -138,8 +144,13 @@ def _roundrobin_lazy(queue: Queue, agents: dict[str, Agent], exclude: set[str]) 
     return []
 
 
-def choose(queue: Queue, agents: dict[str, Agent], exclude: set[str]) -> Offer:
-    """The agents to ring next, or [] when nobody can take the call now."""
+def choose(queue: Queue, agents: dict[str, Agent], exclude: set[str], prefer: str | None = None) -> Offer:
+    """The agents to ring next, or [] when nobody can take the call now. ``prefer`` (a sticky
+    caller's last agent) rings alone when they can take the call; the strategy picks otherwise."""
+    if prefer is not None and prefer not in exclude:
+        member = queue.member(prefer)
+        if member is not None and _can_take(member, agents, exclude):
+            return [prefer]
     if queue.strategy == "roundrobin":
         return _roundrobin_lazy(queue, agents, exclude)
     members = eligible(queue, agents, exclude)

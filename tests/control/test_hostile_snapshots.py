@@ -172,6 +172,23 @@ def kerauno_reads(target: Target, status_client: Any = None) -> None:
         assert r.status_code < 500, r.text
 
 
+def mycalls_reads(target: Target) -> None:
+    client, key = target.control, target.credential("apikey")
+    headers = {"X-APIKey": key}
+    state = json.loads(target.snapshot_bytes())["state"]
+    for path in ("/api/v1/app/list", "/api/v1/acc/list"):
+        assert client.get(path, headers=headers).status_code < 500
+    for app in state.get("apps", []) if isinstance(state, dict) else []:
+        base = f"/api/v1/app/{app.get('guid')}"
+        for path in ("/ag/list", "/calls", "/calls?pg=2", "/ag/default", "/ag/default/agents",
+                     "/calls/1498110438.13/recording"):
+            r = client.get(base + path, headers=headers)
+            assert r.status_code < 500, (path, r.text)
+
+
+READS = {"voipcloud": voipcloud_reads, "kerauno": kerauno_reads, "mycalls": mycalls_reads}
+
+
 @pytest.fixture(scope="module")
 def mini_target() -> Iterator[Target]:
     emu = MiniEmu()
@@ -198,7 +215,7 @@ def vendor_target(emu_factory: Any, vendor: str) -> Target:
         assert r.status_code == 201, r.text
         client.post(f"{T}/{tid}/clock/advance", json={"seconds": 5})
     client.post(f"{T}/{tid}/calls", json={"from": "+15550198", "to": snap["queues"][0]["number"]})
-    target = Target(client, tid, voipcloud_reads if vendor == "voipcloud" else kerauno_reads)
+    target = Target(client, tid, READS[vendor])
     if vendor == "kerauno":
         target.status_client = emu.client("kerauno-status")  # type: ignore[attr-defined]
     return target
@@ -232,7 +249,7 @@ def test_a_mutated_mini_snapshot_is_refused_untouched_or_works(mini_target: Targ
     attack(mini_target, data)
 
 
-@pytest.mark.parametrize("vendor", ["voipcloud", "kerauno"])
+@pytest.mark.parametrize("vendor", ["voipcloud", "kerauno", "mycalls"])
 def test_a_mutated_real_vendor_snapshot_is_refused_untouched_or_works(emu_factory: Any, vendor: str) -> None:
     target = vendor_target(emu_factory, vendor)
 

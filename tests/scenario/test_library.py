@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from emulators.scenario.capabilities import capabilities_of
+from emulators.scenario.capabilities import FEATURES, capabilities_of
 from emulators.scenario.driver import resolve_vendor
 from emulators.scenario.loader import load_file
 from emulators.scenario.result import PASSED, SKIPPED
@@ -35,7 +35,7 @@ def test_library_scenario(path: Path, vendor: str) -> None:
         return
     if result.status == SKIPPED:
         caps = capabilities_of(resolve_vendor(vendor).dialect)
-        lacking = [f for f in ("webhooks", "park", "hold", "transfer", "dtmf", "pause") if not caps.has(f)]
+        lacking = [f for f in FEATURES if not caps.has(f)]
         assert lacking and any(f in result.reason for f in lacking), result.report()
         return
     result.assert_expectations()

@@ -130,6 +130,9 @@ def enter_queue(t: Tenant, call: Call, queue: Queue) -> None:
     t.record(ev.CALL_QUEUED, call, None, queue=queue.id, kind=queue.kind)
     t.clock.cancel_any(("queue.timeout", "queue.retry"), call=call.id)  # a new stay, a new round
     t.clock.call_later(queue.max_wait, "queue.timeout", call=call.id)
+    if queue.announce > 0:  # the greeting plays first; the retry timer starts the first round
+        t.clock.call_later(queue.announce, "queue.retry", call=call.id)
+        return
     offer(t, call)
 
 
@@ -142,7 +145,8 @@ def offer(t: Tenant, call: Call) -> None:
     (busy, congestion, reject, no latency) cannot be offered the same call again and again at
     one instant, however often they are freed."""
     queue = t.queues[call.queue_id or ""]
-    agents = choose(queue, t.agents, set(call.tried))
+    prefer = sticky_agent(t, call, queue) if queue.sticky > 0 else None
+    agents = choose(queue, t.agents, set(call.tried), prefer)
     if not agents and call.tried:
         # The round went unanswered: the next one starts after the retry pause (one pending at a time).
         t.clock.cancel_where("queue.retry", call=call.id)
@@ -157,6 +161,21 @@ def offer(t: Tenant, call: Call) -> None:
         agent = t.agents[agent_id]
         call.tried.append(agent_id)
         ring(t, call, new_leg(t, call, "agent", agent.extension, agent_id), queue.ring_timeout)
+
+
+def sticky_agent(t: Tenant, call: Call, queue: Queue) -> str | None:
+    """The agent who answered this caller's latest call to ``queue`` within ``queue.sticky``
+    seconds, or None. Calls are kept in creation order, so the walk stops at the first call
+    older than the window."""
+    since = t.now() - queue.sticky
+    for calls in (reversed(t.calls.values()), reversed(t.history)):
+        for earlier in calls:
+            if earlier.created_at < since:
+                break
+            if (earlier is not call and earlier.caller == call.caller and earlier.queue_id == queue.id
+                    and earlier.answered_by is not None):
+                return earlier.answered_by
+    return None
 
 
 def next_round(t: Tenant, call: Call) -> None:
@@ -179,7 +198,9 @@ def agent_freed(t: Tenant, agent: Agent) -> None:
             takes[queue_id] = m is not None and m.logged_in and not m.paused
         return takes[queue_id]
 
+    now = t.now()
     waiting = [c for c in t.waiting.values() if c.state == QUEUED and c.queue_id is not None
-               and member_ok(c.queue_id) and agent.id not in c.tried]
+               and member_ok(c.queue_id) and agent.id not in c.tried
+               and (c.queue_entered_at or 0.0) + t.queues[c.queue_id].announce <= now]
     if waiting:
         offer(t, min(waiting, key=lambda c: (c.queue_entered_at or 0.0, c.id)))

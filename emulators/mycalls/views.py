@@ -1,0 +1,125 @@
+"""Core objects -> MyCalls' wire form, keys in the doc's order (mycalls.txt's examples).
+
+The doc prints its bodies as Python dicts (single quotes, Python 2 key order); the wire is JSON
+as Python's ``json.dumps`` writes it by default (``", "`` and ``": "`` separators, ASCII with
+``\\uXXXX`` escapes). Numbers are typed as the examples type them: the call log's ``duration``,
+``du`` and ``seq`` are strings, ``hot``, ``priority``, ``ringtime`` and ``maxPriority`` integers.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Mapping
+
+from starlette.responses import Response
+
+from ..core.calls import (D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ANSWERED,
+                          LEG_ENDED, Call, Leg)
+from ..core.formats import iso8601, json_bytes
+from ..core.queues import Queue
+from ..core.world import Tenant
+from . import model
+
+MEDIA_TYPE = "application/json"
+
+TRANSFER_INIT = {"desc": "TRANSFER SOON", "id": "TRANSFER_INIT"}
+"""The call-log example's one log entry: the IVR announced the transfer to the group."""
+HOT = 0
+"""The example's ``hot`` (meaning undocumented): 0 on every call."""
+FIRST_ATTEMPT_SEQ, SEQ_STEP = 5, 2
+"""The example's attempts are ``seq`` 5 and 7: attempt n is step 3 + 2n of the call's flow."""
+RESULTS = {D_ANSWERED: "answered", D_BUSY: "busy", D_FAILED: "congestion", D_NO_ANSWER: "noanswer",
+           D_REJECTED: "busy"}
+"""Core leg dispositions -> the four transfer results of TE (a ring the caller cut short, or any
+other end, is ``noanswer``)."""
+RINGING = "ringing"
+"""Disposition of an attempt still ringing (the doc shows finished calls only)."""
+
+
+def respond(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(json_bytes(body, compact=False, ascii_only=True), status_code=status,
+                    media_type=MEDIA_TYPE, headers=dict(headers) if headers else None)
+
+
+# -- apps, subscriber, groups, agents -----------------------------------------------------------
+def render_app(app: Mapping[str, Any]) -> dict[str, Any]:
+    return {"guid": app["guid"], "number.virtual": app["number.virtual"],
+            "number.physical": app["number.physical"], "name": app["name"]}
+
+
+def render_subscriber(subscriber: Mapping[str, Any]) -> dict[str, Any]:
+    return {"guid": subscriber["guid"], "name": subscriber["name"]}
+
+
+def render_group_entry(queue: Queue) -> dict[str, Any]:
+    return {"name": queue.name, "display_name": model.display_name(queue)}
+
+
+def render_group(queue: Queue) -> dict[str, Any]:
+    return {"sticky": queue.sticky > 0, "name": queue.name, "ringtime": int(round(queue.ring_timeout)),
+            "recording": model.recording(queue), "distribution": model.distribution(queue),
+            "sticky_days": model.sticky_days(queue)}
+
+
+def render_agents(t: Tenant, queue: Queue) -> dict[str, Any]:
+    agents = []
+    for member, agent in model.members(t, queue):
+        number = model.number_of(agent)
+        user = model.user_of_number(t, number)
+        agents.append({"type": "USER" if user else "NUMBER", "number": number, "priority": member.priority,
+                       "guid": user["guid"] if user else None, "name": agent.name})
+    return {"maxPriority": model.max_priority(queue), "agents": agents}
+
+
+# -- the call log -------------------------------------------------------------------------------
+@lru_cache(maxsize=1 << 14)
+def local_time(epoch: float, tz: str) -> str:
+    return iso8601(epoch, tz)
+
+
+def attempts(call: Call) -> list[Leg]:
+    """The call's transfer attempts (agent legs), first attempt first: attempt n is ``<uid>.<n>``."""
+    return [leg for leg in call.legs if leg.role == "agent"]
+
+
+def attempt_id(call: Call, n: int) -> str:
+    return f"{call.id}.{n}"
+
+
+def talk(leg: Leg, now: float) -> int:
+    """Seconds the agent talked on this attempt (``du``, TE's ``duration``)."""
+    if leg.answered_at is None:
+        return 0
+    end = leg.ended_at if leg.ended_at is not None else now
+    return int(round(end - leg.answered_at))
+
+
+def result(leg: Leg) -> str:
+    """TE's ``result`` and the call log's ``disposition`` of a finished attempt."""
+    return RESULTS.get(leg.disposition or "", "noanswer")
+
+
+def disposition(leg: Leg) -> str:
+    if leg.state == LEG_ENDED:
+        return result(leg)
+    return "answered" if leg.state == LEG_ANSWERED else RINGING
+
+
+def render_call(t: Tenant, call: Call, now: float) -> dict[str, Any]:
+    """One call-log entry; attempts newest first, as in the example."""
+    tz = t.timezone
+    queue = model.group_of_call(t, call)
+    group = queue.name if queue is not None else ""
+    transfer = []
+    for n, leg in enumerate(attempts(call), 1):
+        agent = t.agents.get(leg.agent_id or "")
+        transfer.append({
+            "attemptId": attempt_id(call, n), "du": str(talk(leg, now)),
+            "name": agent.name if agent is not None else "",
+            "seq": str(FIRST_ATTEMPT_SEQ + SEQ_STEP * (n - 1)),
+            "time": local_time(leg.ringing_at if leg.ringing_at is not None else leg.created_at, tz),
+            "to": leg.party, "group": group, "disposition": disposition(leg)})
+    transfer.reverse()
+    return {"log": [dict(TRANSFER_INIT)] if call.queue_id is not None else [], "hot": HOT,
+            "cli": call.caller, "uid": call.id, "time": local_time(call.created_at, tz),
+            "active": not call.ended, "duration": str(call.duration(now)), "transfer": transfer}
