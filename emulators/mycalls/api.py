@@ -23,11 +23,21 @@ from ..dialect.admission import check_rate_limit
 from ..dialect.api import VendorApi
 from ..dialect.errors import Err, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
-from ..dialect.params import BODY, PATH, QUERY, ParamError, Param, choice, flag, php_int, text
+from ..dialect.params import BODY, PATH, QUERY, Param, ParamError, choice, flag, php_int, text
 from . import model, paging, verification, views
-from .errors import (AGENT_EXISTS, AGENT_NOT_IN_GROUP, APP_NOT_FOUND, CALL_NOT_FOUND, ERRORS,
-                     GROUP_NOT_FOUND, NO_RECORDING, NOT_VERIFIED, TOO_MANY_AGENTS, TOO_MANY_GROUPS,
-                     named)
+from .errors import (
+    AGENT_EXISTS,
+    AGENT_NOT_IN_GROUP,
+    APP_NOT_FOUND,
+    CALL_NOT_FOUND,
+    ERRORS,
+    GROUP_NOT_FOUND,
+    NO_RECORDING,
+    NOT_VERIFIED,
+    TOO_MANY_AGENTS,
+    TOO_MANY_GROUPS,
+    named,
+)
 from .model import VENDOR
 from .paging import APP_LIST_KEYS, CALL_LOG_KEYS
 

@@ -14,8 +14,7 @@ from typing import Any
 
 from ..core.world import Tenant
 from ..dialect.errors import VendorError
-from .errors import (ERRORS, NOTHING_PENDING, TOO_MANY_VERIFICATIONS, TOO_MANY_VERIFIED,
-                     WRONG_KEY)
+from .errors import ERRORS, NOTHING_PENDING, TOO_MANY_VERIFICATIONS, TOO_MANY_VERIFIED, WRONG_KEY
 from .model import MAX_PENDING, MAX_VERIFIED, options
 
 PASSED, PENDING = "passed", "pending"

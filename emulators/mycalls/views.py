@@ -13,8 +13,7 @@ from typing import Any, Mapping
 
 from starlette.responses import Response
 
-from ..core.calls import (D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ANSWERED,
-                          LEG_ENDED, Call, Leg)
+from ..core.calls import D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ANSWERED, LEG_ENDED, Call, Leg
 from ..core.formats import iso8601, json_bytes
 from ..core.queues import Queue
 from ..core.world import Tenant

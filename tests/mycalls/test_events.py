@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from core.harness import Receiver, wait_until
 
 from emulators.core import engine
 
 from .conftest import ANIL, APP, MC, VIRTUAL
+from support.harness import Receiver, wait_until
 
 FIELDS = {
     "IN": ["app", "event", "uniqueid", "cli", "time"],
