@@ -350,6 +350,45 @@ def cmd_state(args: argparse.Namespace) -> int:
     return 0
 
 
+def _health_parser(sub: Any) -> None:
+    p = sub.add_parser("health", help="ask a running server whether it is healthy (exit 0) or not (1)",
+                       description="GET /_emulator/health of a running telemock serve: exit 0 when it "
+                                   "answers ok, 1 when it is degraded or unreachable (the Docker "
+                                   "image's HEALTHCHECK). Without --url, the default ports of every "
+                                   "vendor are tried in turn.")
+    p.add_argument("--url", action="append", default=None, metavar="URL",
+                   help="a port of the server, e.g. http://127.0.0.1:8085 (repeatable: the first "
+                        "that answers decides)")
+    p.add_argument("--admin-token", default=None, help=f"control-plane token (or ${ADMIN_TOKEN_ENV})")
+    p.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS", help="per try (default 3)")
+    p.set_defaults(func=cmd_health)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    import httpx
+
+    from .vendors import load_vendors
+    urls = args.url or [f"http://127.0.0.1:{spec.listeners[0].default_port}" for spec in load_vendors().values()]
+    token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV)
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    problems: list[str] = []
+    for url in urls:
+        target = url.rstrip("/") + "/_emulator/health"
+        try:
+            response = httpx.get(target, headers=headers, timeout=args.timeout)
+        except httpx.HTTPError as exc:
+            problems.append(f"{target}: {type(exc).__name__}")
+            continue
+        if response.status_code != 200:
+            print(f"telemock: {target} answered {response.status_code}: {_error_of(response)}", file=sys.stderr)
+            return 1
+        body = response.json()
+        print(f"{target}: {body.get('status')} ({body.get('vendor')}, {body.get('tenants')} tenant(s))")
+        return 0 if body.get("status") == "ok" else 1
+    print(f"telemock: no server answered ({'; '.join(problems)})", file=sys.stderr)
+    return 1
+
+
 def _default_url() -> str:
     from .vendors import load_vendors
     first = next(iter(load_vendors().values())).listeners[0]
@@ -420,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _openapi_parser(sub)
     _state_parser(sub)
+    _health_parser(sub)
     from .scenario import cli as scenario_cli
     scenario_cli.register(sub, _vendor_apps)
     return parser
