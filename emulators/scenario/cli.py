@@ -20,7 +20,8 @@ def register(sub: Any, apps_for: Callable[..., Any]) -> None:
     """Add ``telemock scenario``; ``apps_for(registry, spec)`` builds a vendor's listener apps
     for in-process runs (the server's ``vendor_apps``, passed in by the top-level CLI)."""
     p = sub.add_parser("scenario", help="run, check and describe YAML call-flow scenarios",
-                       description="Vendor-neutral call flows (scenarios/*.yaml) that run on the "
+                       description="Vendor-neutral call flows (YAML; a library of them ships with "
+                                   "telemock: `telemock scenario list`) that run on the "
                                    "emulator's clock against any vendor, emit its webhooks and "
                                    "check expectations. See docs/SCENARIOS.md.")
     ssub = p.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
@@ -30,7 +31,8 @@ def register(sub: Any, apps_for: Callable[..., Any]) -> None:
                           description="Run FILE on a fresh in-process tenant of each vendor (or on a "
                                       "running `telemock serve` with --target), print a summary, and "
                                       "exit non-zero when an expectation fails.")
-    run.add_argument("file", help="the scenario (YAML)")
+    run.add_argument("file", metavar="SCENARIO",
+                     help="a scenario file (YAML), or the name of one in the library (see `list`)")
     run.add_argument("--vendor", action="append", metavar="NAME",
                      help="vendor to run against (repeatable; default: every vendor it applies to)")
     run.add_argument("--webhook-url", metavar="URL", help="deliver the vendor's webhooks to URL")
@@ -47,13 +49,18 @@ def register(sub: Any, apps_for: Callable[..., Any]) -> None:
 
     val = ssub.add_parser("validate", help="check scenario files against the schema",
                           description="Check files; report every problem as file:line:column: message.")
-    val.add_argument("files", nargs="+")
+    val.add_argument("files", nargs="+", metavar="SCENARIO", help="files or library names")
     val.set_defaults(func=_lazy("cmd_validate"))
 
     sch = ssub.add_parser("schema", help="print the JSON Schema of scenario files",
                           description="Print the JSON Schema (draft 2020-12) editors can use.")
     sch.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead")
     sch.set_defaults(func=_lazy("cmd_schema"))
+
+    lst = ssub.add_parser("list", help="list the scenario library shipped with telemock",
+                          description="The library's scenarios, by the name `run` takes, each with "
+                                      "what it plays.")
+    lst.set_defaults(func=_lazy("cmd_list"))
 
     steps = ssub.add_parser("steps", help="list the timeline steps")
     steps.set_defaults(func=_lazy("cmd_steps"))

@@ -48,6 +48,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_list(args: argparse.Namespace) -> int:
+    from .catalog import LIBRARY, names
+    rows = []
+    for name in names():
+        scenario = load_file(LIBRARY / f"{name}.yaml")
+        only = f" ({', '.join(scenario.vendors)} only)" if scenario.vendors else ""
+        rows.append((name, scenario.name + only))
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
 def cmd_steps(args: argparse.Namespace) -> int:
     for name, summary in describe_steps():
         print(f"{name:<18} {summary}")
