@@ -43,6 +43,11 @@ def register(sub: Any, apps_for: Callable[..., Any]) -> None:
     run.add_argument("--target", metavar="URL",
                      help="a vendor port of a running `telemock serve`: run there, on a new tenant")
     run.add_argument("--admin-token", help=f"control-plane token for --target (or ${ADMIN_TOKEN_ENV})")
+    fate = run.add_mutually_exclusive_group()
+    fate.add_argument("--keep", dest="keep", action="store_true", default=True,
+                      help="with --target: keep the tenant the run made, to look at (the default)")
+    fate.add_argument("--cleanup", dest="keep", action="store_false",
+                      help="with --target: delete the tenant the run made once it is over")
     run.add_argument("-v", "--verbose", action="store_true", help="list every check, not only failures")
     run.add_argument("--json", action="store_true", help="print the results as JSON")
     run.set_defaults(func=_lazy("cmd_run"))
