@@ -1,9 +1,12 @@
 """``telemock``: serve the emulators, run scenarios.
 
     telemock serve [--vendor NAME ...] [--host H] [--port P] [--seed N] [--config FILE]
-                   [--state-dir DIR] [--state-interval SECONDS]
+                   [--state-dir DIR] [--state-interval SECONDS] [--access-log] ...
     telemock state save|load FILE [--url URL] [--admin-token T] | inspect FILE
-    telemock scenario run FILE [--vendor V] ...      (see ``telemock scenario --help``)
+    telemock health [--url URL ...]
+    telemock scenario run FILE|NAME [--vendor V] ... | list | ...   (``telemock scenario --help``)
+
+A user's mistake is one line on stderr and exit status 2 (``_fail``), never a traceback.
 """
 
 from __future__ import annotations

@@ -87,11 +87,21 @@ def gateway_app(registry: Registry, max_body_bytes: int = MAX_BODY_BYTES) -> Sta
     """Single-port mode: every listener and its control plane under ``/<listener name>``; a
     listener whose paths already start so (Kerauno's) is not mounted twice (``Listener.keeps_mount``)."""
     mounts = []
+    where: dict[str, str] = {}
     for spec in registry.vendors.values():
         for listener in spec.listeners:
             app: Any = listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes)
             mounts.append(Mount(listener.mount, app=_KeepMount(app, listener.mount) if listener.keeps_mount else app))
-    app = Starlette(routes=mounts, lifespan=_lifespan(registry))
+            where[listener.name] = (listener.path_prefix if listener.keeps_mount
+                                    else listener.mount + listener.path_prefix) + "..."
+
+    async def nowhere(request: Request, exc: Exception) -> Response:
+        """A path below no listener: say where each one is (a JSON 404, as the control plane's)."""
+        return JSONResponse({"error": f"no listener serves {request.url.path}: in single-port mode each "
+                                      "listener is below /<listener>, its control plane at /<listener>/_emulator",
+                             "listeners": where}, status_code=404)
+
+    app = Starlette(routes=mounts, lifespan=_lifespan(registry), exception_handlers={404: nowhere})
     app.router.redirect_slashes = False
     return app
 

@@ -148,7 +148,7 @@ def test_single_port_banner_lists_every_listener_and_kerauno_is_mounted_once() -
     with Served("--single-port", str(port), "--clock-mode", "manual") as served:
         rows = {line.split()[0]: line for line in served.banner[2:-1]}
         root = f"http://127.0.0.1:{port}"
-        assert set(rows) == {l.name for s in load_vendors().values() for l in s.listeners}
+        assert set(rows) == {l.name for s in load_vendors().values() for l in s.listeners}  # every vendor
         assert f"{root}/kerauno/api/v1/..." in rows["kerauno"] and f"key={KERAUNO_KEY}" in rows["kerauno"]
         assert f"{root}/kerauno-status/v1/callflow/agent_statuses/..." in rows["kerauno-status"]
         assert f"{root}/voipcloud/api/integration/v1/..." in rows["voipcloud"] and VC_TOKEN in rows["voipcloud"]
@@ -191,3 +191,18 @@ def test_config_settings_reach_the_vendors_that_use_them(tmp_path: Path) -> None
         assert "rate_limit" not in kerauno and kerauno["kerauno"]["hostname"] == "pbx.example.com"
         voipcloud = httpx.get(f"http://127.0.0.1:{ports['voipcloud']}/_emulator/tenants/default/settings").json()
         assert voipcloud["rate_limit"] == {"limit": 1, "window": 60} and "kerauno" not in voipcloud
+
+
+def test_single_port_paths_below_no_listener_say_where_the_listeners_are() -> None:
+    from starlette.testclient import TestClient
+
+    from emulators.registry import Registry
+    from emulators.server import gateway_app
+
+    with TestClient(gateway_app(Registry(load_vendors()))) as client:
+        for path in ("/_emulator/health", "/api/integration/v1/get-user-calls", "/"):
+            r = client.get(path)
+            assert r.status_code == 404 and r.json()["error"].startswith(f"no listener serves {path}:")
+            assert r.json()["listeners"].items() >= {
+                "kerauno": "/kerauno/api/v1/...", "kerauno-status": "/kerauno-status/v1/callflow/agent_statuses/...",
+                "voipcloud": "/voipcloud/api/integration/v1/..."}.items()
