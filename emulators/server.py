@@ -148,8 +148,9 @@ def bind_all(bindings: Sequence[Binding]) -> list[socket.socket]:
 
 def _bind(b: Binding) -> socket.socket:
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(b.host, b.port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
+        found = socket.getaddrinfo(b.host, b.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        # one address per port: IPv4 first for a name with both (``localhost``), as clients try it first
+        family, kind, proto, _, address = sorted(found, key=lambda info: info[0] != socket.AF_INET)[0]
     except (socket.gaierror, UnicodeError) as exc:
         raise PortUnavailable(b, f"cannot resolve the host {b.host!r}: {getattr(exc, 'strerror', exc)}",
                               False) from None

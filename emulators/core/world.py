@@ -52,7 +52,8 @@ def honoured(dialect: Any) -> frozenset[str]:
     """The core settings ``dialect`` uses: its ``core_settings``, or every one when it
     declares none (a vendor that has no rate limit declares no ``rate_limit``)."""
     declared = getattr(dialect, "core_settings", None)
-    return frozenset(CORE_SETTINGS) if declared is None else frozenset(declared)
+    # every tenant has a clock, whatever its vendor says: serve, scenarios and the plugin set it
+    return frozenset(CORE_SETTINGS) if declared is None else frozenset(declared) | {"clock"}
 
 
 def own_settings(settings: dict[str, Any], dialect: Any) -> dict[str, Any]:
