@@ -23,6 +23,10 @@ def test_no_command_prints_help_and_fails() -> None:
     result = telemock()
     assert result.returncode == 2 and result.stdout == ""
     assert "serve" in result.stderr and "scenario" in result.stderr and "usage: telemock" in result.stderr
+    for group, inside in (("scenario", "list"), ("state", "inspect")):
+        result = telemock(group)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert inside in result.stdout + result.stderr
 
 
 def test_log_level_has_choices_and_an_unknown_one_is_a_clean_error() -> None:

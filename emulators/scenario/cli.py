@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from typing import Any, Callable
 
 from ..defaults import ADMIN_TOKEN_ENV
@@ -25,7 +26,8 @@ def register(sub: Any, apps_for: Callable[..., Any]) -> None:
                                    "emulator's clock against any vendor, emit its webhooks and "
                                    "check expectations. See docs/SCENARIOS.md.")
     ssub = p.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
-    p.set_defaults(func=lambda args: p.print_help() or 0, apps_for=apps_for)
+    # no sub-command: what there is, on stderr, and a failed exit (as `telemock` alone)
+    p.set_defaults(func=lambda args: p.print_help(sys.stderr) or 2, apps_for=apps_for)
 
     run = ssub.add_parser("run", help="run a scenario and check its expectations",
                           description="Run FILE on a fresh in-process tenant of each vendor (or on a "

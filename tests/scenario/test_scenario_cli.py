@@ -109,13 +109,19 @@ def test_webhooks_reach_a_real_receiver_after_an_outage() -> None:
     assert all(ctype == "application/x-www-form-urlencoded" for ctype, _ in inbox.received)
 
 
-@pytest.mark.parametrize("argv", [["scenario"], ["scenario", "--help"], ["scenario", "run", "--help"]])
+@pytest.mark.parametrize("argv", [["scenario", "--help"], ["scenario", "run", "--help"]])
 def test_help(argv: list[str], capsys: Any) -> None:
     try:
         main(argv)
     except SystemExit as exc:
         assert exc.code == 0
     assert "scenario" in capsys.readouterr().out
+
+
+def test_no_sub_command_is_help_and_a_failed_exit(capsys: Any) -> None:
+    assert main(["scenario"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "usage: telemock scenario" in captured.err and "list" in captured.err
 
 
 class _Tty:
