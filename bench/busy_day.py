@@ -1,16 +1,17 @@
-"""The 10,000-call busy day (scenarios/busy_day.yaml) in --instant mode, per vendor.
+"""The 10,000-call busy day (the library's busy_day scenario) in --instant mode, per vendor.
 
-    /work/venv/bin/python bench/busy_day.py                 # every vendor, 10,000 calls
-    /work/venv/bin/python bench/busy_day.py --vendor kerauno --count 20000
-    /work/venv/bin/python bench/busy_day.py --tracemalloc   # also Python-heap peak (slower run)
-    /work/venv/bin/python bench/busy_day.py --runs 5        # five runs per vendor, interleaved
+    python bench/busy_day.py                 # every vendor, 10,000 calls
+    python bench/busy_day.py --vendor kerauno --count 20000
+    python bench/busy_day.py --tracemalloc   # also Python-heap peak (slower run)
+    python bench/busy_day.py --runs 5        # five runs per vendor, interleaved
 
 Each vendor runs in its own process (so peak memory is that run's alone) and prints: wall time
 of the run and of the whole process, calls simulated per wall second, simulated time per wall
 second, events and webhooks journalled, peak RSS (getrusage) and, with --tracemalloc, the
 Python heap peak. Targets (issue 4): <= 3 s wall and <= 200 MiB; the ratios say how close.
 On a shared machine single runs move by a third: ``--runs`` repeats the vendors in turn and ends
-with min / median / max per vendor.
+with min / median / max per vendor. ``python`` is the environment telemock is installed in
+(bench/README.md).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "scenarios" / "busy_day.yaml"
+SCENARIO = ROOT / "emulators" / "scenario" / "library" / "busy_day.yaml"
 TARGET_WALL = 3.0
 TARGET_MIB = 200.0
 

@@ -130,22 +130,41 @@ def _load_specs(names: Iterable[str] | None) -> dict[str, Any]:
     return specs
 
 
+def _gateway(specs: dict[str, Any], root: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each listener's base URL and control-plane root on a single-port server at ``root``."""
+    urls: dict[str, str] = {}
+    roots: dict[str, str] = {}
+    for spec in specs.values():
+        for listener in spec.listeners:
+            urls[listener.name], control = listener.gateway_urls(root)
+            roots[listener.name] = control.removesuffix("/_emulator")
+    return urls, roots
+
+
 class TelemockServer:
     """Where the session's emulators listen, and an admin client for their control plane."""
 
     def __init__(self, specs: dict[str, Any], urls: dict[str, str], token: str | None,
-                 registry: "Registry | None" = None, live: LiveServer | None = None) -> None:
+                 registry: "Registry | None" = None, live: LiveServer | None = None,
+                 control_roots: dict[str, str] | None = None) -> None:
         import httpx
 
         self.specs = specs
         self.urls = urls
         """Base URL of each listener (the vendor's paths are served below it)."""
+        self.control_roots = control_roots or dict(urls)
+        """Where each listener's ``/_emulator`` is (its base URL, unless single-port mode
+        serves the vendor's paths elsewhere: Kerauno's ``/kerauno/api/...``)."""
         self.registry = registry
         """The in-process registry (None when using ``--telemock-url``)."""
         self._live = live
         headers = {"x-telemock-admin-token": token} if token else {}
-        self.admin: httpx.Client = httpx.Client(headers=headers, timeout=30.0)
-        """An httpx client for ``/_emulator`` calls (carries the admin token, if any)."""
+        first = next((self.control_roots[l.name] for spec in specs.values() for l in spec.listeners
+                      if l.name in self.control_roots), "")
+        self.admin: httpx.Client = httpx.Client(base_url=first, headers=headers, timeout=30.0)
+        """An httpx client for the control plane (carries the admin token, if any). Its base URL
+        is the first vendor's, so ``admin.get("/_emulator/health")`` asks that one; any other's
+        is at ``control_url(vendor)``."""
 
     @classmethod
     def in_process(cls, vendors: Iterable[str] | None = None, seed: int = 0) -> "TelemockServer":
@@ -156,23 +175,24 @@ class TelemockServer:
         registry = Registry(specs, seed=seed,
                             settings={"clock": {"start": FIXED_START, "mode": "manual", "speed": 1.0}})
         live = LiveServer(gateway_app(registry))
-        root = live.start()
-        urls = {lst.name: f"{root}/{lst.name}" for spec in specs.values() for lst in spec.listeners}
-        return cls(specs, urls, None, registry, live)
+        urls, roots = _gateway(specs, live.start())
+        return cls(specs, urls, None, registry, live, roots)
 
     @classmethod
     def remote(cls, targets: Iterable[str], token: str | None,
                vendors: Iterable[str] | None = None) -> "TelemockServer":
         specs = _load_specs(vendors)
-        listeners = [lst.name for spec in specs.values() for lst in spec.listeners]
         urls: dict[str, str] = {}
+        roots: dict[str, str] = {}
         for target in targets:
             name, sep, url = target.partition("=")
             if sep and "://" not in name:
-                urls[name] = url.rstrip("/")
+                urls[name] = roots[name] = url.rstrip("/")
             else:  # a single-port server: every listener under /<name>
-                urls.update({n: f"{target.rstrip('/')}/{n}" for n in listeners})
-        return cls(specs, urls, token)
+                more_urls, more_roots = _gateway(specs, target)
+                urls.update(more_urls)
+                roots.update(more_roots)
+        return cls(specs, urls, token, control_roots=roots)
 
     def vendor_urls(self, vendor: str) -> dict[str, str]:
         """Listener name -> base URL, for the listeners of ``vendor`` this server serves."""
@@ -184,7 +204,8 @@ class TelemockServer:
         return found
 
     def control_url(self, vendor: str) -> str:
-        return next(iter(self.vendor_urls(vendor).values())) + "/_emulator"
+        """The URL of ``vendor``'s control plane (``.../_emulator``)."""
+        return self.control_roots[next(iter(self.vendor_urls(vendor)))] + "/_emulator"
 
     def close(self) -> None:
         self.admin.close()
@@ -273,7 +294,9 @@ class TelemockTenant:
 
     # -- the control plane --------------------------------------------------------------
     def control(self, method: str, path: str = "", **kwargs: Any) -> Any:
-        """Call ``/_emulator/tenants/<id><path>``; raises ``TelemockError`` on a 4xx/5xx."""
+        """Call the control plane at ``/_emulator/tenants/<id>`` + ``path``: the path is
+        relative to this tenant (``control("GET", "/clock")``, ``control("POST", "/reset")``);
+        raises ``TelemockError`` on a 4xx/5xx."""
         return _control(self.server, method, self._control_base + path, **kwargs)
 
     def control_list(self, path: str, **params: Any) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .core.errors import TenantFailed
 from .core.journal import RequestJournal
@@ -56,6 +56,9 @@ class Registry:
         self.store: "StateStore | None" = None
         """Where ``--state-dir`` keeps the state: saved every interval and on stop."""
         self._saver: asyncio.Task[None] | None = None
+        self.on_request: Callable[[dict[str, Any], float], None] | None = None
+        """Called with every vendor request's journal entry and the seconds it took
+        (``telemock serve --access-log``)."""
         for name in vendors:
             self.create(name, DEFAULT_TENANT)
 
@@ -67,8 +70,9 @@ class Registry:
         tenant_id = tenant_id or self._new_id(vendor)
         if tenant_id in self.tenants[vendor]:
             raise TenantExists(tenant_id)
-        from .core.world import merge
-        overrides = merge(self.settings, settings or {})
+        from .core.world import merge, own_settings
+        # shared settings (--config) may name others' sections and core settings it does not use
+        overrides = merge(own_settings(self.settings, spec.dialect), settings or {})
         tenant = Tenant(tenant_id, spec.dialect, self.seed if seed is None else seed, overrides)
         if tenant_id != DEFAULT_TENANT:
             tenant.credentials = spec.new_credentials(tenant)

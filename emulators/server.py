@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import signal
-from dataclasses import dataclass
+import socket
+from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from .control.plane import ControlPlane, control_miss
-from .dialect.app import ListenerApp
-from .dialect.request import MAX_BODY_BYTES
+from .dialect.app import CONTROL_PREFIX, ListenerApp
+from .dialect.request import MAX_BODY_BYTES, route_path
 from .httpguard import Limits, guarded_protocol, open_file_room
 from .registry import Registry
 from .scenario.control import routes as scenario_routes
@@ -67,31 +70,119 @@ def _lifespan(registry: Registry) -> Any:
     return lifespan
 
 
+class _KeepMount:
+    """A listener whose own paths start with its mount (``/kerauno/api/...`` under ``/kerauno``):
+    vendor paths reach it whole, only ``/<name>/_emulator`` is the control plane below the mount."""
+
+    def __init__(self, app: ListenerApp, mount: str) -> None:
+        self.app, self.mount = app, mount
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = route_path(scope) if scope["type"] == "http" else CONTROL_PREFIX
+        if not (path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")):
+            root = scope.get("root_path", "")
+            scope = {**scope, "root_path": root[: -len(self.mount)] if root.endswith(self.mount) else root}
+        await self.app(scope, receive, send)
+
+
 def gateway_app(registry: Registry, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
-    """Single-port mode: every listener mounted under ``/<listener name>``."""
-    mounts = [Mount(f"/{listener.name}", app=listener_app(registry, spec, listener, lifespan=False,
-                                                          max_body_bytes=max_body_bytes))
-              for spec in registry.vendors.values() for listener in spec.listeners]
-    app = Starlette(routes=mounts, lifespan=_lifespan(registry))
+    """Single-port mode: every listener and its control plane under ``/<listener name>``; a
+    listener whose paths already start so (Kerauno's) is not mounted twice (``Listener.keeps_mount``)."""
+    mounts = []
+    where: dict[str, str] = {}
+    for spec in registry.vendors.values():
+        for listener in spec.listeners:
+            app: Any = listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes)
+            mounts.append(Mount(listener.mount, app=_KeepMount(app, listener.mount) if listener.keeps_mount else app))
+            where[listener.name] = (listener.path_prefix if listener.keeps_mount
+                                    else listener.mount + listener.path_prefix) + "..."
+
+    async def nowhere(request: Request, exc: Exception) -> Response:
+        """A path below no listener: say where each one is (a JSON 404, as the control plane's)."""
+        return JSONResponse({"error": f"no listener serves {request.url.path}: in single-port mode each "
+                                      "listener is below /<listener>, its control plane at /<listener>/_emulator",
+                             "listeners": where}, status_code=404)
+
+    app = Starlette(routes=mounts, lifespan=_lifespan(registry), exception_handlers={404: nowhere})
     app.router.redirect_slashes = False
     return app
+
+
+GATEWAY = "gateway"
+"""The name of the single-port binding."""
 
 
 @dataclass
 class Binding:
     name: str
-    """Listener name (or ``gateway``)."""
+    """Listener name (or ``GATEWAY``)."""
     host: str
     port: int
-    app: Starlette
+    app: Any
+    listeners: list[Listener] = field(default_factory=list)
+    """The listeners it serves (one; every one for the gateway)."""
+
+
+class PortUnavailable(OSError):
+    """A binding's port cannot be bound (in use, not permitted, no such address); nothing was
+    left listening."""
+
+    def __init__(self, binding: Binding, reason: str, in_use: bool) -> None:
+        super().__init__(reason)
+        self.binding, self.reason, self.in_use = binding, reason, in_use
+
+
+def bind_all(bindings: Sequence[Binding]) -> list[socket.socket]:
+    """A listening-ready socket per binding, all bound before any serves: when one cannot be,
+    the others are closed again and ``PortUnavailable`` names it. A port 0 becomes the one the
+    system chose (``Binding.port``)."""
+    sockets: list[socket.socket] = []
+    try:
+        for b in bindings:
+            sockets.append(_bind(b))
+            b.port = sockets[-1].getsockname()[1]
+    except BaseException:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def _bind(b: Binding) -> socket.socket:
+    try:
+        found = socket.getaddrinfo(b.host, b.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        # one address per port: IPv4 first for a name with both (``localhost``), as clients try it first
+        family, kind, proto, _, address = sorted(found, key=lambda info: info[0] != socket.AF_INET)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise PortUnavailable(b, f"cannot resolve the host {b.host!r}: {getattr(exc, 'strerror', exc)}",
+                              False) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: TIME_WAIT is no obstacle
+        sock.bind(address)
+        sock.set_inheritable(True)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(b, "is already in use", True) from None
+        if exc.errno == errno.EACCES:
+            raise PortUnavailable(b, "may not be bound by this user (ports below 1024 need privileges)",
+                                  False) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise PortUnavailable(b, f"cannot be bound: {b.host} is not an address of this machine",
+                                  False) from None
+        raise PortUnavailable(b, f"cannot be bound: {exc.strerror or exc}", False) from None
+    return sock
 
 
 def plan(registry: Registry, host: str, ports: dict[str, int], single_port: int | None, *,
          max_body_bytes: int = MAX_BODY_BYTES) -> list[Binding]:
     if single_port is not None:
-        return [Binding("gateway", host, single_port, gateway_app(registry, max_body_bytes))]
+        every = [listener for spec in registry.vendors.values() for listener in spec.listeners]
+        return [Binding(GATEWAY, host, single_port, gateway_app(registry, max_body_bytes), every)]
     return [Binding(listener.name, host, ports.get(listener.name, listener.default_port),
-                    listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes))
+                    listener_app(registry, spec, listener, lifespan=False, max_body_bytes=max_body_bytes),
+                    [listener])
             for spec in registry.vendors.values() for listener in spec.listeners]
 
 
@@ -121,7 +212,9 @@ def _server_limits(limits: Limits | None) -> dict[str, Any]:
 async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str = "warning",
               on_ready: Any = None, limits: Limits | None = None) -> None:
     """Serve ``bindings`` until SIGINT/SIGTERM; every port shares one protocol class, so the
-    connection limits of ``limits`` count the whole process."""
+    connection limits of ``limits`` count the whole process. Every port is bound first: one
+    that cannot be raises ``PortUnavailable`` before anything serves."""
+    sockets = bind_all(bindings)
     shared = _server_limits(limits)
     # ws="none": no vendor speaks WebSocket, and uvicorn's "auto" imports websockets (~30 ms)
     servers = [_QuietServer(uvicorn.Config(b.app, host=b.host, port=b.port, lifespan="off",
@@ -138,7 +231,7 @@ async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str
             loop.add_signal_handler(sig, stop)
     await registry.start()
     try:
-        tasks = [asyncio.ensure_future(s.serve()) for s in servers]
+        tasks = [asyncio.ensure_future(s.serve(sockets=[sock])) for s, sock in zip(servers, sockets)]
         while not all(s.started for s in servers):
             if any(t.done() for t in tasks):
                 break
@@ -149,3 +242,5 @@ async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str
     finally:
         stop()
         await registry.stop()
+        for sock in sockets:
+            sock.close()

@@ -3,7 +3,8 @@
     from emulators.testing import run_scenario
 
     def test_transfer():
-        run_scenario("scenarios/transfer_blind.yaml", "kerauno").assert_expectations()
+        run_scenario("transfer_blind", "kerauno").assert_expectations()   # a library scenario
+        run_scenario("tests/flows/my_flow.yaml", "voipcloud").assert_expectations()  # a file
 
 The telemock pytest plugin's ``scenario_runner`` fixture is this ``run_scenario``.
 A scenario that does not apply to the vendor comes back ``skipped`` with the reason; call
@@ -26,7 +27,8 @@ def run_scenario(path: str | Path | Scenario, vendor: Any, *, seed: int | None =
                  webhook_url: str | None = None, speed: float | None = None,
                  progress: ProgressFn | None = None) -> Result:
     """Load (raising ScenarioError with file:line messages if malformed) and run on a fresh
-    in-process tenant of ``vendor`` (a name, or a ``VendorSpec``). Instant unless ``speed``."""
+    in-process tenant of ``vendor`` (a name, or a ``VendorSpec``). Instant unless ``speed``.
+    ``path`` is a file, or the name of a library scenario (``"park"``; ``telemock scenario list``)."""
     scenario = path if isinstance(path, Scenario) else load_file(path)
     return run_in_process(scenario, vendor, apps_for=vendor_apps, seed=seed, webhook_url=webhook_url,
                           speed=speed, progress=progress)

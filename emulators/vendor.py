@@ -24,6 +24,37 @@ class Listener:
     default_port: int
     api: "VendorApi"
     """The operations this port serves, on the kit's pipeline."""
+    documented_port: bool = False
+    """``default_port`` is the vendor document's own port, kept even where it is a poor choice
+    (inside the ephemeral range 32768-60999); other defaults stay outside that range."""
+
+    @property
+    def path_prefix(self) -> str:
+        """The leading path segments every operation shares (``/kerauno/api/v1/``)."""
+        split = [[s for s in path.split("/") if s] for op in self.api.operations for path in op.paths]
+        common: list[str] = []
+        for parts in zip(*split):
+            if len(set(parts)) != 1 or parts[0].startswith("{"):
+                break
+            common.append(parts[0])
+        return "/" + "".join(f"{segment}/" for segment in common)
+
+    @property
+    def mount(self) -> str:
+        """Where single-port mode mounts the listener (and its control plane): ``/<name>``."""
+        return f"/{self.name}"
+
+    @property
+    def keeps_mount(self) -> bool:
+        """Its own paths already start with ``/<name>/`` (Kerauno's ``/kerauno/api/...``):
+        single-port mode serves them as they are, not a second time below ``/<name>``."""
+        return self.path_prefix.startswith(self.mount + "/")
+
+    def gateway_urls(self, root: str) -> tuple[str, str]:
+        """(base URL of the vendor's own paths, URL of the control plane) in single-port
+        mode at ``root`` (``http://host:port``)."""
+        root = root.rstrip("/")
+        return (root if self.keeps_mount else root + self.mount), f"{root}{self.mount}/_emulator"
 
 
 @dataclass

@@ -58,9 +58,10 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
         delivery = tenant.outbox.get(request.path_params["did"])
         if delivery is None:
             raise ControlError(404, "no such delivery")
-        if not delivery.url:
-            raise ControlError(409, "delivery has no target URL")
-        tenant.outbox.reopen(delivery)
+        current = str(tenant.settings.get("webhooks", {}).get("url") or "")
+        if not current:  # the URL a user fixed is the one to send to, never a stale one
+            raise ControlError(409, "the tenant has no webhook URL; set settings webhooks.url first")
+        tenant.outbox.reopen(delivery, current)
         tenant.notify(tenant)
         return delivery.to_dict()
 

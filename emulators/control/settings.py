@@ -10,25 +10,28 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.clock import EARLIEST, LATEST, MODES
 from ..core.formats import parse_instant
+from ..core.world import honoured
 from .body import json_problem
 
 _NUM = {"type": "number", "minimum": 0}
+MAX_CLOCK_SPEED = 100000
+"""Fastest realtime clock: virtual seconds per wall second."""
 SETTINGS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "timezone": {"type": "string"},
         "clock": {"type": "object", "additionalProperties": False, "properties": {
             "start": {"type": "string"}, "mode": {"enum": list(MODES)},
-            "speed": {"type": "number", "exclusiveMinimum": 0, "maximum": 100000}}},
+            "speed": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_CLOCK_SPEED}}},
         "rate_limit": {"type": "object", "additionalProperties": False, "properties": {
             "limit": {"type": "integer", "minimum": 0}, "window": {"type": "number", "exclusiveMinimum": 0}}},
         "ip_whitelist": {"type": "array", "items": {"type": "string"}},
-        "webhooks": {"type": "object", "properties": {
+        "webhooks": {"type": "object", "additionalProperties": False, "properties": {
             "url": {"type": "string"}, "encoding": {"enum": ["form", "json"]},
             "max_attempts": {"type": "integer", "minimum": 1}, "backoff_base": _NUM,
             "backoff_factor": {"type": "number", "minimum": 1}, "backoff_max": _NUM,
             "timeout": {"type": "number", "exclusiveMinimum": 0}, "ordered": {"type": "boolean"}}},
-        "sim": {"type": "object", "properties": {
+        "sim": {"type": "object", "additionalProperties": False, "properties": {
             "answer_after": _NUM, "remote_answer_after": _NUM, "talk_min": _NUM, "talk_max": _NUM,
             "ring_timeout": _NUM, "hangup_by": {"enum": ["caller", "agent", "remote"]},
             "park_timeout": _NUM, "park_slot_first": {"type": "integer", "minimum": 1}}},
@@ -54,7 +57,22 @@ def _validator() -> Any:
 
 
 class SettingsError(ValueError):
-    pass
+    """A refused settings patch; ``path`` is where in it (``("webhooks", "url")``), if known."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+CORE_KEYS: tuple[str, ...] = tuple(SETTINGS_SCHEMA["properties"])
+"""Every core setting (the top-level keys a tenant's settings may have besides its vendor's)."""
+
+
+def did_you_mean(word: str, choices: Any) -> str:
+    """``"; did you mean X?"`` for the closest of ``choices``, or ``""``."""
+    import difflib
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def validate_settings(patch: Any, dialect: Any = None) -> dict[str, Any]:
@@ -74,41 +92,45 @@ def validate_settings(patch: Any, dialect: Any = None) -> dict[str, Any]:
     exc = best_match(_validator().iter_errors(patch))
     if exc is not None:
         where = "/".join(str(p) for p in exc.absolute_path) or "settings"
-        raise SettingsError(f"{where}: {exc.message}")
+        raise SettingsError(f"{where}: {exc.message}{_hint(exc)}", (*exc.absolute_path, *_unexpected(exc)))
     _check_numbers(patch, "")
     if "timezone" in patch:
         try:
             ZoneInfo(patch["timezone"])
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
-            raise SettingsError(f"timezone: unknown zone {patch['timezone'][:64]!r}") from None
+            raise SettingsError(f"timezone: unknown zone {patch['timezone'][:64]!r}", ("timezone",)) from None
     url = patch.get("webhooks", {}).get("url")
     if url:  # "" means no target
         problem = webhook_url_problem(url)
         if problem:
-            raise SettingsError(f"webhooks/url: {url[:100]!r} {problem}")
-    for entry in patch.get("ip_whitelist", []):
+            raise SettingsError(f"webhooks/url: {url[:100]!r} {problem}", ("webhooks", "url"))
+    for i, entry in enumerate(patch.get("ip_whitelist", [])):
         try:
             ipaddress.ip_network(entry, strict=False)
         except ValueError:
-            raise SettingsError(f"ip_whitelist: {entry!r} is not an IP address or network") from None
+            raise SettingsError(f"ip_whitelist: {entry!r} is not an IP address or network",
+                                ("ip_whitelist", i)) from None
     start = patch.get("clock", {}).get("start")
     if start is not None:
         try:
             at = parse_instant(start)
         except ValueError:
-            raise SettingsError(f"clock/start: {start!r} is not an ISO 8601 instant") from None
+            raise SettingsError(f"clock/start: {start!r} is not an ISO 8601 instant", ("clock", "start")) from None
         if not EARLIEST + 30 * 86400 <= at <= LATEST:
-            raise SettingsError(f"clock/start: {start!r} is not between 1970-02 and 3000-01-01")
+            raise SettingsError(f"clock/start: {start!r} is not between 1970-02 and 3000-01-01", ("clock", "start"))
     return patch
 
 
 def _check_vendor_section(patch: dict[str, Any], dialect: Any) -> None:
-    known = set(SETTINGS_SCHEMA["properties"]) | {dialect.name}
-    unknown = sorted(str(key) for key in patch if key not in known)
-    if unknown:
-        raise SettingsError(f"{unknown[0]}: not a setting of {dialect.name} "
-                            f"(core settings: {', '.join(sorted(SETTINGS_SCHEMA['properties']))}; "
-                            f"vendor settings go under {dialect.name!r})")
+    uses = honoured(dialect)
+    listed = f"{dialect.name}'s core settings: {', '.join(sorted(uses))}"
+    for key in sorted(map(str, patch)):
+        if key in CORE_KEYS and key not in uses:
+            raise SettingsError(f"{key}: {dialect.name} does not use this setting ({listed})", (key,))
+        if key not in CORE_KEYS and key != dialect.name:
+            hint = did_you_mean(key, [*uses, dialect.name])
+            raise SettingsError(f"{key}: not a setting of {dialect.name}{hint} ({listed}; "
+                                f"vendor settings go under {dialect.name!r})", (key,))
     schema = getattr(dialect, "settings_schema", None)
     section = patch.get(dialect.name)
     if section is None or schema is None:
@@ -117,7 +139,22 @@ def _check_vendor_section(patch: dict[str, Any], dialect: Any) -> None:
     exc = best_match(_vendor_validator(dialect.name, schema).iter_errors(section))
     if exc is not None:
         where = "/".join([dialect.name, *(str(p) for p in exc.absolute_path)])
-        raise SettingsError(f"{where}: {exc.message}")
+        raise SettingsError(f"{where}: {exc.message}{_hint(exc)}",
+                            (dialect.name, *exc.absolute_path, *_unexpected(exc)))
+
+
+def _unexpected(exc: Any) -> list[str]:
+    """The first key an ``additionalProperties`` error refused (as a path tail), or none."""
+    if exc.validator != "additionalProperties" or not isinstance(exc.instance, dict):
+        return []
+    allowed = exc.schema.get("properties", {})
+    return [str(key) for key in exc.instance if key not in allowed][:1]
+
+
+def _hint(exc: Any) -> str:
+    """``; did you mean X?`` for a key the schema does not allow, when a close one exists."""
+    unexpected = _unexpected(exc)
+    return did_you_mean(unexpected[0], exc.schema.get("properties", {})) if unexpected else ""
 
 
 _VENDOR_VALIDATORS: dict[str, Any] = {}
@@ -200,4 +237,5 @@ def _check_numbers(value: Any, where: str) -> None:
             _check_numbers(item, where)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not (abs(value) <= MAX_NUMBER):  # also false for NaN
-            raise SettingsError(f"{where or 'settings'}: {value!r} is out of range")
+            raise SettingsError(f"{where or 'settings'}: {value!r} is out of range",
+                                tuple(where.split("/")) if where else ())

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from ..core import engine
+from ..core.world import own_settings
 from .body import json_body
 from .errors import ControlError
 from .lists import by_position, page_args
@@ -53,7 +54,8 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
         return tenant_info(tenant, registry)
 
     async def get_settings(request: Request) -> Any:
-        return plane.tenant_of(request).settings
+        tenant = plane.tenant_of(request)
+        return own_settings(tenant.settings, tenant.dialect)
 
     async def patch_settings(request: Request) -> Any:
         tenant = plane.tenant_of(request)
@@ -61,7 +63,7 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
         if "clock" in patch:
             raise ControlError(400, "change the clock through /clock")
         tenant.configure(patch)
-        return tenant.settings
+        return own_settings(tenant.settings, tenant.dialect)
 
     return [
         plane.route(TENANT + "/calls", calls, ["GET"]),

@@ -63,6 +63,8 @@ class Delivery:
     state: str = PENDING
     next_attempt_at: float | None = None
     attempts: list[Attempt] = field(default_factory=list)
+    redirected_from: str | None = None
+    """The URL it was made for, when a redelivery sent it to the tenant's newer one."""
 
     def to_dict(self) -> dict[str, Any]:
         return as_dict(self)
@@ -99,8 +101,16 @@ class Outbox:
             tenant.notify(tenant)
         return delivery
 
-    def reopen(self, delivery: Delivery) -> None:
-        """Send a settled delivery again (it keeps its place in its URL's order)."""
+    def reopen(self, delivery: Delivery, url: str | None = None) -> None:
+        """Send a delivery again, to ``url`` when given (the tenant's current webhook URL,
+        recorded in ``redirected_from`` when it differs); it keeps its place in its URL's order."""
+        if url and url != delivery.url:
+            waiting = self._open.get(delivery.url, [])
+            if delivery in waiting:
+                waiting.remove(delivery)
+            if delivery.redirected_from is None and delivery.url:
+                delivery.redirected_from = delivery.url
+            delivery.url = url
         delivery.state, delivery.next_attempt_at = PENDING, None
         waiting = self._open.setdefault(delivery.url, [])
         if delivery not in waiting:

@@ -48,6 +48,22 @@ CORE_SETTINGS: dict[str, Any] = {
 """Core defaults; a dialect's ``settings`` and a tenant's own overrides are merged on top."""
 
 
+def honoured(dialect: Any) -> frozenset[str]:
+    """The core settings ``dialect`` uses: its ``core_settings``, or every one when it
+    declares none (a vendor that has no rate limit declares no ``rate_limit``)."""
+    declared = getattr(dialect, "core_settings", None)
+    # every tenant has a clock, whatever its vendor says: serve, scenarios and the plugin set it
+    return frozenset(CORE_SETTINGS) if declared is None else frozenset(declared) | {"clock"}
+
+
+def own_settings(settings: dict[str, Any], dialect: Any) -> dict[str, Any]:
+    """The part of ``settings`` that ``dialect`` uses: the core settings it honours and its
+    own section (settings shared by several vendors, e.g. ``--config``, hold others)."""
+    uses = honoured(dialect)
+    return {key: value for key, value in settings.items()
+            if key in uses or (key not in CORE_SETTINGS and key == dialect.name)}
+
+
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge ``override`` into a copy of ``base`` (dicts merge, everything else replaces)."""
     out = copy.deepcopy(base)
@@ -66,6 +82,10 @@ class Dialect(Protocol):
     e.g. ``"webhooks"``, ``"park"``) says what the vendor's product can express; the scenario
     runner reports steps and expectations that need a missing feature as not applicable. Without
     it every feature is assumed.
+
+    Optional: ``core_settings``, the names of the ``CORE_SETTINGS`` the vendor uses (a vendor
+    without a rate limit leaves out ``rate_limit``); the control plane refuses the others.
+    Without it every core setting is assumed.
 
     Optional: ``state_schema``, a JSON schema of ``Tenant.state`` (the vendor's own data) that
     a restored snapshot's state must satisfy.

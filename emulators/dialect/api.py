@@ -12,6 +12,7 @@ refusal changes nothing, and a defect of ours is logged and answered as the vend
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
@@ -124,13 +125,14 @@ class VendorApi:
     # -- the pipeline ----------------------------------------------------------------------
     async def __call__(self, registry: "Registry", scope: Scope, receive: Receive, send: Send,
                        path: str, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        started = time.perf_counter()
         ctx = Ctx(self, registry, scope, receive, path)
         ctx.max_body_bytes = max_body_bytes
         try:
             response, why = await self._run(ctx), ""
         except Exception as exc:  # every failure is an answer in the vendor's envelope
             response, why = self._failure(ctx, exc)
-        self._journal(ctx, response.status_code, why)
+        self._journal(ctx, response.status_code, why, time.perf_counter() - started)
         await response(scope, receive, send)
 
     def _failure(self, ctx: Ctx, exc: Exception) -> tuple[Response, str]:
@@ -210,9 +212,9 @@ class VendorApi:
     def _refused(self, ctx: Ctx, err: Err, headers: Mapping[str, str]) -> Response:
         return self.render_error(ctx, err, {**err.headers, **headers})
 
-    def _journal(self, ctx: Ctx, status: int, why: str) -> None:
+    def _journal(self, ctx: Ctx, status: int, why: str, seconds: float) -> None:
         op = ctx.op.name if ctx.op is not None else "unknown"
-        record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, status, why)
+        record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, status, why, seconds)
 
 
 _VALID: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 
 def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tenant: "Tenant | None",
-           status: int, why: str = "") -> None:
-    """Append the entry to its tenant's journal, or the vendor's before a tenant was known."""
+           status: int, why: str = "", seconds: float = 0.0) -> None:
+    """Append the entry to its tenant's journal, or the vendor's before a tenant was known,
+    and hand it to the registry's ``on_request`` hook (``--access-log``) with the seconds the
+    request took."""
     client = scope.get("client")
     path, raw_query = scope["path"], scope.get("query_string", b"")
     truncated: dict[str, int] = {}  # field -> its length before it was cut
@@ -40,3 +42,5 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
         entry["why"] = why[:MAX_TEXT]
     (tenant.requests if tenant else registry.unauthenticated(vendor)).append(
         entry, len(path) + len(query) + len(entry.get("why", "")))
+    if registry.on_request is not None:
+        registry.on_request(entry, seconds)

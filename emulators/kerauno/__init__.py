@@ -26,6 +26,8 @@ class KeraunoDialect:
     name = seed.VENDOR
     settings: dict[str, Any] = seed.SETTINGS
     settings_schema = seed.SETTINGS_SCHEMA
+    core_settings = frozenset({"timezone", "clock", "webhooks", "sim", "events_keep"})
+    """No IP whitelist and no rate limit: the doc mentions neither (docs/FIDELITY.md)."""
     id_scheme = ASTERISK
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",
@@ -52,7 +54,7 @@ SPEC = VendorSpec(
     title="Kerauno / Synkato PBX",
     dialect=KeraunoDialect(),
     listeners=[Listener("kerauno", API_PORT, WEB_API),
-               Listener("kerauno-status", STATUS_PORT, STATUS_API)],
+               Listener("kerauno-status", STATUS_PORT, STATUS_API, documented_port=True)],
     new_credentials=_new_credentials,
     credential_fields=("key",),
 )

@@ -2,7 +2,7 @@
 emit that vendor's webhooks and check expectations (docs/SCENARIOS.md).
 
     from emulators.testing import run_scenario    # in pytest: run on an in-process vendor
-    run_scenario("scenarios/inbound_answered_first_ring.yaml", "kerauno").assert_expectations()
+    run_scenario("inbound_answered_first_ring", "kerauno").assert_expectations()
 
 Names are imported on first use, so that ``telemock serve`` (whose control plane can start
 runs) does not pay for the runner's or pytest's imports at start-up.

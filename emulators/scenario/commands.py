@@ -11,11 +11,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..cli import ADMIN_TOKEN_ENV
 from .loader import load_file
 from .model import Scenario, ScenarioError
-from .progress import ProgressBar
+from .progress import ProgressBar, paced_progress
 from .result import EXIT_CODES, FAILED, PASSED, SKIPPED, Result
 from .schema import describe_steps, schema_text
 
@@ -47,6 +48,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_list(args: argparse.Namespace) -> int:
+    from .catalog import LIBRARY, names
+    rows = []
+    for name in names():
+        scenario = load_file(LIBRARY / f"{name}.yaml")
+        only = f" ({', '.join(scenario.vendors)} only)" if scenario.vendors else ""
+        rows.append((name, scenario.name + only))
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
+        print(f"{name:<{width}}  {text}")
+    return 0
+
+
 def cmd_steps(args: argparse.Namespace) -> int:
     for name, summary in describe_steps():
         print(f"{name:<18} {summary}")
@@ -72,17 +86,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     vendors = [None] if args.target and not args.vendor else _vendors(scenario, args.vendor)
     for vendor in vendors:
         bar = ProgressBar(f"{scenario.name} [{vendor or 'target'}]")
+        report = paced_progress(f"[{vendor or 'target'}]", speed, bar, sys.stderr if args.json else sys.stdout)
         try:
             if args.target:
                 from .remote import run_remote
                 token = args.admin_token or os.environ.get(ADMIN_TOKEN_ENV)
                 result = run_remote(scenario, args.target, vendor, seed=args.seed, webhook_url=args.webhook_url,
-                                    speed=speed, token=token, progress=bar)
+                                    speed=speed, token=token, progress=report, keep=args.keep,
+                                    on_tenant=_tenant_printer(args))
             else:
                 from .driver import run_in_process
                 assert vendor is not None  # only --target runs without naming one
                 result = run_in_process(scenario, vendor, apps_for=args.apps_for, seed=args.seed,
-                                        webhook_url=args.webhook_url, speed=speed, progress=bar)
+                                        webhook_url=args.webhook_url, speed=speed, progress=report)
         except (ValueError, OSError) as exc:
             bar.close()
             print(f"telemock: {exc}", file=sys.stderr)
@@ -98,6 +114,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
     return _exit_code(results)
+
+
+def _tenant_printer(args: argparse.Namespace) -> Any:
+    """Say which tenant a ``--target`` run made, its credentials, and what becomes of it."""
+    def say(target: str, tenant: dict[str, Any]) -> None:
+        creds = " ".join(f"{k}={v}" for k, v in tenant.get("credentials", {}).items())
+        fate = ("deleted after the run (--cleanup)" if not args.keep
+                else "kept after the run, to look at (--cleanup deletes it)")
+        print(f"tenant {tenant['id']} of {tenant.get('vendor')} on {target} ({creds}): {fate}",
+              file=sys.stderr if args.json else sys.stdout, flush=True)
+    return say
 
 
 def _exit_code(results: list[Result]) -> int:

@@ -25,12 +25,19 @@ MAX_PROBLEMS = 50
 
 
 def load_file(path: str | FsPath, known_vendors: Iterable[str] | None = None) -> Scenario:
+    """Load a scenario file, or the library scenario a bare name (``park``) means when no
+    such file exists (``catalog``)."""
+    from .catalog import resolve
+    found = resolve(path)
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(found, encoding="utf-8") as fh:
             text = fh.read(MAX_CHARS + 1)  # one more than allowed: the YAML loader says it is too long
+    except FileNotFoundError as exc:
+        raise ScenarioError([Problem(str(path), None, f"cannot read the file: {exc.strerror}; nor is it "
+                                     "a library scenario (`telemock scenario list` shows them)")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), None, f"cannot read the file: {exc}")]) from None
-    return load_text(text, str(path), known_vendors)
+    return load_text(text, found.name if found != FsPath(path) else str(path), known_vendors)
 
 
 def load_text(text: str, file: str = "<scenario>", known_vendors: Iterable[str] | None = None) -> Scenario:

@@ -56,6 +56,12 @@ def webhook_patch(hooks: dict[str, Any] | None, url: str | None) -> dict[str, An
     return {"webhooks": patch}
 
 
+def asks_for_a_receiver(expect: dict[str, Any]) -> bool:
+    """Does an expectation ask whether webhooks arrived (``delivered``, ``in_order``)? Then a
+    file without ``webhooks:`` still needs a receiver: the built-in one."""
+    return any("delivered" in block or "in_order" in block for block in expect.get("webhooks", []))
+
+
 def checkpoints(expect: dict[str, Any], t0: float) -> list[Checkpoint]:
     """``states`` and timed ``api`` expectations, in the order they are due."""
     out: list[Checkpoint] = []

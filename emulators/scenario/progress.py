@@ -11,6 +11,37 @@ from .durations import format_duration
 WIDTH = 28
 
 
+class StepLines:
+    """A line per timeline step on stdout, for paced runs whose output is not a terminal (a CI
+    log, a pipe): what happened when, as it happens. Reads the ``recent_steps`` of progress."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.label = label
+        self.printed = 0
+
+    def __call__(self, info: dict[str, Any]) -> None:
+        for number, line in info.get("recent_steps", ()):
+            if number > self.printed:
+                self.stream.write(f"{self.label} {line}\n")
+                self.printed = number
+        self.stream.flush()
+
+
+def paced_progress(label: str, speed: float | None, bar: "ProgressBar", stream: TextIO | None = None) -> Any:
+    """What a run reports to: the bar (on a terminal), and step lines when paced into a
+    non-terminal ``stream`` (stdout)."""
+    stream = stream or sys.stdout
+    if not speed or getattr(stream, "isatty", lambda: False)():
+        return bar
+    lines = StepLines(label, stream)
+
+    def both(info: dict[str, Any]) -> None:
+        bar(info)
+        lines(info)
+    return both
+
+
 class ProgressBar:
     def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr

@@ -5,8 +5,9 @@ control plane — a new tenant (seeded, manual clock at the scenario's start), t
 
 from __future__ import annotations
 
+import contextlib
 import time
-from typing import Any
+from typing import Any, Callable
 
 from ..control_client import ControlClient, ControlError
 from ..defaults import DEFAULT_CLOCK_START
@@ -25,11 +26,31 @@ def result_from(data: dict[str, Any]) -> Result:
 
 def run_remote(scenario: Scenario, target: str, vendor: str | None, *, seed: int | None,
                webhook_url: str | None, speed: float | None, token: str | None,
-               progress: ProgressFn | None = None, timeout: float | None = None) -> Result:
+               progress: ProgressFn | None = None, timeout: float | None = None, keep: bool = True,
+               on_tenant: Callable[[str, dict[str, Any]], None] | None = None) -> Result:
+    """Run on a new tenant of ``target`` (reported to ``on_tenant`` as soon as it exists),
+    deleted afterwards unless ``keep``, whatever the run's end."""
+    import httpx
     control = ControlClient(target, token)
     try:
-        return _run(control, scenario, target, vendor, seed=seed, webhook_url=webhook_url, speed=speed,
-                    progress=progress, timeout=timeout)
+        try:
+            health = control.health()
+        except httpx.HTTPError as exc:
+            raise ValueError(f"cannot reach {target}: {exc}") from None
+        served = health.get("vendor")
+        if vendor and served != vendor:
+            raise ValueError(f"{target} serves {served}, not {vendor}")
+        chosen_seed = seed if seed is not None else (scenario.seed or 0)
+        clock = {"start": scenario.start or DEFAULT_CLOCK_START, "mode": "manual", "speed": 1.0}
+        tenant = control.create_tenant(seed=chosen_seed, settings={"clock": clock})
+        if on_tenant is not None:
+            on_tenant(target, tenant)
+        try:
+            return _run_on(control, tenant, scenario, chosen_seed, webhook_url, speed, progress, timeout)
+        finally:
+            if not keep:
+                with contextlib.suppress(httpx.HTTPError, ControlError):
+                    control.delete_tenant(tenant["id"])
     except ControlError as exc:
         problems = exc.detail.get("problems", []) if isinstance(exc.detail, dict) else []
         raise ValueError(f"{exc.url}: HTTP {exc.status}: {exc.message}" +
@@ -38,20 +59,9 @@ def run_remote(scenario: Scenario, target: str, vendor: str | None, *, seed: int
         control.close()
 
 
-def _run(control: ControlClient, scenario: Scenario, target: str, vendor: str | None, *, seed: int | None,
-         webhook_url: str | None, speed: float | None, progress: ProgressFn | None,
-         timeout: float | None) -> Result:
-    import httpx
-    try:
-        health = control.health()
-    except httpx.HTTPError as exc:
-        raise ValueError(f"cannot reach {target}: {exc}") from None
-    served = health.get("vendor")
-    if vendor and served != vendor:
-        raise ValueError(f"{target} serves {served}, not {vendor}")
-    chosen_seed = seed if seed is not None else (scenario.seed or 0)
-    clock = {"start": scenario.start or DEFAULT_CLOCK_START, "mode": "manual", "speed": 1.0}
-    tenant = control.create_tenant(seed=chosen_seed, settings={"clock": clock})
+def _run_on(control: ControlClient, tenant: dict[str, Any], scenario: Scenario, chosen_seed: int,
+            webhook_url: str | None, speed: float | None, progress: ProgressFn | None,
+            timeout: float | None) -> Result:
     params = {"seed": str(chosen_seed), "name": scenario.file}
     if speed:
         params["speed"] = str(speed)

@@ -12,6 +12,7 @@ generated arrivals, then the checks at T.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,9 @@ from .plan import Checkpoint
 from .receiver import Receiver
 from .result import ERROR, SKIPPED, Check, Result
 from .worlds import apply_world
+
+RECENT_STEPS = 50
+"""Steps a run's progress lists (a paced run prints each; polls come several times a second)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class Run:
         self.step_time: float | None = None
         self.planned = 0.0
         self.hard_stop = math.inf
+        self.steps_done = 0
+        self.recent_steps: deque[tuple[int, str]] = deque(maxlen=RECENT_STEPS)
+        """(number, line) of the latest steps run, for the progress of paced runs."""
 
     # -- StepContext ----------------------------------------------------------------------
     def call_id(self, label: str) -> str:
@@ -142,6 +149,10 @@ class Run:
                 self.result.notes.append(f"start {sc.start} ignored: the tenant clock is already at {utc_iso(t.now())}")
         apply_world(t, sc.world)
         patch = plan.webhook_patch(sc.webhooks, self.webhook_url)
+        if patch is None and plan.asks_for_a_receiver(sc.expect):
+            patch = plan.webhook_patch({}, None)
+            self.result.notes.append("webhooks went to the built-in receiver: an expectation asks whether "
+                                     "they arrive and the file has no `webhooks:`")
         if patch:
             t.configure(patch)
             self.receiver.timeout = float(t.settings["webhooks"]["timeout"])
@@ -279,6 +290,9 @@ class Run:
         self.step_time = self._time_of(self.ti)
 
     def _run_step(self, step: Step) -> None:
+        self.steps_done += 1
+        self.recent_steps.append((self.steps_done, f"{format_duration(self.tenant.now() - self.t0):>8}  "
+                                                   f"{step.describe()}"))
         lacks = [f for f in step_needs(step.name, step.args) if not self.caps.has(f)]
         if lacks:  # only optional steps get here (prepare() skipped the others)
             self.result.notes.append(f"{step.describe()} skipped (optional): {self.caps.lacks_message(lacks[0])}")
@@ -389,5 +403,6 @@ class Run:
         return {"simulated": t.now() - self.t0 if self.started else 0.0,
                 "planned": self.planned,
                 "calls": len(t.calls) - self.baseline.calls if self.started else 0,
-                "webhooks": self.webhooks_made() if self.started else 0, "done": self.done}
+                "webhooks": self.webhooks_made() if self.started else 0, "done": self.done,
+                "steps_done": self.steps_done, "recent_steps": [list(s) for s in self.recent_steps]}
 

@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of scenario files: the one source of the format.
 
-Published as ``docs/scenario.schema.json`` (generated from here by ``telemock scenario schema``;
+Published beside the library as ``scenarios/scenario.schema.json`` (generated from here by ``telemock scenario schema``;
 a test keeps the two equal). Steps come from the step table in ``actions.py``, so the schema
 accepts exactly the steps something executes.
 """

@@ -115,6 +115,8 @@ class VoipcloudDialect:
     name = VENDOR
     settings = SETTINGS
     settings_schema = SETTINGS_SCHEMA
+    core_settings = frozenset({"timezone", "clock", "rate_limit", "ip_whitelist", "sim", "events_keep"})
+    """No ``webhooks``: VoIPcloud pushes none."""
     id_scheme = ASTERISK
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "park",

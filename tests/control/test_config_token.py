@@ -28,7 +28,7 @@ def test_a_non_text_admin_token_is_refused_with_one_line(tmp_path: Path, value: 
     proc = serve(config, "--vendor", "voipcloud", "--port", "0")
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and out == ""
-    assert err == f'telemock: {config}: admin_token must be text; put it in quotes (admin_token: "...")\n'
+    assert err == f'telemock: {config}:1: admin_token must be text; put it in quotes (admin_token: "...")\n'
 
 
 def test_a_quoted_numeric_token_works(tmp_path: Path) -> None:

@@ -194,3 +194,25 @@ def test_without_a_url_payloads_are_journalled_as_no_target(live_mini: LiveMini)
     r = live_mini.http.post(f"{T}/{info['id']}/journal/webhooks/{found[0]['id']}/redeliver")
     assert r.status_code == 409
     assert live_mini.http.post(f"{T}/{info['id']}/journal/webhooks/whd_999999/redeliver").status_code == 404
+
+
+def test_redeliver_goes_to_the_tenants_current_url_and_says_so(live_mini: LiveMini, receiver: Receiver) -> None:
+    """A user whose receiver URL was wrong fixes it and redelivers: to the fixed URL."""
+    receiver.up()
+    wrong = Receiver()  # never started: refused
+    tid, token = tenant_with_hooks(live_mini, wrong.url, max_attempts=1)
+    place_call(live_mini, token)
+    failed = wait_until(lambda: (lambda d: d if d and all(x["state"] == "failed" for x in d) else None)(
+        journal(live_mini, tid)), what="every delivery failed")
+    live_mini.ok("PATCH", f"{T}/{tid}/settings", json={"webhooks": {"url": receiver.url}})
+    redone = live_mini.ok("POST", f"{T}/{tid}/journal/webhooks/{failed[0]['id']}/redeliver")
+    assert (redone["url"], redone["redirected_from"]) == (receiver.url, wrong.url)
+    wait_until(lambda: journal(live_mini, tid)[0]["state"] == "delivered", what="the redelivery")
+    assert len(receiver.accepted()) == 1 and receiver.accepted()[0]["json"]["call"] == failed[0]["call_id"]
+    others = journal(live_mini, tid)[1:]
+    assert all(d["state"] == "failed" and d["url"] == wrong.url and d["redirected_from"] is None for d in others)
+    # a URL turned off: nothing to send to, and the delivery is left as it was
+    live_mini.ok("PATCH", f"{T}/{tid}/settings", json={"webhooks": {"url": ""}})
+    r = live_mini.http.post(f"{T}/{tid}/journal/webhooks/{others[0]['id']}/redeliver")
+    assert r.status_code == 409 and "no webhook URL" in r.json()["error"]
+    assert journal(live_mini, tid)[1] == others[0]

@@ -23,10 +23,25 @@ Factory = Callable[..., TelemockTenant]
 def test_session_server_serves_every_installed_vendor(telemock_server: TelemockServer) -> None:
     assert {"voipcloud", "kerauno"} <= set(telemock_server.specs)
     assert telemock_server.registry is not None  # in-process by default
-    for listener, url in telemock_server.urls.items():
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/" + listener)
-        r = telemock_server.admin.get(url + "/_emulator/health")
+    for listener, root in telemock_server.control_roots.items():
+        assert root.startswith("http://127.0.0.1:") and root.endswith("/" + listener)
+        r = telemock_server.admin.get(root + "/_emulator/health")
         assert r.status_code == 200 and r.json()["status"] == "ok"
+    r = telemock_server.admin.get("/_emulator/health")  # relative: the first vendor's
+    assert r.status_code == 200 and r.json()["vendor"] == next(iter(telemock_server.specs))
+
+
+def test_kerauno_paths_are_not_mounted_twice_in_single_port_mode(telemock: Factory) -> None:
+    """Kerauno's paths start with /kerauno: the gateway serves them as they are."""
+    tenant = telemock("kerauno")
+    assert not tenant.base_url.endswith("/kerauno")
+    r = tenant.client.get("/kerauno/api/v1/makecall/", params={"key": tenant.credentials["key"],
+                                                               "src": "3000", "dst": "3002"})
+    assert r.status_code == 200 and r.json() == {"response": "Success"}
+    assert r.url.path == "/kerauno/api/v1/makecall/"
+    status = tenant.client_for("kerauno-status")
+    assert status.get("/v1/callflow/agent_statuses/4000", params={"key": tenant.credentials["key"]}).status_code == 200
+    assert tenant.requests()[0]["operation"] == "makecall"
 
 
 def test_a_fresh_voipcloud_tenant_with_client_clock_and_journal(telemock: Factory) -> None:

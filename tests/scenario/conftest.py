@@ -5,6 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LIBRARY = sorted((ROOT / "scenarios").glob("*.yaml"))
+LIBRARY = sorted((ROOT / "emulators" / "scenario" / "library").glob("*.yaml"))
 BROKEN = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
 REAL_VENDORS = ("kerauno", "voipcloud", "mycalls")

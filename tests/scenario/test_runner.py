@@ -139,6 +139,22 @@ expect:
     assert [c.ok for c in loud.checks] == [True, True]
 
 
+def test_delivered_without_a_webhooks_block_uses_the_built_in_receiver() -> None:
+    base = "name: delivered\n" + WORLD + """
+timeline:
+  - inbound_call: {id: c1, from: "+1555", to: 4000, talk: 5s}
+expect:
+  webhooks:
+    - delivered: true
+"""
+    result = run(base)
+    assert result.status == PASSED, result.report()
+    assert any("built-in receiver" in n for n in result.notes)
+    counted = run(base.replace("delivered: true", "count: {total: {min: 1}}"))  # asks nothing of a receiver
+    assert counted.status == PASSED and not any("built-in receiver" in n for n in counted.notes)
+    assert run(base.replace("name: delivered\n", "name: delivered\nwebhooks: {max_attempts: 2}\n")).status == PASSED
+
+
 def test_a_step_the_vendor_cannot_express_makes_the_scenario_not_applicable() -> None:
     text = "name: outage\n" + WORLD + """
 webhooks: {}

@@ -84,9 +84,16 @@ def test_run_against_a_running_server_with_target(capsys: Any) -> None:
         out = capsys.readouterr().out
         assert code == 0, out
         assert "PASSED: blind transfer to another agent on kerauno" in out and "ok   " in out
-        # It ran on a new tenant of that server, not on the default one.
+        # It ran on a new tenant of that server, not on the default one, said which, and kept it.
         [tenant] = [t for t in registry.tenants["kerauno"].values() if t.id != "default"]
         assert len(tenant.calls) == 1 and not registry.get("kerauno", "default").calls
+        assert out.startswith(f"tenant {tenant.id} of kerauno on {url} (key={tenant.credentials['key']}): "
+                              "kept after the run, to look at (--cleanup deletes it)\n")
+        # paced, into something that is not a terminal: a line per step as it runs
+        assert "[target]       0s  step 1 (inbound_call, line " in out
+        assert main(["scenario", "run", lib("transfer_blind"), "--target", url, "--cleanup"]) == 0
+        assert "deleted after the run (--cleanup)" in capsys.readouterr().out
+        assert [t.id for t in registry.tenants["kerauno"].values()] == ["default", tenant.id]
         assert main(["scenario", "run", lib("transfer_blind"), "--target", url, "--vendor", "voipcloud"]) == 2
         assert "serves kerauno, not voipcloud" in capsys.readouterr().err
 
@@ -102,13 +109,19 @@ def test_webhooks_reach_a_real_receiver_after_an_outage() -> None:
     assert all(ctype == "application/x-www-form-urlencoded" for ctype, _ in inbox.received)
 
 
-@pytest.mark.parametrize("argv", [["scenario"], ["scenario", "--help"], ["scenario", "run", "--help"]])
+@pytest.mark.parametrize("argv", [["scenario", "--help"], ["scenario", "run", "--help"]])
 def test_help(argv: list[str], capsys: Any) -> None:
     try:
         main(argv)
     except SystemExit as exc:
         assert exc.code == 0
     assert "scenario" in capsys.readouterr().out
+
+
+def test_no_sub_command_is_help_and_a_failed_exit(capsys: Any) -> None:
+    assert main(["scenario"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "usage: telemock scenario" in captured.err and "list" in captured.err
 
 
 class _Tty:
@@ -138,3 +151,17 @@ def test_progress_bar_on_a_terminal_only() -> None:
     quiet = ProgressBar("day")  # pytest's captured stderr is not a terminal
     quiet({"simulated": 1.0, "planned": 2.0})
     assert not quiet.shown
+
+
+def test_a_paced_run_prints_a_line_per_step_when_not_on_a_terminal(capsys: Any) -> None:
+    assert main(["scenario", "run", "park", "--vendor", "kerauno", "--speed", "200"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    steps = [line for line in out if line.startswith("[kerauno] ")]
+    assert [line.split("s  ", 1)[1].split(" (")[0] for line in steps] == [f"step {n}" for n in range(1, 5)]
+    assert steps[1] == "[kerauno]      10s  step 2 (park, line 15)"
+    assert out[-1].startswith("PASSED: park and unpark on kerauno")
+    assert main(["scenario", "run", "park", "--vendor", "kerauno", "--instant"]) == 0
+    assert not any(l.startswith("[kerauno]") for l in capsys.readouterr().out.splitlines())  # instant: summary only
+    assert main(["scenario", "run", "park", "--vendor", "kerauno", "--speed", "200", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["status"] == "passed" and "step 2 (park" in captured.err

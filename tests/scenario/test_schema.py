@@ -29,8 +29,8 @@ def test_schema_is_valid_draft_2020_12() -> None:
 
 
 def test_published_schema_is_generated_from_the_source() -> None:
-    published = (ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8")
-    assert published == schema_text(), "run: telemock scenario schema -o docs/scenario.schema.json"
+    published = (ROOT / "emulators" / "scenario" / "library" / "scenario.schema.json").read_text(encoding="utf-8")
+    assert published == schema_text(), "run: telemock scenario schema -o scenarios/scenario.schema.json"
     assert json.loads(published) == SCHEMA
 
 
