@@ -7,7 +7,6 @@ request, the key, whitelist and rate limit, validation, 404/405, the journal —
 
 from __future__ import annotations
 
-from itertools import islice
 from typing import Any, Iterator, Mapping
 
 from starlette.responses import Response
@@ -15,6 +14,7 @@ from starlette.responses import Response
 from ..core import engine
 from ..core.agents import Agent
 from ..core.calls import Call
+from ..core.store import page_of
 from ..core.world import Tenant
 from ..dialect.api import VendorApi
 from ..dialect.errors import Err, VendorError
@@ -111,17 +111,11 @@ def _queue_calls(kind: str, names_param: str) -> Any:
         # Only finished calls: call_finished_at is typed plain string in the doc.
         found = (c for c in _in_window(t.newest_first(), w) if c.queue_id in wanted and c.ended)
         names = {a.id: a.name for a in t.agents.values()}
-        # an offset past every call is an empty page (islice takes at most sys.maxsize)
-        start = min(w.offset, _MAX_SLICE)
         return EncodedList(
             encoded(c, (id(c), "queue", t.timezone, t.queues[c.queue_id or ""].name,
                         names.get(c.answered_by or "")), render_queue_call, t, c)
-            for c in islice(found, start, min(start + w.limit, _MAX_SLICE)))
+            for c in page_of(found, w.offset, w.limit))  # any offset: past the end is empty
     return run
-
-
-_MAX_SLICE = 2**62
-"""Past any list a tenant can hold, below ``islice``'s bound (sys.maxsize)."""
 
 
 # -- click-to-call and the NOC status ---------------------------------------------------------
