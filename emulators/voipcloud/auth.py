@@ -59,3 +59,22 @@ def admit(ctx: Ctx) -> None:
         raise Refusal(k.FORBIDDEN, "the api_key parameter is turned off for this tenant")
     check_whitelist(ctx)
     check_rate_limit(ctx)
+
+
+def authenticate_token(ctx: Ctx) -> None:
+    """v2: the ``token`` header alone (every v2 client sends it; one notes "not a bearer token,
+    not a query param"). The key is v1's: the same tenant answers both versions."""
+    token = ctx.header(HEADER)
+    if not token:
+        raise Refusal(k.UNAUTHENTICATED, "no token header")
+    ctx.via = VIA_HEADER
+    ctx.tenant = ctx.registry.find(VENDOR, token)
+    if ctx.tenant is None:
+        raise Refusal(k.BAD_CREDENTIAL, "the token addresses no tenant")
+
+
+def admit_token(ctx: Ctx) -> None:
+    """v2: the address, then the budget. The budget is the tenant's one limiter, so v1 and v2
+    requests together make the 100 per 15 minutes."""
+    check_whitelist(ctx)
+    check_rate_limit(ctx)
