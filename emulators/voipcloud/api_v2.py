@@ -41,13 +41,18 @@ def _not_found(why: str) -> VendorError:
     return VendorError(replace(V2_NOT_FOUND, message=f"{V2_NOT_FOUND.message}: {why}"), why)
 
 
+DAYS_ZONE = "UTC"
+"""v2 prints UTC times, so ``from_date``/``to_date`` are UTC days: a client that cuts a row's
+``call_start_at`` to its date asks for the day it sees (v1 prints and reads the tenant's zone)."""
+
+
 def _window(ctx: Ctx, names_param: str | None, known: Iterable[str] = ()) -> Window:
     """The request's window; a reversed period, or a name that is not the tenant's, is refused
     with a message that says so (v1's rules, v2's words)."""
     first, last = ctx.params["from_date"], ctx.params["to_date"]
     if first is not None and last is not None and first > last:
         raise VendorError(v2_err(PARAMETERS_ERROR, "from_date is after to_date"), "from_date is after to_date")
-    w = window(ctx.params, names_param, _tenant(ctx).timezone)
+    w = window(ctx.params, names_param, DAYS_ZONE)
     unknown = sorted(w.names - set(known)) if w.names is not None else []
     if unknown:  # an unknown name is "required data not found", not an empty list
         raise _not_found(f"unknown {names_param}: {', '.join(unknown)}")
