@@ -101,18 +101,22 @@ def _walk(t: Tenant, params: Mapping[str, Any], w: Window) -> Iterator[Call]:
 
 # -- the operations ---------------------------------------------------------------------------
 def get_user_calls(ctx: Ctx) -> EncodedList:
+    """Ended calls only: a v2 row has no end time or state, so a client could not tell a call in
+    progress from a finished one (every public client stores the rows as finished history)."""
     t = _tenant(ctx)
     w = _window(ctx, None)
-    now, skip = t.now(), w.offset
+    skip = w.offset
     rows = EncodedList()
     for call in _walk(t, ctx.params, w):
+        if not call.ended:
+            continue
         owner = call_user(t, call)
         if owner is None:  # an unanswered queue call: only in the queue lists
             continue
         if skip:
             skip -= 1
             continue
-        rows.append(views_v2.user_call_bytes(call, owner[0], owner[1], now))
+        rows.append(views_v2.user_call_bytes(call, owner[0], owner[1]))
         if len(rows) >= w.limit:
             break
     return rows

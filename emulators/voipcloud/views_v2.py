@@ -103,21 +103,18 @@ def _caller_id(call: Call) -> str:
 # ---------------------------------------------------------------------------------------
 DIRECTIONS = ("inbound", "outbound")
 OUTCOMES = ("answered", "missed")
-USER_CALL_TYPES = tuple(f"user_{d}{suffix}" for d in DIRECTIONS for suffix in ("", *(f"_{o}" for o in OUTCOMES)))
-"""Every ``type`` a user-call row can have: ``user_<direction>_<outcome>`` once the call was
-answered or has ended unanswered, bare ``user_<direction>`` while it still rings."""
+USER_CALL_TYPES = tuple(f"user_{d}_{o}" for d in DIRECTIONS for o in OUTCOMES)
+"""Every ``type`` a user-call row can have: direction × outcome."""
 
 
 def user_call_type(call: Call, is_inbound: int) -> str:
-    """Direction (of the call as the user saw it) × outcome."""
-    base = "user_inbound" if is_inbound else "user_outbound"
-    if call.answered_at is not None:
-        return base + "_answered"
-    return base + "_missed" if call.ended else base
+    """Direction (of the call as the user saw it: placed by them is outbound) × outcome
+    (answered: the far end picked up; missed: the call ended without a conversation)."""
+    return f"user_{'inbound' if is_inbound else 'outbound'}_{'answered' if call.answered_at is not None else 'missed'}"
 
 
-def render_user_call(call: Call, user: Agent, is_inbound: int, now: float) -> dict[str, Any]:
-    """One get-user-calls row, keys in the order of the clients' examples."""
+def render_user_call(call: Call, user: Agent, is_inbound: int) -> dict[str, Any]:
+    """One get-user-calls row (an ended call), keys in the order of the clients' examples."""
     return {
         "unique_call_id": unique_call_id(call),
         "type": user_call_type(call, is_inbound),
@@ -128,15 +125,15 @@ def render_user_call(call: Call, user: Agent, is_inbound: int, now: float) -> di
         "user_number": user_number(user),
         "call_start_at": utc(call.created_at),
         "connected_at": _utc_or_none(call.answered_at),
-        "call_duration": call.duration(now),
-        "conversation_duration": call.talk_time(now),
+        "call_duration": call.duration(),
+        "conversation_duration": call.talk_time(),
     }
 
 
-def user_call_bytes(call: Call, user: Agent, is_inbound: int, now: float) -> bytes:
-    """The row's bytes; an ended call's are kept (keyed by everything else the row reads)."""
+def user_call_bytes(call: Call, user: Agent, is_inbound: int) -> bytes:
+    """The row's bytes, kept per ended call (keyed by everything else the row reads)."""
     return encoded(call, (id(call), "v2-user", user.name, user_number(user), is_inbound),
-                   render_user_call, call, user, is_inbound, now)
+                   render_user_call, call, user, is_inbound)
 
 
 # ---------------------------------------------------------------------------------------
