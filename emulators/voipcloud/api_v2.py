@@ -33,7 +33,7 @@ from .views import EncodedList, call_user
 
 PREFIX = "/api/integration/v2/"
 """Where every public client sends its requests (``https://au.voipcloud.online/api/integration/v2``)."""
-EVIDENCE = "no vendor document; docs/FIDELITY.md, VoIPcloud integration API v2 (from client evidence)"
+EVIDENCE = 'none, from client evidence (docs/FIDELITY.md, VoIPcloud "Integration API v2")'
 
 
 # -- which calls a list walks -----------------------------------------------------------------
@@ -178,7 +178,7 @@ class VoipcloudV2Api(VendorApi):
     operations = OPERATIONS
     errors = V2_ERRORS
     title = "VoIPcloud PBX integration API v2"
-    doc = f"VoIPcloud integration API v2 ({EVIDENCE})"
+    doc = f"VoIPcloud integration API v2: {EVIDENCE}"
     auth_schemes: Mapping[str, Mapping[str, Any]] = {
         "token": {"type": "apiKey", "in": "header", "name": auth.HEADER}}
     success_schema = views_v2.envelope_schema()
