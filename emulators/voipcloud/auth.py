@@ -4,6 +4,8 @@ voipcloud.txt, "Authentication": the key goes in the ``token`` header; the older
 parameter keeps working until the announced cut-over (``settings["voipcloud"]["api_key_param"]``).
 "IP whitelist": only whitelisted addresses may call (the refusal body is missing from the doc; it
 is answered as 401 "Authorization error"). First line: 100 queries per 15 minutes.
+Integration API v2 (no document; docs/FIDELITY.md) takes the same key in the ``token`` header
+only, answers the whitelist 403, and spends the same per-tenant budget.
 """
 
 from __future__ import annotations

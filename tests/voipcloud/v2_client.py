@@ -1,5 +1,5 @@
-"""A VoIPcloud integration API v2 client written the way the public clients are, to run against
-telemock (or, with a real key, against VoIPcloud itself):
+"""A VoIPcloud integration API v2 client written the way the public clients are, run against
+telemock's default directory (users 1001-1007, queues Sales and Support, ring group Reception):
 
     python tests/voipcloud/v2_client.py --base-url http://127.0.0.1:8085 --token KEY \\
         --user-number 1002 --number-to-call +61255501999 [--caller-id E164] [--advance-url URL]
@@ -12,7 +12,7 @@ UTC ``from_date``/``to_date``, ``offset=0``, ``limit=10000``; a whole page rejec
 lacks a non-empty ``unique_call_id``, ``type``, ``dest_number``, ``user_name``, ``user_number``
 or a parseable ``call_start_at``; 401/403 read as "check the key and the whitelist", 429 with
 its ``Retry-After``. ``--advance-url`` (telemock's clock) moves virtual time while it waits for
-the call to end; against a real PBX it would simply wait. Exit status 0 when every step held.
+the call to end; without it, it waits in real time. Exit status 0 when every step held.
 """
 
 from __future__ import annotations
