@@ -49,7 +49,8 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
                         lifespan=_lifespan(registry) if lifespan else None)
     control.router.redirect_slashes = False
     control.state.registry = registry
-    return ListenerApp(listener.api, registry, control, max_body_bytes=max_body_bytes)
+    return ListenerApp(listener.api, registry, control, max_body_bytes=max_body_bytes,
+                       mounted=listener.mounted)
 
 
 def vendor_apps(registry: Registry, spec: VendorSpec) -> dict[str, ListenerApp]:

@@ -24,6 +24,15 @@ class Listener:
     default_port: int
     api: "VendorApi"
     """The operations this port serves, on the kit's pipeline."""
+    mounted: "tuple[VendorApi, ...]" = ()
+    """Further APIs on this port, each answering the paths under its ``prefix`` (a second
+    version of the vendor's API beside the first); every other path is ``api``'s."""
+
+    @property
+    def apis(self) -> "tuple[VendorApi, ...]":
+        """Every API this port serves, ``api`` first (OpenAPI, contracts, the table fuzzer)."""
+        return (self.api, *self.mounted)
+
     documented_port: bool = False
     """``default_port`` is the vendor document's own port, kept even where it is a poor choice
     (inside the ephemeral range 32768-60999); other defaults stay outside that range."""

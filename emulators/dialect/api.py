@@ -49,6 +49,9 @@ class VendorApi:
     """Read ``a[]=1`` / ``a[k]=1`` as PHP arrays (else the last value of a name wins)."""
     auth_schemes: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     """OpenAPI security schemes (name -> scheme object) the API accepts, any one of them."""
+    prefix: ClassVar[str] = "/"
+    """The paths this API answers when mounted beside a port's own API (``Listener.mounted``):
+    every path starting with it, unknown ones with this API's 404."""
     title: ClassVar[str] = ""
     doc: ClassVar[str] = ""
     """The vendor document and section this API follows (OpenAPI, docs)."""

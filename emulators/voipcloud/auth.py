@@ -4,6 +4,8 @@ voipcloud.txt, "Authentication": the key goes in the ``token`` header; the older
 parameter keeps working until the announced cut-over (``settings["voipcloud"]["api_key_param"]``).
 "IP whitelist": only whitelisted addresses may call (the refusal body is missing from the doc; it
 is answered as 401 "Authorization error"). First line: 100 queries per 15 minutes.
+Integration API v2 (no document; docs/FIDELITY.md) takes the same key in the ``token`` header
+only, answers the whitelist 403, and spends the same per-tenant budget.
 """
 
 from __future__ import annotations
@@ -57,5 +59,24 @@ def admit(ctx: Ctx) -> None:
     assert ctx.tenant is not None
     if ctx.via == VIA_PARAM and not api_key_param_enabled(ctx.tenant):
         raise Refusal(k.FORBIDDEN, "the api_key parameter is turned off for this tenant")
+    check_whitelist(ctx)
+    check_rate_limit(ctx)
+
+
+def authenticate_token(ctx: Ctx) -> None:
+    """v2: the ``token`` header alone (every v2 client sends it; one notes "not a bearer token,
+    not a query param"). The key is v1's: the same tenant answers both versions."""
+    token = ctx.header(HEADER)
+    if not token:
+        raise Refusal(k.UNAUTHENTICATED, "no token header")
+    ctx.via = VIA_HEADER
+    ctx.tenant = ctx.registry.find(VENDOR, token)
+    if ctx.tenant is None:
+        raise Refusal(k.BAD_CREDENTIAL, "the token addresses no tenant")
+
+
+def admit_token(ctx: Ctx) -> None:
+    """v2: the address, then the budget. The budget is the tenant's one limiter, so v1 and v2
+    requests together make the 100 per 15 minutes."""
     check_whitelist(ctx)
     check_rate_limit(ctx)

@@ -63,3 +63,43 @@ ERRORS = ErrorTable({
     "not_found": err(NOT_FOUND),
     "core_error": err(PARAMETERS_ERROR),
 })
+
+
+# ---------------------------------------------------------------------------------------
+# integration API v2: no vendor document (docs/FIDELITY.md, "VoIPcloud v2", from client
+# evidence). The envelope carries the HTTP status as ``code`` and a ``message`` that says why;
+# the messages start with the v1 table's description where v1 has the same code.
+# ---------------------------------------------------------------------------------------
+FORBIDDEN = 403
+"""v2 answers a caller off the IP whitelist 403 (clients treat 401 and 403 as "check the key
+and the whitelist"); v1 words it as 401 "Authorization error"."""
+
+
+V2_TITLES: dict[int, str] = {**DESCRIPTIONS, FORBIDDEN: "Forbidden",
+                             UNKNOWN_ERROR_STATUS: DESCRIPTIONS[UNKNOWN_ERROR]}
+"""HTTP status -> the first words of a v2 message (v1's descriptions, keyed by status)."""
+
+
+def v2_err(status: int, reason: str = "", headers: dict[str, str] | None = None) -> Err:
+    """A v2 error: the HTTP status (also the body's ``code``) and its message."""
+    title = V2_TITLES[status]
+    return Err(status, f"{title}: {reason}" if reason else title, status, headers or {})
+
+
+V2_NOT_FOUND = v2_err(NOT_FOUND)
+V2_ERRORS = ErrorTable({
+    k.UNAUTHENTICATED: v2_err(AUTHORIZATION_ERROR, "send the API key in the token header"),
+    k.BAD_CREDENTIAL: v2_err(AUTHORIZATION_ERROR, "the token is not a valid API key"),
+    k.FORBIDDEN: v2_err(FORBIDDEN, "this IP address is not on the API whitelist"),
+    k.RATE_LIMITED: v2_err(TOO_MANY_REQUESTS),
+    k.PARAM_INVALID: v2_err(PARAMETERS_ERROR),
+    k.BAD_BODY: v2_err(PARAMETERS_ERROR, "the body cannot be read"),
+    k.BODY_TOO_LARGE: v2_err(CONTENT_TOO_LARGE, headers={"Connection": "close"}),
+    k.NO_ROUTE: v2_err(NOT_FOUND, "no such operation"),
+    k.METHOD_NOT_ALLOWED: v2_err(METHOD_NOT_ALLOWED),
+    k.INTERNAL: v2_err(UNKNOWN_ERROR_STATUS),
+    "not_found": V2_NOT_FOUND,
+    "core_error": v2_err(PARAMETERS_ERROR),
+})
+"""The kit's refusals and the core's errors in v2's words (parameter and core errors get their
+reason appended by ``VoipcloudV2Api``)."""

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ..dialect import errors as k
 from ..dialect.errors import Refusal
-from ..dialect.params import YMD, Param, comma_list, php_int, text
+from ..dialect.params import YMD, Param, choice, comma_list, php_int, text
 
 LIMIT_DEFAULT, LIMIT_MIN, LIMIT_MAX = 100, 1, 10000
 """Seed: "(default: 100), the limit value should be in the range from 1 to 10000"."""
@@ -44,6 +44,25 @@ CALL_TO_NUMBER = (
 )
 
 
+# -- integration API v2 (no vendor document: docs/FIDELITY.md, from client evidence) ----------
+NEWEST_FIRST, OLDEST_FIRST = "newest_first", "oldest_first"
+SORT_BY = Param("sort_by", choice((NEWEST_FIRST, OLDEST_FIRST)), default=NEWEST_FIRST,
+                doc="newest_first (default; what every client sends) or oldest_first", example=NEWEST_FIRST)
+UNIQUE_CALL_ID = Param("unique_call_id", text(max_len=32, pattern=r"[0-9]+", name="unique_call_id"),
+                       doc="Only the call with this id (an empty list when there is none)")
+CALLER_ID = Param("caller_id", NUMBER, doc="Number to present to the called party (optional)")
+
+
+def v2_list_params(names_param: str | None = None, names_doc: str = "") -> tuple[Param, ...]:
+    names = (Param(names_param, comma_list(fold_case=True), doc=names_doc),) if names_param else ()
+    return (SORT_BY, FROM_DATE, TO_DATE, LIMIT, OFFSET, UNIQUE_CALL_ID, *names)
+
+
+V2_CALL_TO_NUMBER = (*CALL_TO_NUMBER, CALLER_ID)
+"""v1's two parameters and the optional ``caller_id``; anything else sent (``user``,
+``user_name``) is ignored."""
+
+
 @dataclass(frozen=True)
 class Window:
     """The validated time window and page of one call-list request."""
@@ -58,11 +77,13 @@ class Window:
     """Case-folded names to keep, or None: all."""
 
 
-def window(params: Mapping[str, Any], names_param: str, tz: str) -> Window:
+def window(params: Mapping[str, Any], names_param: str | None, tz: str) -> Window:
+    """The request's window; ``names_param`` None: an operation without a names filter."""
     first, last = params["from_date"], params["to_date"]
     if first is not None and last is not None and first > last:
         raise Refusal(k.PARAM_INVALID, "from_date is after to_date")
-    return _window(first, last, params["limit"], params["offset"], params[names_param], tz)
+    names = params[names_param] if names_param is not None else None
+    return _window(first, last, params["limit"], params["offset"], names, tz)
 
 
 @lru_cache(maxsize=1024)

@@ -39,7 +39,15 @@ def _is_json_object(r: Any) -> bool:
 
 
 def _voipcloud(r: Any) -> bool:
-    return _is_json_object(r) and list(r.json()) == ["code", "description", "data"]
+    """v1: ``code``, ``description``, ``data``; v2 (its own paths): ``status`` ("success" exactly
+    when the answer is 200), ``message``, ``code`` (the HTTP status), ``data``."""
+    if not _is_json_object(r):
+        return False
+    body = r.json()
+    if r.request.url.path.startswith("/api/integration/v2/"):
+        return (list(body) == ["status", "message", "code", "data"] and body["code"] == r.status_code
+                and (body["status"] == "success") == (r.status_code == 200) and isinstance(body["message"], str))
+    return list(body) == ["code", "description", "data"]
 
 
 def _kerauno(r: Any) -> bool:
@@ -87,16 +95,18 @@ class Fuzzer:
         self.clients = {lst.name: TestClient(listener_app(self.registry, spec, lst)) for lst in spec.listeners}
         for c in self.clients.values():
             c.__enter__()
-        self.rows = [(lst.name, op) for lst in spec.listeners for op in lst.api.operations]
+        self.rows = [(lst.name, op) for lst in spec.listeners for api in lst.apis for op in api.operations]
         self.tenant = self.registry.get(vendor, "default")
         self.creds = dict(self.tenant.credentials)
 
     def answered_by(self, drawn: Any) -> Any:
         """The row that answered the last request: another row of the same path can answer
-        another method (MyCalls' group is GET to read, POST to write); the journal names it."""
+        another method (MyCalls' group is GET to read, POST to write); the journal names it, and
+        its path tells apart rows of one name in two versions (VoIPcloud's v1 and v2)."""
         entries = self.tenant.requests.entries
-        name = entries[-1]["operation"] if entries else drawn.name
-        return next((op for _, op in self.rows if op.name == name), drawn)
+        entry = entries[-1] if entries else {"operation": drawn.name, "path": ""}
+        named = [op for _, op in self.rows if op.name == entry["operation"]]
+        return next((op for op in named if entry["path"] in op.paths), named[0] if named else drawn)
 
     def close(self) -> None:
         for c in self.clients.values():

@@ -16,6 +16,9 @@ OPS = ("get-user-calls", "get-queue-calls", "get-ringgroup-calls", "call-to-numb
 LISTS = ("get-user-calls", "get-queue-calls", "get-ringgroup-calls")
 NAMES_PARAM = {"get-user-calls": "users_names", "get-queue-calls": "queues_names",
                "get-ringgroup-calls": "ringgroups_names"}
+API2 = "/api/integration/v2/"
+"""Integration API v2: the lists and call-to-number, no get-system-status."""
+OPS2 = ("get-user-calls", "get-queue-calls", "get-ringgroup-calls", "call-to-number")
 NO_LIMIT = {"rate_limit": {"limit": 0}}
 """Tenant settings for tests that send many requests."""
 
@@ -50,6 +53,29 @@ class VC:
 
     def everything(self, op: str, key: str | None = None, **params: Any) -> list[dict[str, Any]]:
         return self.data(op, key=key, limit=10000, **params)
+
+    # -- vendor API v2 ------------------------------------------------------------------
+    def call2(self, op: str, method: str | None = None, key: str | None = None,
+              **kwargs: Any) -> httpx.Response:
+        """One v2 request (the ``token`` header as ``call``)."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        key = self.key if key is None else key
+        if key:
+            headers["token"] = key
+        method = method or ("POST" if op == "call-to-number" else "GET")
+        return self.http.request(method, API2 + op, headers=headers, **kwargs)
+
+    def data2(self, op: str, key: str | None = None, **params: Any) -> Any:
+        """The ``data`` of a successful v2 GET (asserting the v2 success envelope)."""
+        r = self.call2(op, key=key, params=params)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert list(body) == ["status", "message", "code", "data"], body
+        assert (body["status"], body["message"], body["code"]) == ("success", "Success", 200)
+        return body["data"]
+
+    def everything2(self, op: str, key: str | None = None, **params: Any) -> list[dict[str, Any]]:
+        return self.data2(op, key=key, limit=10000, **params)
 
     # -- control plane ------------------------------------------------------------------
     def control(self, method: str, path: str, json: Any = None) -> Any:

@@ -74,7 +74,7 @@ _values = st.one_of(_text, st.integers(-10**12, 10**12).map(str),
                     st.sampled_from(["", "0", "1", "100", "10000", "10001", "-1", "1001", "1002",
                                      "0255501999", "Olivia Nguyen", "Sales", "Reception", "+614"]))
 _paths = st.sampled_from([API + op for op in OPS] + [
-    API + "get-user-calls/", API + "Call-To-Number", API, "/api/integration/v2/get-system-status",
+    API + "get-user-calls/", API + "Call-To-Number", API, "/api/integration/v3/get-system-status",
     "/", "/_emulator/nothing"])
 _methods = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])
 

@@ -30,7 +30,7 @@ def test_wrong_method_is_405_in_the_envelope(vcx: VC, op: str, method: str) -> N
 
 
 @pytest.mark.parametrize("path", [
-    API + "get-user-calls/", API + "GET-USER-CALLS", "/api/integration/v2/get-user-calls",
+    API + "get-user-calls/", API + "GET-USER-CALLS", "/api/integration/v3/get-user-calls", "/api/integration/v2",
     API + "get-calls", API, "/", "/api/integration/v1", API + "call-to-number/x",
 ])
 def test_unknown_paths_are_404_without_redirects(vcx: VC, path: str) -> None:
