@@ -10,5 +10,5 @@ RUN pip install --no-cache-dir .
 # Binding to 0.0.0.0 exposes the control plane, so it demands a token; override it at run time:
 #   docker run -e TELEMOCK_ADMIN_TOKEN=my-secret ...
 ENV TELEMOCK_ADMIN_TOKEN=telemock
-EXPOSE 8081 8085 57080
+EXPOSE 8081 8083 8085 57080
 CMD ["telemock", "serve", "--host", "0.0.0.0"]

@@ -81,11 +81,11 @@ def _operation(row: dict[str, Any], spec: Spec) -> Operation:
         paths += (f"/api/{{version}}/{action}/{{id}}/{{format}}",)
     envelope = tuple(row["envelope"]) or render.RESULT_FIRST
     return Operation(
-        name=row["id"].removeprefix(f"{VENDOR}."), methods=METHODS, paths=paths, run=spec.run,
+        name=action, methods=METHODS, paths=paths, run=spec.run,
         params=(FORMAT, *spec.params), mutates=spec.mutates, versions=versions_of(row),
         variant=spec.variant, summary=row["summary"] or row["description"],
         doc=f"daktela.txt, {row['section']}, {action} (requirement version {row['requirement_version']})",
-        examples=_examples(row), options={"envelope": envelope, "raw_utf8": spec.raw_utf8})
+        examples=_examples(row), options={"envelope": envelope, "raw_utf8": spec.raw_utf8, "catalog_id": row["id"]})
 
 
 def _table() -> tuple[Operation, ...]:

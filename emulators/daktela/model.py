@@ -243,8 +243,11 @@ def row_id(call: Call) -> str:
 
 
 def live_ids(t: Tenant) -> dict[str, Any]:
-    """Ids of the tenant's live calls, kept by the dialect as calls start and end."""
-    state: dict[str, Any] = t.state.setdefault(VENDOR, {})
+    """Ids of the tenant's live calls, kept by the dialect as calls start and end (made on
+    first use: only events write here)."""
+    state = t.state.get(VENDOR)
+    if not isinstance(state, dict):
+        state = t.state[VENDOR] = {}
     live = state.get("live")
     if not isinstance(live, dict):
         live = state["live"] = {}
@@ -253,8 +256,10 @@ def live_ids(t: Tenant) -> dict[str, Any]:
 
 def live_calls(t: Tenant) -> list[Call]:
     """Live calls, oldest first."""
+    state = t.state.get(VENDOR)
+    live = state.get("live") if isinstance(state, dict) else None
     out = []
-    for call_id in list(live_ids(t)):
+    for call_id in list(live) if isinstance(live, dict) else ():
         call = t.calls.get(call_id)
         if call is not None and not call.ended:
             out.append(call)

@@ -11,7 +11,7 @@ from typing import Any
 from ..core import engine
 from ..core.agents import IDLE, OFFLINE, Agent
 from ..core.calls import ANSWERED, BY_AGENT, HELD, LEG_ANSWERED, LEG_ENDED, LEG_RINGING, Call, Leg
-from ..core.queues import Queue
+from ..core.queues import Member, Queue
 from ..core.world import Tenant
 from ..dialect.operation import Ctx
 from ..dialect.params import MISSING, Param, ParamError, choice, php_int
@@ -89,10 +89,11 @@ def login_queue(ctx: Ctx) -> None:
     t, p = tenant(ctx), ctx.params
     agent = user(t, p["user"])
     queue = queue_by_number(t, p["queue"])
-    member = queue.member(agent.id)
-    if member is None:
-        raise fail(e.NOT_IN_QUEUE, f"{agent.username} is no member of {queue.number}")
     ext = _seat(t, agent, p["extension"]) if not agent.logged_in or p["extension"] else agent.extension
+    member = queue.member(agent.id)
+    if member is None:  # queue administration is not in this API: logging in makes a member
+        member = Member(agent_id=agent.id, priority=0, logged_in=False)
+        queue.members.append(member)
     priorities = queue.extra.get("priorities")
     admin = priorities.get(agent.id) if isinstance(priorities, dict) else None
     member.priority = int(p["priority"]) if p["priority"] is not None else int(admin) if isinstance(admin, int) \

@@ -1,8 +1,8 @@
 """Build a scenario's world (agents, queues, numbers, external parties) into a tenant.
 
 ``default: true`` keeps the vendor's default tenant as seeded and adds the listed items;
-otherwise the tenant starts empty, without the seed's call history, so every report and
-statistic shows exactly the scenario's own calls.
+otherwise the tenant starts empty, without the seed's call history or calls in progress, so
+every report and statistic shows exactly the scenario's own calls.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def apply_world(tenant: Tenant, world: dict[str, Any]) -> None:
         tenant.numbers.clear()
         tenant.parties.clear()
         tenant.history = ()
+        tenant.calls.clear()  # a default world may have calls in progress; their timers find nothing
+        tenant.waiting.clear()
     patch: dict[str, Any] = {}
     if "timezone" in world:
         patch["timezone"] = world["timezone"]

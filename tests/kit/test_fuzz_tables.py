@@ -51,7 +51,20 @@ def _kerauno(r: Any) -> bool:
         r.status_code == 200 and _is_json_object(r))
 
 
-ENVELOPES: dict[str, Callable[[Any], bool]] = {"voipcloud": _voipcloud, "kerauno": _kerauno}
+DAKTELA_KEYS = (["status", "error", "result"], ["error", "status"], ["error", "status", "result"])
+
+
+def _daktela(r: Any) -> bool:
+    ctype = r.headers.get("content-type", "")
+    if ctype.startswith("application/xml"):
+        return r.text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<response>')
+    if ctype.startswith(("audio/", "application/octet-stream")):
+        return r.status_code == 200 and r.content.startswith(b"RIFF")  # GetRecording's WAV
+    return _is_json_object(r) and list(r.json()) in DAKTELA_KEYS and r.json()["status"] in (0, 1)
+
+
+ENVELOPES: dict[str, Callable[[Any], bool]] = {"voipcloud": _voipcloud, "kerauno": _kerauno,
+                                               "daktela": _daktela}
 
 
 def world(tenant: Any) -> dict[str, Any]:
@@ -111,7 +124,7 @@ def test_every_row_survives_hostile_requests(fuzzer: Fuzzer, data: st.DataObject
         for field, value in fuzzer.creds.items():
             secret = value if auth == "right" else "f" * len(value)
             headers[field if field != "api_key" else "token"] = secret
-            if field in ("key",):
+            if field in ("key", "access_token"):
                 params[field] = secret
     encoding = data.draw(st.sampled_from(["query", "form", "json", "hostile"]), label="encoding")
     kwargs: dict[str, Any] = {"headers": headers}
@@ -124,7 +137,7 @@ def test_every_row_survives_hostile_requests(fuzzer: Fuzzer, data: st.DataObject
         headers["content-type"] = "application/json"
     else:
         kwargs["content"] = data.draw(HOSTILE_JSON).encode()
-        kwargs["params"] = {k: v for k, v in params.items() if k == "key"}
+        kwargs["params"] = {k: v for k, v in params.items() if k in ("key", "access_token")}
         headers["content-type"] = "application/json"
     before = world(fuzzer.tenant)
 
