@@ -124,7 +124,7 @@ def _queues() -> tuple[tuple[Any, ...], ...]:
     users_state = ("daktela.RTUsersState", "1", "login_oqueues")
     user_state = ("daktela.RTUserState.v4_0", "login_oqueues")
     return (
-        ("1", "2000", "Support", "", "in", "in", "", "0", "0", "0", None, _options(*users_state, 0),
+        ("1", "2000", "Support", "", "in", "in", "", "0", "0", "0", "5", _options(*users_state, 0),
          (("1", 0, False), ("3", 0, False), ("4", 0, True), ("5", 1, False), ("8", 0, True), ("9", 0, True))),
         ("2", "99990", "Daktela Test OUT", "Daktela Test OUT pro ucely testovani", "out", "out", "", "15",
          "0", "0", None, _options("daktela.RTUserState.v3_9", "calls", 0, "oqueue"), (("4", 0, False),)),

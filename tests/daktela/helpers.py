@@ -37,10 +37,13 @@ def kind(value: Any) -> str:
 IDKEY = re.compile(r"^(\d+|\d+\.\d+\w*)$")
 
 
-def shape_diff(expected: Any, got: Any, path: str = "$", *, every: bool = False) -> list[str]:
+def shape_diff(expected: Any, got: Any, path: str = "$", *, every: bool = False,
+               ignore: tuple[str, ...] = ()) -> list[str]:
     """What differs in shape between a documented body and an answer (empty: the same). As the
     replay tool: an id-keyed object's first three values and a list's first item are compared
-    with the documented first one; ``every``: all of them."""
+    with the documented first one; ``every``: all of them. Paths in ``ignore`` are not compared."""
+    if path in ignore:
+        return []
     ke, kg = kind(expected), kind(got)
     if ke != kg:
         if {ke, kg} <= {"int", "float"}:
@@ -53,19 +56,20 @@ def shape_diff(expected: Any, got: Any, path: str = "$", *, every: bool = False)
             proto = next(iter(expected.values()))
             out: list[str] = []
             for key, value in list(got.items())[:None if every else 3]:
-                out += shape_diff(proto, value, f"{path}[{key}]", every=every)
+                out += shape_diff(proto, value, f"{path}[{key}]", every=every, ignore=ignore)
             return out
         if list(expected) != list(got):
             return [f"{path}: keys {list(got)} != documented {list(expected)}"]
         out = []
         for key in expected:
-            out += shape_diff(expected[key], got[key], f"{path}.{key}", every=every)
+            out += shape_diff(expected[key], got[key], f"{path}.{key}", every=every, ignore=ignore)
         return out
     if ke == "list":
         if expected and not got:
             return [f"{path}: empty list, documented non-empty"]
         if expected and got:
-            return [d for item in got[:None if every else 1] for d in shape_diff(expected[0], item, f"{path}[]", every=every)]
+            return [d for item in got[:None if every else 1]
+                    for d in shape_diff(expected[0], item, f"{path}[]", every=every, ignore=ignore)]
     return []
 
 
