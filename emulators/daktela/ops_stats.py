@@ -308,6 +308,12 @@ def stats_trace(ctx: Ctx) -> list[dict[str, Any]]:
             "action_name": name, "action_start": flag, "action_title": TITLES[(name, flag)],
             "event_id": event_id, "event_title": title}))
 
+    for kind, name in ((model.SESSIONS, "login"), (model.QUEUE_LOGINS, "queue"), (model.PAUSE_LOG, "pause")):
+        for span in model.spans(t, kind).where(user=agent.id):
+            event_id, title = _span_event(t, name, span)
+            add(span.start, name, True, event_id, title)
+            if span.end is not None:
+                add(span.end, name, False, event_id, title, span.end - span.start)
     for call in calls_between(t, start - RANGE_SLACK, end):
         ring_name = "ring_out" if model.cc_direction(call) == "out" else "ring_in"
         for leg in call.legs:
@@ -322,13 +328,7 @@ def stats_trace(ctx: Ctx) -> list[dict[str, Any]]:
                 add(leg.answered_at, "call", True, row, number)
                 if leg.ended_at is not None:
                     add(leg.ended_at, "call", False, row, number, leg.ended_at - leg.answered_at)
-    for kind, name in ((model.PAUSE_LOG, "pause"), (model.QUEUE_LOGINS, "queue"), (model.SESSIONS, "login")):
-        for span in model.spans(t, kind).where(user=agent.id):
-            event_id, title = _span_event(t, name, span)
-            add(span.start, name, True, event_id, title)
-            if span.end is not None:
-                add(span.end, name, False, event_id, title, span.end - span.start)
-    entries.sort(key=lambda entry: entry[:3])
+    entries.sort(key=lambda entry: entry[:3])  # by time; at one instant ends first, then as listed
     return [entry[3] for entry in entries]
 
 
