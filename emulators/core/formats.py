@@ -58,8 +58,14 @@ _XML_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 def xml_text(text: str) -> str:
-    """Character data: escaped, and characters XML 1.0 cannot carry replaced by U+FFFD."""
-    return escape(_XML_BAD_CHARS.sub("\ufffd", text))
+    """Character data: escaped (``\r`` as ``&#13;``, which a parser would turn into ``\n``),
+    characters XML 1.0 cannot carry replaced by U+FFFD."""
+    return escape(_XML_BAD_CHARS.sub("\ufffd", text)).replace("\r", "&#13;")
+
+
+def _xml_attribute(text: str) -> str:
+    """An attribute value: a parser turns raw tabs and line ends into spaces."""
+    return xml_text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
 
 
 def xml_value(tag: str, value: Any, out: list[str], key: str | None = None) -> None:
@@ -67,7 +73,7 @@ def xml_value(tag: str, value: Any, out: list[str], key: str | None = None) -> N
     elements, so text round-trips exactly). Objects: a child per key, in order; a key that is
     no XML name (``"3"``, a call id) becomes ``<item key="3">``. Arrays: ``type="array"`` and
     an ``<item>`` per entry. ``null``: ``nil="true"``; booleans ``true``/``false``."""
-    attrs = f' key="{xml_text(key).replace(chr(34), "&quot;")}"' if key is not None else ""
+    attrs = f' key="{_xml_attribute(key)}"' if key is not None else ""
     if isinstance(value, Mapping):
         out.append(f"<{tag}{attrs}>")
         for k, v in value.items():
