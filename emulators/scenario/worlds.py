@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.agents import IDLE, OFFLINE, Agent, Behaviour
+from ..core.engine.ending import CALL_TIMERS
+from ..core.engine.ringing import LEG_TIMERS
 from ..core.queues import Member, Number, Queue
 from ..core.world import Tenant
 from .durations import parse_duration
@@ -31,7 +33,9 @@ def apply_world(tenant: Tenant, world: dict[str, Any]) -> None:
         tenant.numbers.clear()
         tenant.parties.clear()
         tenant.history = ()
-        tenant.calls.clear()  # a default world may have calls in progress; their timers find nothing
+        for call_id in tenant.calls:  # a default world may have calls in progress: they go
+            tenant.clock.cancel_any(CALL_TIMERS + LEG_TIMERS, call=call_id)
+        tenant.calls.clear()
         tenant.waiting.clear()
     patch: dict[str, Any] = {}
     if "timezone" in world:
