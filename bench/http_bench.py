@@ -53,7 +53,7 @@ def telemock_app() -> Any:
     """The VoIPcloud listener app exactly as ``telemock serve --vendor voipcloud`` builds it."""
     from emulators.registry import Registry
     from emulators.server import listener_app
-from emulators.vendors import load_vendors
+    from emulators.vendors import load_vendors
 
     vendors = load_vendors(["voipcloud"])
     registry = Registry(vendors, settings={"clock": {"mode": "realtime"}})
@@ -383,7 +383,7 @@ def asgi_costs(n: int) -> dict[str, Any]:
 
     from emulators.registry import Registry
     from emulators.server import listener_app
-from emulators.vendors import load_vendors
+    from emulators.vendors import load_vendors
 
     vendors = load_vendors(["voipcloud"])
     registry = Registry(vendors, settings={"clock": {"mode": "realtime"}})

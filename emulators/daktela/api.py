@@ -22,7 +22,7 @@ from ..dialect.errors import Err, Refusal
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import MISSING, PATH, Param, ParamError, choice
 from . import errors as e
-from . import ops_admin, ops_agents, ops_calls, ops_stats, render
+from . import cache, ops_admin, ops_agents, ops_calls, ops_stats, render
 from .catalog_table import OPERATIONS as CATALOG, VERSIONS
 from .common import Spec
 from .model import VENDOR
@@ -74,6 +74,14 @@ def _examples(row: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
+def _run(spec: Spec) -> Any:
+    if spec.mutates:
+        return cache.changing(spec.run)
+    if spec.cached:
+        return cache.kept(spec.run, lambda ctx, result: API.render(ctx, result))
+    return spec.run
+
+
 def _operation(row: dict[str, Any], spec: Spec) -> Operation:
     action = row["action"]
     paths = (f"/api/{{version}}/{action}/{{format}}",)
@@ -81,7 +89,7 @@ def _operation(row: dict[str, Any], spec: Spec) -> Operation:
         paths += (f"/api/{{version}}/{action}/{{id}}/{{format}}",)
     envelope = tuple(row["envelope"]) or render.RESULT_FIRST
     return Operation(
-        name=action, methods=METHODS, paths=paths, run=spec.run,
+        name=action, methods=METHODS, paths=paths, run=_run(spec),
         params=(FORMAT, *spec.params), mutates=spec.mutates, versions=versions_of(row),
         variant=spec.variant, summary=row["summary"] or row["description"],
         doc=f"daktela.txt, {row['section']}, {action} (requirement version {row['requirement_version']})",

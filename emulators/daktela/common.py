@@ -144,3 +144,5 @@ class Spec:
     mutates: bool = False
     variant: Callable[[Ctx], bool] | None = None
     raw_utf8: bool = False
+    cached: bool = False
+    """A read polled hard, whose answer shows no relative time: kept until the world changes."""

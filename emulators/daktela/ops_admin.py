@@ -284,7 +284,7 @@ SPECS: dict[str, Spec] = {
         Param("outbounder", FLAG, doc="Set boolen value, when queue is type of outbounder", example="true"),
         *(Param(key, URL, doc=f"URL requested at {key[9:]} (telemock: queue options, GetQueues)")
           for key in CALLBACK_KEYS)), mutates=True),
-    "daktela.GetQueues": Spec(get_queues, (_id_param("Return informations for this ID queue"),)),
+    "daktela.GetQueues": Spec(get_queues, (_id_param("Return informations for this ID queue"),), cached=True),
     "daktela.CreateUser": Spec(create_user, USER_FIELDS, mutates=True),
     "daktela.UpdateUser": Spec(update_user, (
         Param("name", NAME, required=True, doc="User's login", example="operator1"),

@@ -389,7 +389,7 @@ SPECS: dict[str, Spec] = {
     "daktela.RTUserState.v3_9": Spec(user_state_39, WHO),
     "daktela.RTUserState.v4_0": Spec(user_state_40, (*WHO, Param("hash", HASH, doc="Hash of the last result: "
                                                                   "answer only on a change, or after 60 s"))),
-    "daktela.RTUsersState": Spec(users_state),
+    "daktela.RTUsersState": Spec(users_state, cached=True),
     "daktela.RTQueuePresence": Spec(queue_presence, (Param("queue", NUMBER, required=True, doc="Number queue",
                                                            example="2005"),)),
     "daktela.RTStatsCalls": Spec(stats_calls),

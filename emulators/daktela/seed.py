@@ -27,7 +27,7 @@ from ..core.formats import parse_sql_datetime
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, synthesize_history
 from ..core.world import Tenant
-from . import model
+from . import cache, model
 from .docdata import example_result
 from .model import VENDOR, Destination, Extension, Pause, Span
 
@@ -460,6 +460,7 @@ def seed(t: Tenant) -> None:
     """Build the doc's contact centre: directory, history, and the shift in progress."""
     if not t.credentials:  # new tenants get theirs from the registry; a reset keeps them
         t.credentials = {TOKEN: DOC_TOKEN, ALT_TOKEN: DOC_TOKEN_41}
+    cache.bump(t)  # a build (also of a reset or a restore): no kept answer holds
     model.declare(t)
     _doc_spans(t)  # explicit ids first: the directory's open spans take the next ones
     _directory(t)
