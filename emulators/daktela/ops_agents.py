@@ -236,10 +236,15 @@ def control_playback(ctx: Ctx) -> Any:
     elif command == "pause":
         playback["paused"] = not playback.get("paused")
     else:
-        step = int(p["skiptime"] if p["skiptime"] is not None else playback.get("skip", 0))
-        position = int(playback.get("position", 0)) + (step if command == "forward" else -step)
+        step = p["skiptime"] if p["skiptime"] is not None else _millis(playback.get("skip"))
+        position = _millis(playback.get("position")) + (step if command == "forward" else -step)
         playback["position"] = max(0, position)
     return None
+
+
+def _millis(value: Any) -> int:
+    """Milliseconds kept on a call (a restored snapshot may hold anything there)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 86_400_000 else 0
 
 
 def transfer(ctx: Ctx) -> None:

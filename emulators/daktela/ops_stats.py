@@ -113,15 +113,15 @@ def stats_sessions(ctx: Ctx) -> Any:
         logged = [q.id for q, _ in model.logged_queues(t, agent)]
         if queues is not None and not queues.intersection(logged):
             continue
-        state_time = agent.extra.get("state_time")
-        login_time = agent.extra.get("login_time")
+        state_time = views.moment(agent.extra.get("state_time"))
+        login_time = views.moment(agent.extra.get("login_time"))
         out[agent.id] = {"id": agent.id, "extension": agent.extension, "queues": logged,
                          "state": views.agent_state(t, agent, calling=True),
                          "pause": views.current_pause(t, agent) or "",
                          "state_time_absolute": views.when(t, state_time),
-                         "state_time_relative": str(views.seconds(now - state_time) if state_time else 0),
+                         "state_time_relative": str(views.seconds(now - state_time) if state_time is not None else 0),
                          "login_time_absolute": views.when(t, login_time),
-                         "login_time_relative": str(views.seconds(now - login_time) if login_time else 0)}
+                         "login_time_relative": str(views.seconds(now - login_time) if login_time is not None else 0)}
     return keyed(out)
 
 

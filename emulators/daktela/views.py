@@ -19,13 +19,28 @@ from .model import Pause
 ZERO_DATE = "0000-00-00 00:00:00"
 
 
-def when(t: Tenant, epoch: float | None) -> str | None:
+EARLIEST, LATEST = 0.0, 32503680000.0
+"""Instants a date can be written for (1970 to 3000-01-01)."""
+
+
+def moment(value: Any) -> float | None:
+    """An instant kept in vendor data (``agent.extra``), or None when it is not one: a restored
+    snapshot may hold anything there."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not EARLIEST <= value <= LATEST:
+        return None
+    return float(value)
+
+
+def when(t: Tenant, epoch: Any) -> str | None:
     """Prague-local ``YYYY-MM-DD HH:MM:SS`` (the tenant's zone), or None."""
-    return None if epoch is None else sql_datetime(epoch, t.timezone)
+    at = moment(epoch)
+    return None if at is None else sql_datetime(at, t.timezone)
 
 
 def seconds(value: float | None) -> int:
-    return 0 if value is None else max(0, int(round(value)))
+    if value is None or not -1e12 < value < 1e12:  # also NaN
+        return 0
+    return max(0, int(round(value)))
 
 
 def num(text: str) -> Any:
