@@ -84,7 +84,7 @@ def _run(spec: Spec) -> Any:
 
 def _operation(row: dict[str, Any], spec: Spec) -> Operation:
     action = row["action"]
-    paths = (f"/api/{{version}}/{action}/{{format}}",)
+    paths: tuple[str, ...] = (f"/api/{{version}}/{action}/{{format}}",)
     if row["id_in_path"]:
         paths += (f"/api/{{version}}/{action}/{{id}}/{{format}}",)
     envelope = tuple(row["envelope"]) or render.RESULT_FIRST
@@ -113,14 +113,14 @@ class DaktelaApi(VendorApi):
     php_arrays = True
     title = "Daktela contact centre API (legacy action API 3.0-4.1)"
     doc = DOC
-    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+    auth_schemes = {
         "access_token": {"type": "apiKey", "in": "query", "name": TOKEN,
                          "description": "SHA1(login + password); also as a form field"},
         "access_token_cookie": {"type": "apiKey", "in": "cookie", "name": TOKEN},
     }
-    success_schema: Mapping[str, Any] = {"type": "object", "required": ["status", "error"],
+    success_schema = {"type": "object", "required": ["status", "error"],
                                          "properties": {"status": {"enum": [1]}, "error": {"type": "null"}}}
-    error_schema: Mapping[str, Any] = {"type": "object", "required": ["error", "status"],
+    error_schema = {"type": "object", "required": ["error", "status"],
                                        "properties": {"error": {"type": "string"}, "status": {"enum": [0]}}}
 
     def authenticate(self, ctx: Ctx) -> None:

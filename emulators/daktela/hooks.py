@@ -85,7 +85,8 @@ def crm_url(t: Tenant, event: str) -> str:
 
 def crm_hook(t: Tenant, event: Event, name: str, call: Call, line: str) -> None:
     values = variables(t, call, line)
-    crmapi = call.tags.get("crmapi") if isinstance(call.tags.get("crmapi"), dict) else {}
+    own = call.tags.get("crmapi")
+    crmapi: dict[str, Any] = own if isinstance(own, dict) else {}
     template = crm_url(t, name)
     url = expand(template, values, crmapi) if template else ""
     query = DOC_QUERIES[name]

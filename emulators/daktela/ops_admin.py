@@ -15,7 +15,7 @@ from ..dialect.operation import Ctx
 from ..dialect.params import INVALID, MISSING, Param, ParamError, choice, php_int, text
 from . import errors as e
 from . import model, views
-from .common import FLAG, ID, NAME, NUMBER, Spec, fail, queue_by_number, record_id, tenant, user
+from .common import FLAG, ID, NAME, NUMBER, Spec, fail, record_id, tenant, user
 from .model import Pause
 from .render import keyed
 from .seed import ROLE, PROFILE, configure_queue

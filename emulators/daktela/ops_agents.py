@@ -175,9 +175,9 @@ def _call_at(t: Tenant, ctx: Ctx) -> tuple[Call, Agent | None]:
     if login is None and extension is not None and model.user_at(t, extension) is None:
         if extension not in model.extensions(t):
             raise fail(e.EXTENSION_NOT_FOUND, f"no extension {extension!r}")
-        for call in model.live_calls(t):
-            if any(leg.party == extension and leg.state != LEG_ENDED for leg in call.legs):
-                return call, None
+        for live in model.live_calls(t):
+            if any(leg.party == extension and leg.state != LEG_ENDED for leg in live.legs):
+                return live, None
         raise fail(e.NO_CALL_ON_EXTENSION, f"no call at {extension}")
     agent = user_or_extension(ctx)
     call = live_call_of(t, agent)

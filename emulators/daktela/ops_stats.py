@@ -264,7 +264,7 @@ def calls_repeated(ctx: Ctx) -> list[dict[str, Any]]:
             continue
         groups.setdefault(clid, []).append(call)
     least = p["count"] if p["count"] is not None else 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for clid, calls in groups.items():
         if len(calls) <= least:
             continue
@@ -273,7 +273,7 @@ def calls_repeated(ctx: Ctx) -> list[dict[str, Any]]:
                      "call_unanswered": len(calls) - len(answered),
                      "waiting_avg": round(sum(c.wait_time() for c in calls) / len(calls)),
                      "duration_avg": round(sum(c.talk_time() for c in answered) / len(answered)) if answered else 0})
-    rows.sort(key=lambda r: -r["call_total"])
+    rows.sort(key=lambda r: -int(r["call_total"]))
     return rows
 
 

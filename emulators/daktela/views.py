@@ -9,7 +9,7 @@ import hashlib
 from typing import Any
 
 from ..core.agents import ON_CALL, RINGING, WRAPUP, Agent
-from ..core.calls import BY_AGENT, BY_CALLER, BY_REMOTE, HELD, LEG_ANSWERED, LEG_ENDED, LEG_RINGING, Call, Leg
+from ..core.calls import BY_AGENT, BY_CALLER, BY_REMOTE, HELD, LEG_ENDED, LEG_RINGING, Call, Leg
 from ..core.formats import json_bytes, sql_datetime
 from ..core.queues import Member, Queue
 from ..core.world import Tenant

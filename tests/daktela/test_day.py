@@ -5,7 +5,7 @@ same story, second for second."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
