@@ -58,8 +58,8 @@ _XML_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 def xml_text(text: str) -> str:
-    """Character data: escaped (``\r`` as ``&#13;``, which a parser would turn into ``\n``),
-    characters XML 1.0 cannot carry replaced by U+FFFD."""
+    """Character data: escaped (a carriage return as ``&#13;``, which a parser would turn into a
+    line feed), characters XML 1.0 cannot carry replaced by U+FFFD."""
     return escape(_XML_BAD_CHARS.sub("\ufffd", text)).replace("\r", "&#13;")
 
 

@@ -4,13 +4,15 @@ runs of the ``ops_*`` modules, on the kit's one pipeline.
 
 Paths are ``/api/{version}/{Action}[/{id}]/{format}`` (daktela.txt, line 1), GET and POST both
 (PHP reads ``$_REQUEST``), ``access_token`` from the query, the body or a cookie. An action
-exists from its "Requirement version" on; the five actions with two variants are chosen as the
-catalog's ``variant_dispatch`` says: CreateCall and Monitoring by their parameters (``user``:
-the call-centre variant, at any version), GetPauses and RTUserState by the version.
+exists from its "Requirement version" on; of the five actions with two variants, the four served
+here are chosen as the catalog's ``variant_dispatch`` says: CreateCall and Monitoring by their
+parameters (``user``: the call-centre variant, at any version), GetPauses and RTUserState by the
+version (GetStatuses comes with the Forms and Autodialer actions).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
 from starlette.responses import Response
@@ -65,7 +67,6 @@ def versions_of(row: dict[str, Any]) -> frozenset[str]:
 
 
 def _examples(row: dict[str, Any]) -> tuple[dict[str, Any], ...]:
-    import json
     out = []
     for ex in row["examples"]:
         if ex["body"] is not None:
@@ -91,7 +92,8 @@ def _operation(row: dict[str, Any], spec: Spec) -> Operation:
     return Operation(
         name=action, methods=METHODS, paths=paths, run=_run(spec),
         params=(FORMAT, *spec.params), mutates=spec.mutates, versions=versions_of(row),
-        variant=spec.variant, summary=row["summary"] or row["description"],
+        variant=spec.variant,
+        summary=(f"[{row['variant']}] " if row["variant"] else "") + (row["summary"] or row["description"]),
         doc=f"daktela.txt, {row['section']}, {action} (requirement version {row['requirement_version']})",
         examples=_examples(row), options={"envelope": envelope, "raw_utf8": spec.raw_utf8, "catalog_id": row["id"]})
 
@@ -119,9 +121,9 @@ class DaktelaApi(VendorApi):
         "access_token_cookie": {"type": "apiKey", "in": "cookie", "name": TOKEN},
     }
     success_schema = {"type": "object", "required": ["status", "error"],
-                                         "properties": {"status": {"enum": [1]}, "error": {"type": "null"}}}
+                      "properties": {"status": {"enum": [1]}, "error": {"type": "null"}}}
     error_schema = {"type": "object", "required": ["error", "status"],
-                                       "properties": {"error": {"type": "string"}, "status": {"enum": [0]}}}
+                    "properties": {"error": {"type": "string"}, "status": {"enum": [0]}}}
 
     def authenticate(self, ctx: Ctx) -> None:
         token = ctx.value(TOKEN)
