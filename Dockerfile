@@ -19,7 +19,7 @@ WORKDIR /home/telemock
 # Binding to 0.0.0.0 exposes the control plane, so it demands a token; override it at run time:
 #   docker run -e TELEMOCK_ADMIN_TOKEN=my-secret ...
 ENV TELEMOCK_ADMIN_TOKEN=telemock PYTHONUNBUFFERED=1
-# Kerauno's API, VoIPcloud's API, MyCalls' API, Kerauno's agent statuses (its document's own port).
-EXPOSE 8081 8085 8086 57080
+# Kerauno's API, VoIPcloud's API, MyCalls' API, Daktela's API, Kerauno's agent statuses (its document's own port).
+EXPOSE 8081 8083 8085 8086 57080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["telemock", "health"]
 CMD ["telemock", "serve", "--host", "0.0.0.0"]

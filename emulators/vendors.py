@@ -16,6 +16,7 @@ VENDOR_MODULES: dict[str, str] = {
     "kerauno": "emulators.kerauno",
     "voipcloud": "emulators.voipcloud",
     "mycalls": "emulators.mycalls",
+    "daktela": "emulators.daktela",
 }
 """Every vendor telemock emulates, in the order ``serve`` starts them."""
 

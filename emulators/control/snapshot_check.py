@@ -43,7 +43,7 @@ due up to the longest delay a setting allows after it, and every such time still
 DELIVERY_STATES = (PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET)
 SNAPSHOT_KEYS = ("version", "vendor", "tenant", "seed", "overrides", "settings", "clock", "ids", "rng",
                  "agents", "queues", "numbers", "parties", "calls", "events", "event_seq", "outbox",
-                 "requests", "limiter", "state", "credentials", "seed_history")
+                 "requests", "limiter", "state", "store", "credentials", "seed_history")
 """Every key of a snapshot (``Tenant.snapshot``), all required, no others."""
 PARTY_KEYS = {f.name for f in dataclasses.fields(Behaviour)} | {"abandon_after"}
 """What an external number's behaviour may say: ``Behaviour`` fields and a caller's patience."""
@@ -97,19 +97,22 @@ def restored_tenant(snap: Any, dialect: Dialect, tenant_id: str = "probe") -> tu
     except Exception as exc:  # untrusted data: say where, never raise something else
         raise _bad("overrides", f"cannot seed a tenant ({type(exc).__name__}: {exc})") from None
     world.check_history(probe.history)
+    _check_store(snap["store"], probe)
     _trial_restore(probe, snap)
     return snap, probe
 
 
 def _upgrade(snap: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 had no custom credentials and always the seed history."""
+    """Version 1 had no custom credentials and always the seed history; 1 and 2 had no store."""
     version = snap.get("version")
     if version == 1:
         return {**snap, "version": SNAPSHOT_VERSION, "credentials": snap.get("credentials", {}),
-                "seed_history": snap.get("seed_history", True)}
+                "seed_history": snap.get("seed_history", True), "store": snap.get("store", {})}
+    if version == 2:
+        return {**snap, "version": SNAPSHOT_VERSION, "store": snap.get("store", {})}
     if version != SNAPSHOT_VERSION or isinstance(version, bool):
         raise _bad("version", f"{version!r} is not a snapshot version this telemock reads "
-                              f"(1 or {SNAPSHOT_VERSION})")
+                              f"(1 to {SNAPSHOT_VERSION})")
     return snap
 
 
@@ -666,6 +669,38 @@ def _payload(kind: Any, payload: Any, path: str, world: _World) -> None:
             _one_of(value, ENDED_BY, where)
         else:  # pragma: no cover - timers.PAYLOAD_REFS grew without this check
             raise TypeError(f"snapshot_check does not know payload ref {ref!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# the collection store
+# ---------------------------------------------------------------------------------------
+def _check_store(value: Any, probe: Tenant) -> None:
+    """Only the collections the dialect declares, each ``{"counter", "items"}``, every item a
+    record of the collection's type (when it names one), ids unique and within the counter."""
+    store = _typed_dict(value, "store")
+    for name, raw in store.items():
+        path = f"store.{name}"
+        if name not in probe.store:
+            raise _bad(path, "not a collection of this vendor")
+        collection = probe.store[name]
+        data = _record_of(raw, {"counter": int, "items": list[dict[str, Any]]}, path)
+        seen: set[str] = set()
+        for i, item in enumerate(data["items"]):
+            where = f"{path}.items[{i}]"
+            if collection.record is not None and dataclasses.is_dataclass(collection.record):
+                _record(item, collection.record, where)
+            key = item.get(collection.id_field)
+            if not isinstance(key, (str, int)) or isinstance(key, bool) or str(key) in seen:
+                raise _bad(f"{where}.{collection.id_field}", f"{key!r} is missing, not an id or repeated")
+            seen.add(str(key))
+            if str(key).isascii() and str(key).isdigit() and int(key) > data["counter"]:
+                raise _bad(f"{where}.{collection.id_field}", f"beyond {path}.counter")
+
+
+def _typed_dict(value: Any, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _bad(path, "not an object")
+    return value
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -50,6 +51,48 @@ def xml_element(tag: str, value: Any, indent: int = 0) -> str:
     if isinstance(value, bool):
         value = "true" if value else "false"
     return f"{pad}<{tag}>{escape(str(value))}</{tag}>\n"
+
+
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_XML_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Character data: escaped (a carriage return as ``&#13;``, which a parser would turn into a
+    line feed), characters XML 1.0 cannot carry replaced by U+FFFD."""
+    return escape(_XML_BAD_CHARS.sub("\ufffd", text)).replace("\r", "&#13;")
+
+
+def _xml_attribute(text: str) -> str:
+    """An attribute value: a parser turns raw tabs and line ends into spaces."""
+    return xml_text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def xml_value(tag: str, value: Any, out: list[str], key: str | None = None) -> None:
+    """A JSON-like value as one XML element, appended to ``out`` (no whitespace between
+    elements, so text round-trips exactly). Objects: a child per key, in order; a key that is
+    no XML name (``"3"``, a call id) becomes ``<item key="3">``. Arrays: ``type="array"`` and
+    an ``<item>`` per entry. ``null``: ``nil="true"``; booleans ``true``/``false``."""
+    attrs = f' key="{_xml_attribute(key)}"' if key is not None else ""
+    if isinstance(value, Mapping):
+        out.append(f"<{tag}{attrs}>")
+        for k, v in value.items():
+            name = str(k)
+            if _XML_NAME.fullmatch(name) and not name.lower().startswith("xml"):
+                xml_value(name, v, out)
+            else:
+                xml_value("item", v, out, name)
+        out.append(f"</{tag}>")
+    elif isinstance(value, (list, tuple)):
+        out.append(f'<{tag}{attrs} type="array">')
+        for v in value:
+            xml_value("item", v, out)
+        out.append(f"</{tag}>")
+    elif value is None:
+        out.append(f'<{tag}{attrs} nil="true"/>')
+    else:
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        out.append(f"<{tag}{attrs}>{xml_text(text)}</{tag}>")
 
 
 def xml_document(root: str, children: Iterable[tuple[str, Any]]) -> bytes:

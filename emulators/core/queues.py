@@ -60,6 +60,9 @@ class Queue:
     members: list[Member] = field(default_factory=list)
     rr_index: int = 0
     """Round-robin memory: index of the member to start with next."""
+    tiers: bool = False
+    """Offer the call in tiers of ``Member.priority`` (lowest first) whatever the strategy, as
+    Asterisk's member penalties do: a worse tier rings only when nobody of a better one can."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def member(self, agent_id: str) -> Member | None:
@@ -146,16 +149,20 @@ def _roundrobin_lazy(queue: Queue, agents: dict[str, Agent], exclude: set[str]) 
 
 def choose(queue: Queue, agents: dict[str, Agent], exclude: set[str], prefer: str | None = None) -> Offer:
     """The agents to ring next, or [] when nobody can take the call now. ``prefer`` (a sticky
-    caller's last agent) rings alone when they can take the call; the strategy picks otherwise."""
+    caller's last agent) rings alone when they can take the call; the strategy picks otherwise
+    (among the best tier only, when the queue has tiers)."""
     if prefer is not None and prefer not in exclude:
         member = queue.member(prefer)
         if member is not None and _can_take(member, agents, exclude):
             return [prefer]
-    if queue.strategy == "roundrobin":
+    if queue.strategy == "roundrobin" and not queue.tiers:
         return _roundrobin_lazy(queue, agents, exclude)
     members = eligible(queue, agents, exclude)
     if not members:
         return []
+    if queue.tiers:
+        best = min(m.priority for m in members)
+        members = [m for m in members if m.priority == best]
     return STRATEGIES[queue.strategy](queue, members)
 
 

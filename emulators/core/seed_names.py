@@ -14,11 +14,53 @@ from __future__ import annotations
 COUNT = 40
 """Names stored per (locale, seed): what one seed history uses (``core.seeding``)."""
 
-KEYS: tuple[tuple[str, int], ...] = (("en_AU", 0), ("en_US", 0))
+KEYS: tuple[tuple[str, int], ...] = (("cs_CZ", 0), ("en_AU", 0), ("en_US", 0))
 """The (locale, seed) pairs the vendors' default worlds use (seed 0: ``telemock serve``)."""
 
 STORED: dict[tuple[str, int], tuple[str, ...]] = {
     # @generated from faker (see the module docstring)
+    ('cs_CZ', 0): (
+        'Renata Beranová',
+        'Zikmund Mašek',
+        'Magdaléna Nováková',
+        'Ladislav Pokorný',
+        'Hubert Vítek',
+        'Marcel Prokop',
+        'MVDr. Františka Králová',
+        'Ctirad Tichý',
+        'Drahoslav Liška',
+        'Karel Říha',
+        'Marian Bláha',
+        'Alexandra Čechová',
+        'Patricie Urbanová',
+        'Adéla Strnadová',
+        'Pavel Jelínek Ph.D.',
+        'Bohumila Horáková',
+        'Judita Jarošová',
+        'Evelína Procházková',
+        'Daniel Kratochvíl',
+        'Věra Černá',
+        'Milan Urban',
+        'Pavel Růžička',
+        'Mikuláš Musil',
+        'Roman Kratochvíl',
+        'Ludmila Horáčková',
+        'Jonáš Beran',
+        'Květoslava Němečková',
+        'František Fišer',
+        'Daniela Tůmová',
+        'Žaneta Tichá',
+        'Matěj Pospíšil',
+        'Jolana Švecová',
+        'Renata Slavíková',
+        'Štefan Štěpánek',
+        'Mária Burešová',
+        'Erik Pavlíček',
+        'Milada Horáková',
+        'Matyáš Doležal',
+        'Nina Havlíčková',
+        'Bořivoj Čermák',
+    ),
     ('en_AU', 0): (
         'Norma Fisher',
         'Jorge Sullivan',

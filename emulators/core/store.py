@@ -51,8 +51,11 @@ class Collection(Generic[T]):
 
     def __init__(self, name: str, *, id_field: str = "id", indexes: Sequence[str] = (),
                  to_dict: Callable[[T], dict[str, Any]], from_dict: Callable[[dict[str, Any]], T],
-                 start: int = 1) -> None:
+                 start: int = 1, record: type | None = None) -> None:
         self.name = name
+        self.record = record
+        """The record's dataclass, when it is one: a restored snapshot's items are checked
+        against its fields and their types (``control.snapshot_check``)."""
         self.id_field = id_field
         self.indexes = tuple(indexes)
         self._to_dict = to_dict
@@ -78,7 +81,7 @@ class Collection(Generic[T]):
         self._items[key] = item
         for f in self.indexes:
             self._index[f].setdefault(getattr(item, f), {})[key] = None
-        if key.isdigit():  # records created with explicit numeric ids keep next_id ahead of them
+        if key.isascii() and key.isdigit():  # records created with explicit numeric ids keep next_id ahead of them
             self.counter = max(self.counter, int(key))
         return item
 

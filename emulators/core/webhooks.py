@@ -16,6 +16,7 @@ once: retrying cannot help, and the deliveries behind it must not wait.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,7 +30,11 @@ if TYPE_CHECKING:
 
     from .world import Tenant
 
+log = logging.getLogger(__name__)
+
 PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET = "pending", "delivered", "retrying", "failed", "no_target"
+ANSWER_KEEP = 4096
+"""Characters of a receiver's answer kept on its delivery."""
 
 
 @dataclass
@@ -65,6 +70,9 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     redirected_from: str | None = None
     """The URL it was made for, when a redelivery sent it to the tenant's newer one."""
+    answer: str = ""
+    """What the receiver answered to the delivering attempt (its first ``ANSWER_KEEP``
+    characters): some vendors read it (a CRM's answer to a PBX hook)."""
 
     def to_dict(self) -> dict[str, Any]:
         return as_dict(self)
@@ -166,6 +174,18 @@ def _retry_due(tenant: "Tenant", payload: dict[str, Any]) -> None:
 
 class _Unsendable(Exception):
     """A request that cannot be sent at all (the message says why, as the journal shows it)."""
+
+
+def _answered(tenant: "Tenant", delivery: Delivery) -> None:
+    """Let the dialect read the receiver's answer (``on_delivered``, optional); its trouble is
+    logged, never the dispatcher's."""
+    hook = getattr(tenant.dialect, "on_delivered", None)
+    if hook is None:
+        return
+    try:
+        hook(tenant, delivery)
+    except Exception:  # a dialect's bug must not stop deliveries
+        log.exception("%s: on_delivered failed for %s", tenant.dialect.name, delivery.id)
 
 
 def _describe(exc: BaseException) -> str:
@@ -292,6 +312,7 @@ class Dispatcher:
             headers["content-type"] = delivery.content_type
         started = time.perf_counter()
         permanent = False
+        answer = ""
         try:
             unsendable = _unsendable(delivery.url)
             if unsendable is not None:
@@ -303,6 +324,7 @@ class Dispatcher:
             ok = 200 <= response.status_code < 300
             if not ok:
                 attempt.error = f"HTTP {response.status_code}"
+            answer = response.content[:ANSWER_KEEP * 4].decode("utf-8", "replace")[:ANSWER_KEEP] if ok else ""
         except _Unsendable as exc:
             attempt.error, permanent, ok = str(exc), True, False
         except Exception as exc:  # whatever the URL or the network does, the attempt is journalled
@@ -315,6 +337,8 @@ class Dispatcher:
         delivery.attempts.append(attempt)
         if ok:
             delivery.state, delivery.next_attempt_at = DELIVERED, None
+            delivery.answer = answer
+            _answered(tenant, delivery)
         elif permanent or attempt.n >= int(policy["max_attempts"]):
             delivery.state, delivery.next_attempt_at = FAILED, None
         else:

@@ -24,11 +24,12 @@ from .ids import CountingIds, IdGenerator, IdScheme
 from .journal import RequestJournal
 from .queues import Number, Queue
 from .ratelimit import RateLimiter
+from .store import Store
 from .timers import TIMER_HANDLERS
 from .webhooks import Outbox
 
-SNAPSHOT_VERSION = 2
-"""2: adds ``credentials`` (the custom ones) and ``seed_history``."""
+SNAPSHOT_VERSION = 3
+"""2: adds ``credentials`` (the custom ones) and ``seed_history``; 3: adds ``store``."""
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,9 @@ class Dialect(Protocol):
 
     Optional: ``state_schema``, a JSON schema of ``Tenant.state`` (the vendor's own data) that
     a restored snapshot's state must satisfy.
+
+    Optional: ``on_delivered(tenant, delivery)``, called when a webhook delivery succeeded, with
+    the receiver's answer in ``delivery.answer`` (a CRM's answer a PBX hook reads).
     """
 
     name: str
@@ -146,6 +150,9 @@ class Tenant:
         self.limiter = RateLimiter(rl["limit"], rl["window"])
         self.state: dict[str, Any] = {}
         """Vendor-specific JSON state (e.g. a NOC status) that the core does not interpret."""
+        self.store = Store()
+        """Collections of many records (pause codes, session logs, ...): the dialect's seed
+        declares them (``tenant.store.declare``), so a restore knows their record types."""
         self.failed: str | None = None
         """Why the tenant stopped (a timer raised), or None. A failed tenant's clock stands
         still until a reset or a restore, which build it again."""
@@ -280,6 +287,7 @@ class Tenant:
             "requests": self.requests.to_dict(),
             "limiter": self.limiter.to_dict(),
             "state": copy.deepcopy(self.state),
+            "store": self.store.to_dict(),
             "credentials": dict(self.custom_credentials),
             "seed_history": bool(self.history),
         }
@@ -312,6 +320,7 @@ class Tenant:
         self.requests.load(snap["requests"])
         self.limiter.load(snap["limiter"])
         self.state = copy.deepcopy(snap["state"])
+        self.store.load(snap["store"])
 
 
 def _rng_state(rng: random.Random) -> list[Any]:

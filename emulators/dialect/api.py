@@ -11,6 +11,7 @@ refusal changes nothing, and a defect of ours is logged and answered as the vend
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from dataclasses import replace
@@ -183,6 +184,8 @@ class VendorApi:
         op = ctx.op = self.select(ctx, candidates)
         ctx.params = _validated(ctx, op)
         result = op.run(ctx)
+        if inspect.isawaitable(result):  # a run that waits (a long poll) without blocking the loop
+            result = await result
         return op.render(ctx, result) if op.render is not None else self.render(ctx, result)
 
     async def _read_body(self, ctx: Ctx) -> None:

@@ -16,7 +16,9 @@ Methods = dict[str, list[Operation]]
 @dataclass
 class _Node:
     literal: dict[str, "_Node"] = field(default_factory=dict)
-    variable: "tuple[str, _Node] | None" = None
+    variables: "dict[str, _Node]" = field(default_factory=dict)
+    """Child per variable name, tried in the order added (``/{format}`` and ``/{id}/{format}``
+    may share a position)."""
     methods: Methods | None = None
 
 
@@ -43,12 +45,7 @@ class Router:
         node = self._root
         for segment in path.split("/")[1:]:
             if segment.startswith("{") and segment.endswith("}"):
-                name = segment[1:-1]
-                if node.variable is None:
-                    node.variable = (name, _Node())
-                elif node.variable[0] != name:
-                    raise ValueError(f"{path}: {{{name}}} where another route has {{{node.variable[0]}}}")
-                node = node.variable[1]
+                node = node.variables.setdefault(segment[1:-1], _Node())
             else:
                 node = node.literal.setdefault(segment, _Node())
         if node.methods is None:
@@ -79,11 +76,11 @@ class Router:
             found = self._walk(child, segments, i + 1, params)
             if found is not None:
                 return found
-        if node.variable is not None and segment:
-            name, child = node.variable
-            found = self._walk(child, segments, i + 1, {**params, name: segment})
-            if found is not None:
-                return found
+        if segment:
+            for name, child in node.variables.items():
+                found = self._walk(child, segments, i + 1, {**params, name: segment})
+                if found is not None:
+                    return found
         return None
 
 

@@ -1,8 +1,8 @@
 """Build a scenario's world (agents, queues, numbers, external parties) into a tenant.
 
 ``default: true`` keeps the vendor's default tenant as seeded and adds the listed items;
-otherwise the tenant starts empty, without the seed's call history, so every report and
-statistic shows exactly the scenario's own calls.
+otherwise the tenant starts empty, without the seed's call history or calls in progress, so
+every report and statistic shows exactly the scenario's own calls.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.agents import IDLE, OFFLINE, Agent, Behaviour
+from ..core.engine.ending import CALL_TIMERS
+from ..core.engine.ringing import LEG_TIMERS
 from ..core.queues import Member, Number, Queue
 from ..core.world import Tenant
 from .durations import parse_duration
@@ -31,6 +33,10 @@ def apply_world(tenant: Tenant, world: dict[str, Any]) -> None:
         tenant.numbers.clear()
         tenant.parties.clear()
         tenant.history = ()
+        for call_id in tenant.calls:  # a default world may have calls in progress: they go
+            tenant.clock.cancel_any(CALL_TIMERS + LEG_TIMERS, call=call_id)
+        tenant.calls.clear()
+        tenant.waiting.clear()
     patch: dict[str, Any] = {}
     if "timezone" in world:
         patch["timezone"] = world["timezone"]

@@ -186,7 +186,36 @@ def mycalls_reads(target: Target) -> None:
             assert r.status_code < 500, (path, r.text)
 
 
-READS = {"voipcloud": voipcloud_reads, "kerauno": kerauno_reads, "mycalls": mycalls_reads}
+
+
+DAKTELA_READS = ("GetQueues", "GetUsers", "GetPauses", "DeviceStates", "RTUsersState", "RTStatsCalls",
+                 "RTStatsPauses", "RTStatsQueues", "RTStatsQueuesSummary", "RTStatsSessions")
+DAKTELA_RANGE_READS = ("CDR", "GetAttempts", "StatsCalls", "StatsCallsRepeated", "StatsUsersPauses",
+                       "StatsUsersQueues", "StatsUsersSessions")
+
+
+def daktela_reads(target: Target) -> None:
+    client, token = target.control, target.credential("access_token")
+    snap = json.loads(target.snapshot_bytes())
+    span = {"datetime_from": "1970-01-02 00:00:00", "datetime_to": "2999-12-31 23:59:59", "take": 1000}
+    for version in ("3.0", "4.1"):
+        for action in DAKTELA_READS + DAKTELA_RANGE_READS:
+            for fmt in ("json", "xml"):
+                r = client.get(f"/api/{version}/{action}/{fmt}", params={"access_token": token, **span})
+                assert r.status_code < 500, (action, r.text)
+    for agent in snap["agents"][:3]:
+        for action, version in (("RTUserState", "3.9"), ("RTUserState", "4.1"), ("LastCall", "3.9")):
+            r = client.get(f"/api/{version}/{action}/json", params={"access_token": token, "user": agent["username"]})
+            assert r.status_code < 500, (action, r.text)
+        r = client.get("/api/3.5/StatsTrace/json", params={"access_token": token, "user": agent["username"], **span})
+        assert r.status_code < 500, r.text
+    for call in snap["calls"][:5]:
+        r = client.get("/api/3.0/AboutCall/json", params={"access_token": token, "id_call": call["id"]})
+        assert r.status_code < 500, r.text
+
+
+READS = {"voipcloud": voipcloud_reads, "kerauno": kerauno_reads, "mycalls": mycalls_reads,
+         "daktela": daktela_reads}
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +278,7 @@ def test_a_mutated_mini_snapshot_is_refused_untouched_or_works(mini_target: Targ
     attack(mini_target, data)
 
 
-@pytest.mark.parametrize("vendor", ["voipcloud", "kerauno", "mycalls"])
+@pytest.mark.parametrize("vendor", ["voipcloud", "kerauno", "mycalls", "daktela"])
 def test_a_mutated_real_vendor_snapshot_is_refused_untouched_or_works(emu_factory: Any, vendor: str) -> None:
     target = vendor_target(emu_factory, vendor)
 

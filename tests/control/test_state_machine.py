@@ -59,6 +59,11 @@ PROFILES = {
     "voipcloud": Profile("voipcloud", "api_key", ("+61255501000", "+61355502000", "6101", "1001", "999"),
                          lambda key: [("voipcloud", "/api/integration/v1/get-user-calls",
                                        {"headers": {"token": key}, "params": {"limit": 5}})]),
+    "daktela": Profile("daktela", "access_token", ("222500100", "2005", "400", "999"),
+                       lambda key: [("daktela", "/api/4.1/RTUsersState/json", {"params": {"access_token": key}}),
+                                    ("daktela", "/api/4.1/StatsCalls/json", {"params": {
+                                        "access_token": key, "datetime_from": "2026-01-01 00:00:00",
+                                        "datetime_to": "2026-01-06 00:00:00"}})]),
 }
 
 

@@ -71,12 +71,25 @@ def _mycalls(r: Any) -> bool:
     return list(body) == ["error"] and isinstance(body["error"], str) and r.status_code >= 400
 
 
+DAKTELA_KEYS = (["status", "error", "result"], ["error", "status"], ["error", "status", "result"])
+
+
+def _daktela(r: Any) -> bool:
+    ctype = r.headers.get("content-type", "")
+    if ctype.startswith("application/xml"):
+        return r.text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<response>')
+    if ctype.startswith(("audio/", "application/octet-stream")):
+        return r.status_code == 200 and r.content.startswith(b"RIFF")  # GetRecording's WAV
+    return _is_json_object(r) and list(r.json()) in DAKTELA_KEYS and r.json()["status"] in (0, 1)
+
+
 ENVELOPES: dict[str, Callable[[Any], bool]] = {"voipcloud": _voipcloud, "kerauno": _kerauno,
-                                               "mycalls": _mycalls}
+                                               "mycalls": _mycalls, "daktela": _daktela}
 CREDENTIAL_HEADERS = {"api_key": "token", "apikey": "X-APIKey"}
 """The header each vendor's credential travels in (named as the credential field otherwise)."""
-CREDENTIAL_PARAMS = ("key", "apikey")
-"""Credentials that also travel as a parameter (Kerauno's ``key``, MyCalls' ``apikey`` on GET)."""
+CREDENTIAL_PARAMS = ("key", "apikey", "access_token")
+"""Credentials that also travel as a parameter (Kerauno's ``key``, MyCalls' ``apikey`` on GET,
+Daktela's ``access_token``)."""
 
 
 def world(tenant: Any) -> dict[str, Any]:

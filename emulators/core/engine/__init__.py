@@ -8,7 +8,8 @@ through timers (``leg.answer``, ``call.hangup``, ...) whose delays come from the
 The modules, lowest first: ``lookup`` (find or refuse), ``ringing`` (calls, legs, agent
 states, queue offers), ``ending``, ``bridging`` (connect a conversation, drop an agent),
 ``conversation`` (hold, transfer, park, DTMF), ``answering`` (answer, reject, failed rings),
-``placing`` (click-to-call, inbound calls), ``sessions`` (login, pause, queue membership) and
+``placing`` (click-to-call, inbound calls), ``remote`` (calls between two outside parties),
+``pickup`` (an agent takes a waiting call), ``sessions`` (login, pause, queue membership) and
 ``timer_handlers`` (what each timer does). Use them through this package:
 ``from emulators.core import engine; engine.click_to_call(tenant, agent_id, "+15550100")``.
 """
@@ -20,14 +21,16 @@ from .answering import answer, reject
 from .conversation import hold, park, resume, send_dtmf, transfer, unpark
 from .ending import hangup
 from .lookup import get_agent, get_call, get_queue
+from .pickup import pickup
 from .placing import click_to_call, inbound_call, unreachable
+from .remote import remote_call
 from .ringing import FAULT_DISPOSITION
 from .scripting import let_ring, plan_talk
 from .sessions import login, logout, pause, queue_login, queue_logout, unpause
 
 __all__ = [
     "FAULT_DISPOSITION", "answer", "click_to_call", "get_agent", "get_call", "get_queue", "hangup",
-    "hold", "inbound_call", "let_ring", "login", "logout", "park", "pause", "plan_talk", "queue_login",
-    "queue_logout",
-    "reject", "resume", "send_dtmf", "transfer", "unpark", "unpause", "unreachable",
+    "hold", "inbound_call", "let_ring", "login", "logout", "park", "pause", "pickup", "plan_talk",
+    "queue_login", "queue_logout", "reject", "remote_call", "resume", "send_dtmf", "transfer", "unpark",
+    "unpause", "unreachable",
 ]

@@ -94,7 +94,16 @@ def dial_remote(t: Tenant, call: Call) -> None:
         leg.ringing_at = t.now()
         leg_failed(t, call, leg, D_BUSY)
         return
-    ring(t, call, leg, float(t.settings["sim"]["ring_timeout"]))
+    ring(t, call, leg, dial_timeout(t, call))
+
+
+def dial_timeout(t: Tenant, call: Call) -> float:
+    """How long the second party of a click-to-call rings: ``tags["dial_timeout"]`` (vendors
+    with a dialing time per call), else ``sim.ring_timeout``."""
+    own = call.tags.get("dial_timeout")
+    if isinstance(own, (int, float)) and not isinstance(own, bool) and 0 <= own <= 86400:
+        return float(own)
+    return float(t.settings["sim"]["ring_timeout"])
 
 
 def leg_failed(t: Tenant, call: Call, leg: Leg, disposition: str) -> None:

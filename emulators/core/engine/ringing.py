@@ -13,6 +13,7 @@ from .. import events as ev
 from ..agents import IDLE, OFFLINE, ON_CALL, RINGING, WRAPUP, Agent, Behaviour
 from ..calls import D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ENDED, LEG_RINGING, QUEUED, Call, Leg
 from ..calls import RINGING as C_RINGING
+from ..errors import IllegalTransition
 from ..queues import Queue, choose
 from ..world import Tenant
 
@@ -61,13 +62,21 @@ def set_agent_state(t: Tenant, agent: Agent, state: str, call: Call | None = Non
 
 def new_call(t: Tenant, *, direction: str, caller: str, callee: str, origin: str,
              caller_name: str = "", callee_name: str = "", did: str = "",
-             tags: dict[str, Any] | None = None) -> Call:
+             tags: dict[str, Any] | None = None, call_id: str | None = None) -> Call:
+    """A new call, named by the dialect's id scheme unless ``call_id`` (checked by the caller
+    with ``free_call_id``) names it."""
     now = t.now()
-    call = Call(id=t.new_call_id(now), direction=direction, caller=caller, callee=callee,
+    call = Call(id=call_id or t.new_call_id(now), direction=direction, caller=caller, callee=callee,
                 created_at=now, caller_name=caller_name, callee_name=callee_name, did=did,
                 origin=origin, tags=dict(tags or {}))
     t.calls[call.id] = call
     return call
+
+
+def free_call_id(t: Tenant, call_id: str | None) -> None:
+    """Refuse a chosen call id that is empty or already names a call of this tenant."""
+    if call_id is not None and (not call_id or call_id in t.calls):
+        raise IllegalTransition(f"call id {call_id!r} is taken")
 
 
 def new_leg(t: Tenant, call: Call, role: str, party: str, agent_id: str | None) -> Leg:

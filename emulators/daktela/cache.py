@@ -1,0 +1,84 @@
+"""Answers of the most polled reads (wallboards ask GetQueues and RTUsersState every second or
+two), kept as bytes until the world they show may have changed.
+
+An answer is kept with the tenant's *revision key*: the tenant's event count (every engine change
+of calls, agents, logins and pauses records an event), a revision that every build (seed, reset,
+restore) and every successful changing action of this API bumps, the time zone the times are
+written in, the seed history's identity and the directory's size (a scenario's world). The
+cached actions show no relative times, so the clock's moving alone changes nothing they say.
+The cache lives beside the tenant (weakly), never in it: snapshots and reads see nothing of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from weakref import WeakKeyDictionary
+
+from starlette.responses import Response
+
+from ..core.world import Tenant
+from ..dialect.operation import Ctx
+
+MAX_ANSWERS = 64
+"""Answers kept per tenant (distinct paths and queries); more clears the lot."""
+
+
+@dataclass
+class _Entry:
+    revision: int = 0
+    key: tuple[Any, ...] | None = None
+    answers: dict[tuple[Any, ...], tuple[bytes, int, str]] = field(default_factory=dict)
+
+
+_ENTRIES: "WeakKeyDictionary[Tenant, _Entry]" = WeakKeyDictionary()
+
+
+def _entry(t: Tenant) -> _Entry:
+    entry = _ENTRIES.get(t)
+    if entry is None:
+        entry = _ENTRIES[t] = _Entry()
+    return entry
+
+
+def bump(t: Tenant) -> None:
+    """The world changed in a way no event records (a build, an administrative action)."""
+    _entry(t).revision += 1
+
+
+def revision_key(t: Tenant, entry: _Entry) -> tuple[Any, ...]:
+    return (entry.revision, t.event_seq, t.timezone, id(t.history), len(t.agents), len(t.queues))
+
+
+def changing(run: Callable[[Ctx], Any]) -> Callable[[Ctx], Any]:
+    """A changing action's run: bumps the revision once it has changed the world."""
+    def wrapped(ctx: Ctx) -> Any:
+        result = run(ctx)
+        assert ctx.tenant is not None
+        bump(ctx.tenant)
+        return result
+    return wrapped
+
+
+def kept(run: Callable[[Ctx], Any], render: Callable[[Ctx, Any], Response]) -> Callable[[Ctx], Any]:
+    """A read's run that answers from the cache while the revision key holds (GET without a
+    body only: the path and the query string name the answer)."""
+    def wrapped(ctx: Ctx) -> Any:
+        t = ctx.tenant
+        assert t is not None
+        if ctx.method != "GET" or ctx.body:
+            return run(ctx)
+        entry = _entry(t)
+        key = revision_key(t, entry)
+        if entry.key != key:
+            entry.key, entry.answers = key, {}
+        name = (ctx.path, ctx.scope.get("query_string", b""))
+        hit = entry.answers.get(name)
+        if hit is not None:
+            return Response(hit[0], status_code=hit[1], media_type=hit[2])
+        response = render(ctx, run(ctx))
+        if len(entry.answers) >= MAX_ANSWERS:
+            entry.answers.clear()
+        entry.answers[name] = (bytes(response.body), response.status_code, response.media_type or "")
+        return response
+    return wrapped
