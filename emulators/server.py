@@ -34,6 +34,8 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
     404/405s, which also runs the lifespan)."""
     plane = ControlPlane(registry, spec.name)
     plane.add(scenario_routes(plane, vendor_apps))
+    if spec.control_routes is not None:
+        plane.add(spec.control_routes(plane))
     routes = plane.routes()
     miss = control_miss(routes)
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 VENDOR_MODULES: dict[str, str] = {
     "kerauno": "emulators.kerauno",
     "voipcloud": "emulators.voipcloud",
+    "cpaas": "emulators.cpaas",
 }
 """Every vendor telemock emulates, in the order ``serve`` starts them."""
 

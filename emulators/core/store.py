@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from .records import as_dict
+
 T = TypeVar("T")
 
 
@@ -50,11 +52,19 @@ class Collection(Generic[T]):
     """
 
     def __init__(self, name: str, *, id_field: str = "id", indexes: Sequence[str] = (),
-                 to_dict: Callable[[T], dict[str, Any]], from_dict: Callable[[dict[str, Any]], T],
-                 start: int = 1) -> None:
+                 to_dict: Callable[[T], dict[str, Any]] | None = None,
+                 from_dict: Callable[[dict[str, Any]], T] | None = None,
+                 record: type | None = None, start: int = 1) -> None:
         self.name = name
         self.id_field = id_field
         self.indexes = tuple(indexes)
+        self.record = record
+        """The dataclass of the records (snapshot checks read its type hints), if they are one."""
+        if to_dict is None or from_dict is None:
+            if record is None:
+                raise ValueError(f"{name}: give to_dict and from_dict, or the record dataclass")
+            to_dict = to_dict or as_dict
+            from_dict = from_dict or (lambda data: record(**data))
         self._to_dict = to_dict
         self._from_dict = from_dict
         self._start = start
@@ -111,6 +121,10 @@ class Collection(Generic[T]):
         for f in indexed:
             self._index[f].setdefault(getattr(item, f), {})[key] = None
         return item
+
+    def clear(self) -> None:
+        """No records (the id counter starts again)."""
+        self.load({"counter": self._start - 1, "items": []})
 
     def __len__(self) -> int:
         return len(self._items)
@@ -181,6 +195,11 @@ class Store:
 
     def __contains__(self, name: object) -> bool:
         return name in self.collections
+
+    def clear(self) -> None:
+        """Every collection empty (still declared)."""
+        for collection in self.collections.values():
+            collection.clear()
 
     def to_dict(self) -> dict[str, Any]:
         return {name: c.to_dict() for name, c in self.collections.items()}

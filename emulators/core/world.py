@@ -22,13 +22,15 @@ from .events import Event
 from .formats import parse_instant
 from .ids import CountingIds, IdGenerator, IdScheme
 from .journal import RequestJournal
+from .listeners import EVENT_LISTENERS
 from .queues import Number, Queue
 from .ratelimit import RateLimiter
+from .store import Store
 from .timers import TIMER_HANDLERS
 from .webhooks import Outbox
 
-SNAPSHOT_VERSION = 2
-"""2: adds ``credentials`` (the custom ones) and ``seed_history``."""
+SNAPSHOT_VERSION = 3
+"""2: adds ``credentials`` (the custom ones) and ``seed_history``; 3: adds ``store``."""
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,9 @@ class Tenant:
         self.limiter = RateLimiter(rl["limit"], rl["window"])
         self.state: dict[str, Any] = {}
         """Vendor-specific JSON state (e.g. a NOC status) that the core does not interpret."""
+        self.store = Store()
+        """Records of engines that keep many (contact lists, campaigns, scheduled calls) and of
+        the vendor; the dialect's ``seed`` declares the collections its tenants use."""
         self.failed: str | None = None
         """Why the tenant stopped (a timer raised), or None. A failed tenant's clock stands
         still until a reset or a restore, which build it again."""
@@ -199,9 +204,13 @@ class Tenant:
         events = self.events
         events.append(event)
         keep = int(self.settings["events_keep"])
-        if len(events) > keep:
+        if len(events) > keep + (keep >> 4):  # in batches: one delete per event moves the whole list
             del events[: len(events) - keep]
         self.dialect.on_event(self, event)
+        listeners = EVENT_LISTENERS.get(type_)
+        if listeners:
+            for listener in listeners:
+                listener(self, event)
         return event
 
     def _fire(self, timer: Timer) -> None:
@@ -260,6 +269,7 @@ class Tenant:
             "requests": self.requests.to_dict(),
             "limiter": self.limiter.to_dict(),
             "state": copy.deepcopy(self.state),
+            "store": self.store.to_dict(),
             "credentials": dict(self.custom_credentials),
             "seed_history": bool(self.history),
         }
@@ -292,6 +302,7 @@ class Tenant:
         self.requests.load(snap["requests"])
         self.limiter.load(snap["limiter"])
         self.state = copy.deepcopy(snap["state"])
+        self.store.load(snap["store"])
 
 
 def _rng_state(rng: random.Random) -> list[Any]:

@@ -47,6 +47,8 @@ class VendorApi:
     """Read ``a[]=1`` / ``a[k]=1`` as PHP arrays (else the last value of a name wins)."""
     auth_schemes: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     """OpenAPI security schemes (name -> scheme object) the API accepts, any one of them."""
+    auth_combined: ClassVar[bool] = False
+    """The schemes are sent together (e.g. an account header and its secret), not as alternatives."""
     title: ClassVar[str] = ""
     doc: ClassVar[str] = ""
     """The vendor document and section this API follows (OpenAPI, docs)."""
