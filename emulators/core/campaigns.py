@@ -31,7 +31,7 @@ from typing import Any, Iterable
 from . import events as ev
 from .calls import D_ANSWERED, DISPOSITIONS, Call
 from .engine.dialing import dial_number
-from .errors import IllegalTransition, NotFound
+from .errors import CampaignNotFound, IllegalTransition, ListNotFound
 from .listeners import listens_to
 from .store import Collection
 from .timers import timer_handler
@@ -65,14 +65,6 @@ TIMERS = (START, TICK, END)
 UNANSWERED = tuple(d for d in DISPOSITIONS if d != D_ANSWERED)
 """Default ``retry_on``: every way a call can end unanswered."""
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
-
-
-class ListNotFound(NotFound):
-    code = "list_not_found"
-
-
-class CampaignNotFound(NotFound):
-    code = "campaign_not_found"
 
 
 @dataclass(slots=True)
@@ -157,20 +149,30 @@ def declare(t: Tenant) -> None:
     t.store.declare(Collection(RECORDS, record=CampaignRecord))
 
 
+def _collection(t: Tenant, name: str) -> Collection[Any]:
+    if name not in t.store:
+        raise IllegalTransition(f"the {t.dialect.name} tenants keep no campaigns")
+    return t.store[name]
+
+
 def lists(t: Tenant) -> Collection[RecordList]:
-    return t.store[LISTS]
+    return _collection(t, LISTS)
 
 
 def entries(t: Tenant) -> Collection[Entry]:
-    return t.store[ENTRIES]
+    return _collection(t, ENTRIES)
 
 
 def campaigns(t: Tenant) -> Collection[Campaign]:
-    return t.store[CAMPAIGNS]
+    return _collection(t, CAMPAIGNS)
 
 
 def records(t: Tenant) -> Collection[CampaignRecord]:
-    return t.store[RECORDS]
+    return _collection(t, RECORDS)
+
+
+def campaign_exists(t: Tenant, campaign_id: str) -> bool:
+    return campaign_id in campaigns(t)
 
 
 # -- lists ------------------------------------------------------------------------------------
@@ -224,13 +226,8 @@ def create_campaign(t: Tenant, *, campaign_id: str, owner: str, name: str, list_
     get_list(t, list_id, CONTACTS)
     if dnd_list_id:
         get_list(t, dnd_list_id, DND)
-    if campaign_id in campaigns(t):
-        raise IllegalTransition(f"campaign {campaign_id} exists")
     retry_on = list(retry_on)
-    if not calls_per_minute > 0 or max_retries < 0 or retry_after < 0 or (
-            end_at is not None and end_at <= start_at) or any(d not in DISPOSITIONS for d in retry_on):
-        raise IllegalTransition("a campaign needs calls_per_minute > 0, max_retries >= 0, "
-                                "retry_after >= 0, an end after its start and known dispositions")
+    _check(t, campaign_id, start_at, end_at, calls_per_minute, max_retries, retry_after, retry_on)
     now = t.now()
     campaign = campaigns(t).add(Campaign(
         id=campaign_id, owner=owner, name=name, list_id=list_id, dnd_list_id=dnd_list_id, caller=caller,
@@ -242,6 +239,40 @@ def create_campaign(t: Tenant, *, campaign_id: str, owner: str, name: str, list_
     if end_at is not None:
         t.clock.call_at(max(end_at, now), END, campaign=campaign.id)
     return campaign
+
+
+def _check(t: Tenant, campaign_id: str, start_at: float, end_at: float | None, calls_per_minute: float,
+           max_retries: int, retry_after: float, retry_on: list[str]) -> None:
+    if campaign_exists(t, campaign_id):
+        raise IllegalTransition(f"campaign {campaign_id} exists")
+    if not calls_per_minute > 0 or max_retries < 0 or retry_after < 0 or (
+            end_at is not None and end_at <= start_at) or any(d not in DISPOSITIONS for d in retry_on):
+        raise IllegalTransition("a campaign needs calls_per_minute > 0, max_retries >= 0, "
+                                "retry_after >= 0, an end after its start and known dispositions")
+
+
+def start(t: Tenant, campaign_id: str, contacts: Iterable[tuple[str, str, dict[str, str]]],
+          dnd: Iterable[str] = (), *, caller: str, start_at: float, end_at: float | None,
+          calls_per_minute: float, max_retries: int = 0, retry_after: float = 60.0,
+          retry_on: Iterable[str] = UNANSWERED, on_answer: dict[str, Any] | None = None,
+          owner: str = "") -> Campaign:
+    """A campaign over lists of its own (``<id>:contacts``, ``<id>:dnd``), made with it: what a
+    scenario starts. Refused whole, before anything is made, if it could not start."""
+    list_id, dnd_id = f"{campaign_id}:contacts", f"{campaign_id}:dnd"
+    retry_on = list(retry_on)
+    _check(t, campaign_id, start_at, end_at, calls_per_minute, max_retries, retry_after, retry_on)
+    if list_id in lists(t) or dnd_id in lists(t):
+        raise IllegalTransition(f"the lists of campaign {campaign_id} exist")
+    dnd = list(dnd)
+    create_list(t, list_id, owner, campaign_id, CONTACTS)
+    add_entries(t, list_id, contacts)
+    if dnd:
+        create_list(t, dnd_id, owner, campaign_id, DND)
+        add_entries(t, dnd_id, ((number, "", {}) for number in dnd))
+    return create_campaign(t, campaign_id=campaign_id, owner=owner, name=campaign_id, list_id=list_id,
+                           caller=caller, start_at=start_at, end_at=end_at, calls_per_minute=calls_per_minute,
+                           dnd_list_id=dnd_id if dnd else "", max_retries=max_retries, retry_after=retry_after,
+                           retry_on=retry_on, on_answer=on_answer)
 
 
 def get_campaign(t: Tenant, campaign_id: str, owner: str | None = None) -> Campaign:
@@ -358,7 +389,7 @@ def announcement(on_answer: dict[str, Any], fields: dict[str, str]) -> tuple[str
 def _dial(t: Tenant, campaign: Campaign, record: CampaignRecord) -> None:
     entry = entries(t).get(record.entry_id)
     text, seconds = announcement(campaign.on_answer, entry.fields if entry is not None else {})
-    tags = {**campaign.call_tags, "campaign": campaign.id, "record": record.id}
+    tags = {**campaign.call_tags, "campaign": campaign.id, "record": record.id, "list_id": campaign.list_id}
     if text:
         tags["announcement"] = text
     now = t.now()

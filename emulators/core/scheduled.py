@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import engine
-from .errors import CoreError, IllegalTransition, NotFound
+from .errors import CoreError, IllegalTransition, ScheduledCallNotFound
 from .store import Collection
 from .timers import timer_handler
 from .world import Tenant
@@ -31,10 +31,6 @@ SCHEDULED_CALL_FAILED = "ScheduledCallFailed"
 """data: scheduled, error (the core error code that refused the call)."""
 
 CHANGEABLE = ("first", "second", "tags", "data")
-
-
-class ScheduledCallNotFound(NotFound):
-    code = "scheduled_call_not_found"
 
 
 @dataclass(slots=True)

@@ -123,8 +123,7 @@ def _doc_world(t: Tenant, calls: tuple[Any, ...]) -> None:
             id=spec["id"], owner=owner, name=spec["name"], list_id=spec["list"], dnd_list_id=spec["dnd"],
             caller=spec["caller"], start_at=start, end_at=end, calls_per_minute=10.0, max_retries=1,
             retry_after=60.0, retry_on=list(cm.UNANSWERED), on_answer=dict(spec["on_answer"]),
-            created_at=start - 86400, call_tags={"owner": owner, "service": "campaign", "campaign_type": "0",
-                                                 "list_id": spec["list"]},
+            created_at=start - 86400, call_tags={"owner": owner, "service": "campaign", "campaign_type": "0"},
             data=_campaign_data(spec), status=cm.FINISHED, started_at=start, cursor=spec["contacts"])
         for position in range(1, spec["contacts"] + 1):
             entry = cm.entry_at(t, spec["list"], position)
@@ -189,6 +188,8 @@ class CpaasDialect:
     """What scenarios may ask of it: calls placed, received and transferred, DTMF (the CDRs'
     dtmf_inputs), faults (their dial statuses) and campaigns; no queues, agent sessions, hold,
     park or webhooks."""
+    default_owner = ACCOUNTS[0]
+    """Whose records a scenario makes (its campaigns): the tenant's first account."""
     state_schema: dict[str, Any] = {"type": "object", "maxProperties": 0}
     """A CPaaS tenant keeps everything in its store; ``tenant.state`` stays empty."""
 

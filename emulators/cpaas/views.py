@@ -113,6 +113,8 @@ def service(call: Call) -> str:
     named = call.tags.get("service")
     if named:
         return str(named)
+    if "campaign" in call.tags:
+        return "campaign"
     if call.direction == INBOUND:
         return "inbound"
     return "click2call" if call.tags.get("flow") == "click_to_call" else "outbound"
@@ -192,18 +194,21 @@ are ours (docs/FIDELITY.md)."""
 
 
 def render_campaign(campaign: Any) -> dict[str, Any]:
-    """One get_campaign_details row: every value the string the campaign was created with."""
+    """One get_campaign_details row: every value the string the campaign was created with (a
+    campaign a scenario started has no such strings: its own values, its dates in UTC)."""
     data = campaign.data
+    end = wall_date(str(data["end_wall"])) if "end_wall" in data else epoch_date(campaign.end_at, "UTC")
+    start = wall_date(str(data["start_wall"])) if "start_wall" in data else epoch_date(campaign.start_at, "UTC")
     return {
-        "calls_per_minute": str(data.get("calls_per_minute", "")),
+        "calls_per_minute": str(data.get("calls_per_minute", f"{campaign.calls_per_minute:g}")),
         "campaign_caller_id": campaign.caller,
-        "campaign_end_date": wall_date(str(data["end_wall"])),
+        "campaign_end_date": end,
         "campaign_id": campaign.id,
         "campaign_name": campaign.name,
-        "campaign_start_date": wall_date(str(data["start_wall"])),
+        "campaign_start_date": start,
         "campaign_status": STATUS_CODES.get(campaign.status, "3"),
-        "campaign_type": str(data.get("campaign_type", "0")),
-        "max_retries": str(data.get("max_retries", "")),
-        "repeat_announcement_count": str(data.get("repeat", "")),
-        "retry_time": str(data.get("retry_time", "")),
+        "campaign_type": str(data.get("campaign_type", campaign.call_tags.get("campaign_type", "0"))),
+        "max_retries": str(data.get("max_retries", campaign.max_retries)),
+        "repeat_announcement_count": str(data.get("repeat", campaign.on_answer.get("repeat", 1))),
+        "retry_time": str(data.get("retry_time", f"{campaign.retry_after:g}")),
     }

@@ -51,7 +51,26 @@ def _kerauno(r: Any) -> bool:
         r.status_code == 200 and _is_json_object(r))
 
 
-ENVELOPES: dict[str, Callable[[Any], bool]] = {"voipcloud": _voipcloud, "kerauno": _kerauno}
+def _cpaas(r: Any) -> bool:
+    """``{"response": {..., "success": "true"|"false"}}`` with sorted keys, or Werkzeug's HTML page
+    for what Flask refuses before a view runs."""
+    if r.headers.get("content-type", "").startswith("text/html"):
+        return r.status_code in (400, 404, 405, 413, 415) and r.text.startswith("<!doctype html>")
+    if not _is_json_object(r) or list(r.json()) != ["response"]:
+        return False
+    inner = r.json()["response"]
+    return isinstance(inner, dict) and inner.get("success") in ("true", "false") and list(inner) == sorted(inner)
+
+
+ENVELOPES: dict[str, Callable[[Any], bool]] = {"voipcloud": _voipcloud, "kerauno": _kerauno, "cpaas": _cpaas}
+
+
+def _credential_headers(vendor: str, creds: dict[str, str], right: bool) -> dict[str, str]:
+    """How a client sends the tenant's credentials (a wrong one: the same shape, other secret)."""
+    if vendor == "cpaas":  # the account's name and its auth
+        return {"account": "account_1", "auth": creds["account_1"] if right else "f" * len(creds["account_1"])}
+    return {(field if field != "api_key" else "token"): (value if right else "f" * len(value))
+            for field, value in creds.items()}
 
 
 def world(tenant: Any) -> dict[str, Any]:
@@ -108,11 +127,9 @@ def test_every_row_survives_hostile_requests(fuzzer: Fuzzer, data: st.DataObject
     auth = data.draw(st.sampled_from(["right", "wrong", "none"]), label="auth")
     headers: dict[str, str] = {}
     if auth != "none":
-        for field, value in fuzzer.creds.items():
-            secret = value if auth == "right" else "f" * len(value)
-            headers[field if field != "api_key" else "token"] = secret
-            if field in ("key",):
-                params[field] = secret
+        headers = _credential_headers(fuzzer.vendor, fuzzer.creds, auth == "right")
+        if "key" in headers:
+            params["key"] = headers["key"]
     encoding = data.draw(st.sampled_from(["query", "form", "json", "hostile"]), label="encoding")
     kwargs: dict[str, Any] = {"headers": headers}
     if encoding == "query" or method == "GET":
