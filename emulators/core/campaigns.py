@@ -150,9 +150,10 @@ def declare(t: Tenant) -> None:
 
 
 def _collection(t: Tenant, name: str) -> Collection[Any]:
-    if name not in t.store:
-        raise IllegalTransition(f"the {t.dialect.name} tenants keep no campaigns")
-    return t.store[name]
+    try:
+        return t.store.collections[name]
+    except KeyError:
+        raise IllegalTransition(f"the {t.dialect.name} tenants keep no campaigns") from None
 
 
 def lists(t: Tenant) -> Collection[RecordList]:

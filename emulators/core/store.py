@@ -139,6 +139,11 @@ class Collection(Generic[T]):
     def where(self, **equal: Any) -> list[T]:
         """Records whose fields equal the given values, in insertion order (an index answers
         for the first indexed field named)."""
+        if len(equal) == 1:  # the common case: one field, answered by its index alone
+            (name, value), = equal.items()
+            if name in self._index:
+                items = self._items
+                return [items[key] for key in self._index[name].get(value, ())]
         indexed = [f for f in equal if f in self._index]
         if indexed:
             keys = self._index[indexed[0]].get(equal[indexed[0]], {})

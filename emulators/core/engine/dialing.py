@@ -82,8 +82,7 @@ def _start_announcement(t: Tenant, event: ev.Event) -> None:
 def _end_announcement(t: Tenant, payload: dict[str, Any]) -> None:
     call = t.calls.get(payload["call"])
     if call is not None and call.state == ANSWERED and ANNOUNCE in call.tags:
-        t.record(ev.DECISION, call, None, decision="announcement_over")
-        finish(t, call, BY_SYSTEM, D_ANSWERED)
+        finish(t, call, BY_SYSTEM, D_ANSWERED)  # the system hangs up: the announcement is over
 
 
 # -- the party on one leg -------------------------------------------------------------------
