@@ -35,8 +35,8 @@ def test_library_scenario(path: Path, vendor: str) -> None:
         return
     if result.status == SKIPPED:
         caps = capabilities_of(resolve_vendor(vendor).dialect)
-        lacking = [f for f in ("webhooks", "park", "hold", "transfer", "dtmf", "pause", "agent_login", "queue_login")
-                   if not caps.has(f)]
+        lacking = [f for f in ("webhooks", "park", "hold", "transfer", "dtmf", "pause", "agent_login",
+                               "queue_login", "campaigns") if not caps.has(f)]
         assert lacking and any(f in result.reason for f in lacking), result.report()
         return
     result.assert_expectations()
