@@ -5,11 +5,13 @@ the kit, ``emulators.dialect``), and how new tenants get credentials.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .core.world import Dialect, Tenant
 
 if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
     from .control.plane import ControlPlane
     from .dialect.api import VendorApi
 
@@ -34,7 +36,9 @@ class VendorSpec:
     """Credentials for a tenant created through the control plane (default tenant: seed's)."""
     credential_fields: Sequence[str] = field(default_factory=tuple)
     """Which credential values identify the tenant (looked up by ``Registry.find``)."""
+    control_routes: "Callable[[ControlPlane], list[BaseRoute]] | None" = None
+    """The vendor's own control-plane extras (``/_emulator/tenants/{tid}/<vendor>/...``, made
+    with ``plane.route`` so they get the access rules), added to every listener's plane."""
     describe_credentials: Callable[[dict[str, str]], str] | None = None
-    """How the start-up banner shows a tenant's credentials (default ``name=value ...``)."""
-    control_routes: Callable[["ControlPlane"], list[Any]] | None = None
-    """The vendor's own control-plane routes (under ``/_emulator/tenants/{tid}/<vendor>/``)."""
+    """How the start-up banner shows the default tenant's credentials (default ``name=value``
+    for each)."""

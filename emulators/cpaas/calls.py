@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..core import engine
-from ..core import scheduled
+from ..core import engine, scheduled
 from ..core.calls import ANSWERED, HELD, Call, Leg
 from ..core.errors import IllegalTransition
 from ..core.world import Tenant
@@ -18,8 +17,22 @@ from . import errors as e
 from .accounts import ACCOUNT_IDS
 from .cdrs import owner
 from .common import account, future, new_id, refuse, tenant, wall_text
-from .params import (CALLER_ID, CHANNEL, EXTENSION_RULE, NUMBER_RULE, OTP, TEMPLATE_ID, TIME_ZONE, TTS, REQUEST_ID,
-                     choice_field, datetime_field, field, int_field, number_field)
+from .params import (
+    CALLER_ID,
+    CHANNEL,
+    EXTENSION_RULE,
+    NUMBER_RULE,
+    OTP,
+    REQUEST_ID,
+    TEMPLATE_ID,
+    TIME_ZONE,
+    TTS,
+    choice_field,
+    datetime_field,
+    field,
+    int_field,
+    number_field,
+)
 from .seed import options, templates
 from .tts import PAUSE, WORDS_PER_MINUTE
 from .views import service

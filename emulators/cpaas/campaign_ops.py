@@ -19,8 +19,21 @@ from . import errors as e
 from .bucket import BucketError, wav_seconds
 from .common import account, epoch, new_id, refuse, tenant, wall_text
 from .lists import owned_list
-from .params import (ANNOUNCEMENT_MAX, CAMPAIGN_ID, DND_LIST_ID, LIST_ID, NAME, TIME_ZONE, TTS, WAV_FILE,
-                     choice_field, datetime_field, field, int_field, number_field)
+from .params import (
+    ANNOUNCEMENT_MAX,
+    CAMPAIGN_ID,
+    DND_LIST_ID,
+    LIST_ID,
+    NAME,
+    TIME_ZONE,
+    TTS,
+    WAV_FILE,
+    choice_field,
+    datetime_field,
+    field,
+    int_field,
+    number_field,
+)
 from .tts import PAUSE, WORDS_PER_MINUTE
 from .views import render_campaign
 

@@ -16,8 +16,17 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..core import campaigns as cm
-from ..core.calls import (D_ABANDONED, D_ANSWERED, D_BUSY, D_CANCELLED, D_FAILED, D_NO_ANSWER,
-                          D_REJECTED, D_TIMEDOUT, Call)
+from ..core.calls import (
+    D_ABANDONED,
+    D_ANSWERED,
+    D_BUSY,
+    D_CANCELLED,
+    D_FAILED,
+    D_NO_ANSWER,
+    D_REJECTED,
+    D_TIMEDOUT,
+    Call,
+)
 from ..core.events import CALL_ENDED, Event
 from ..core.store import Collection
 from ..core.world import Tenant
@@ -117,12 +126,13 @@ def write_call(t: Tenant, call: Call) -> None:
 
 
 # -- reading ----------------------------------------------------------------------------------
-def _history(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:
-    for call in t.history:  # seeded in CDR order
-        tags = call.tags
-        if "cdr" in tags and (tags.get("owner") or DEFAULT_ACCOUNT) == account and (
-                campaign_id is None or tags.get("campaign") == campaign_id):
-            yield Row(int(tags["cdr"]), call, None)
+def _history(t: Tenant, account: str, campaign_id: str | None) -> list[Row]:
+    """The seeded calls' rows, by id (the history itself is oldest first)."""
+    found = [Row(int(call.tags["cdr"]), call, None) for call in t.history
+             if "cdr" in call.tags and (call.tags.get("owner") or DEFAULT_ACCOUNT) == account
+             and (campaign_id is None or call.tags.get("campaign") == campaign_id)]
+    found.sort(key=lambda row: row.id)
+    return found
 
 
 def _written(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:

@@ -19,8 +19,20 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..core.calls import (BY_CALLER, BY_REMOTE, BY_SYSTEM, D_ANSWERED, D_BUSY, D_CANCELLED, D_FAILED,
-                          D_NO_ANSWER, ENDED, LEG_ENDED, OUTBOUND, Call, Leg)
+from ..core.calls import (
+    BY_REMOTE,
+    BY_SYSTEM,
+    D_ANSWERED,
+    D_BUSY,
+    D_CANCELLED,
+    D_FAILED,
+    D_NO_ANSWER,
+    ENDED,
+    LEG_ENDED,
+    OUTBOUND,
+    Call,
+    Leg,
+)
 from .accounts import ACCOUNTS
 from .cdrs import ANSWER, BUSY, CANCEL, CHANUNAVAIL, CONGESTION, NOANSWER
 
@@ -154,13 +166,13 @@ STATUS_OF = {D_ANSWERED: ANSWER, D_NO_ANSWER: NOANSWER, "agent_no_answer": NOANS
 
 
 def history(seed: int, clock_start: float) -> tuple[tuple[Call, ...], int]:
-    """The document's calls, then the synthesized ones (same seed and start, same calls), and
-    the last CDR id among them."""
+    """The document's calls and the synthesized ones (same seed and start, same calls), oldest
+    first as a tenant's history is, and the last CDR id among them."""
     key = (seed, clock_start)
     cached = _CACHE.get(key)
     if cached is None:
-        calls = _DOC_CALLS + tuple(_Builder(seed, clock_start).build())
-        cached = _CACHE[key] = (calls, max(int(c.tags["cdr"]) for c in calls))
+        calls = sorted(_DOC_CALLS + tuple(_Builder(seed, clock_start).build()), key=lambda c: (c.created_at, c.id))
+        cached = _CACHE[key] = (tuple(calls), max(int(c.tags["cdr"]) for c in calls))
     return cached
 
 

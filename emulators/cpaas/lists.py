@@ -15,7 +15,8 @@ from ..dialect.errors import Err
 from ..dialect.operation import Ctx
 from ..dialect.params import BODY, INVALID, MISSING, Conv, Param, ParamError
 from . import errors as e
-from .bucket import BucketError, contacts as csv_contacts
+from .bucket import BucketError
+from .bucket import contacts as csv_contacts
 from .common import account, new_id, refuse, tenant
 from .params import CSV_FILE, DND_LIST_ID, LIST_ID, NAME, NUMBER_RULE, contact_fields, field
 

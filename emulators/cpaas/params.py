@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from ..dialect.params import BODY, INVALID, MISSING, SQL_DATETIME, YMD, Conv, Param, ParamError, choice, text
+from ..dialect.params import BODY, INVALID, MISSING, SQL_DATETIME, TEXT, YMD, Conv, Param, ParamError, choice, text
 from . import errors as e
 from .tts import ENGINES, LANGUAGES, PITCHES, RATES, VOICES, VOLUMES
 
@@ -92,7 +92,7 @@ def contact_fields(raw: Any) -> dict[str, str]:
 CONTACT_FIELDS = Conv("contact_fields", contact_fields, {"type": "object", "additionalProperties": {"type": "string"}})
 
 
-def field(name: str, conv: Conv = text(), *, required: bool = True, default: Any = None,
+def field(name: str, conv: Conv = TEXT, *, required: bool = True, default: Any = None,
           invalid: str | None = None, doc: str = "", example: Any = None) -> Param:
     """A body field, with the server's two messages: mandatory, and invalid."""
     return Param(name, conv, where=BODY, required=required, default=default,

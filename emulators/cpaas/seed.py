@@ -188,6 +188,8 @@ class CpaasDialect:
     """What scenarios may ask of it: calls placed, received and transferred, DTMF (the CDRs'
     dtmf_inputs), faults (their dial statuses) and campaigns; no queues, agent sessions, hold,
     park or webhooks."""
+    core_settings = frozenset({"timezone", "clock", "rate_limit", "sim", "events_keep"})
+    """The core settings it uses: no webhooks, no IP whitelist (the document has neither)."""
     default_owner = ACCOUNTS[0]
     """Whose records a scenario makes (its campaigns): the tenant's first account."""
     state_schema: dict[str, Any] = {"type": "object", "maxProperties": 0}

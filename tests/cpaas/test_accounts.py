@@ -37,7 +37,8 @@ def test_headers_are_checked_account_first_and_a_wrong_pair_says_nothing_more(cp
     # the headers come first: a body Flask cannot read is only refused once the account is known
     r = cp.http.post("/api/click2call", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 401
-    r = cp.http.post("/api/click2call", content=b"{not json", headers={**cp.headers(), "content-type": "application/json"})
+    r = cp.http.post("/api/click2call", content=b"{not json",
+                     headers={**cp.headers(), "content-type": "application/json"})
     assert r.status_code == 400 and "Failed to decode JSON object: Expecting property name" in r.text
 
 
@@ -46,7 +47,8 @@ def test_the_control_plane_lists_the_credentials_by_account(cp: CP) -> None:
     made = cp.control("POST", "/tenants", {})
     creds = made["credentials"]
     assert set(creds) == {ACCOUNT_1, ACCOUNT_2} and creds[ACCOUNT_1] != creds[ACCOUNT_2]
-    assert all(re.fullmatch("[0-9a-f]{32}", v) for v in creds.values()) and not set(creds.values()) & set(DEFAULT_AUTH.values())
+    assert all(re.fullmatch("[0-9a-f]{32}", v) for v in creds.values())
+    assert not set(creds.values()) & set(DEFAULT_AUTH.values())
     # the new tenant's own auth addresses it alone
     headers = {"account": ACCOUNT_2, "auth": creds[ACCOUNT_2]}
     cp.ok("POST", "click2call", C2C, headers=headers)

@@ -15,7 +15,8 @@ from emulators.cpaas.api import OPERATIONS
 from .conftest import CP, DOC_CLOCK, state_of
 
 ROWS = [(op.methods[0], op.paths[-1], op) for op in OPERATIONS]
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False, allow_infinity=False),
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
+                    st.floats(allow_nan=False, allow_infinity=False),
                     st.text(max_size=20), st.sampled_from(["", " ", "0", "-1", "9" * 40, "x" * 5000, "\u202e",
                                                            "919979275555", "15168148111", "2026-08-15 12:55:00",
                                                            "../../etc/passwd", "CM7b1b0f4c2f", "LSaa8f9db7e6",

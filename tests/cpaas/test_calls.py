@@ -213,7 +213,8 @@ def test_attended_transfer_consults_first_then_the_agent_leaves(cp: CP) -> None:
 
 def test_hangup_ends_the_call_and_its_channels_are_gone(cp: CP) -> None:
     request_id, agent, customer = connected(cp)
-    assert cp.ok("POST", "modify_call", {"channel": customer, "modify_type": "2"})["message"] == "call hangup successfully"
+    answer = cp.ok("POST", "modify_call", {"channel": customer, "modify_type": "2"})
+    assert answer["message"] == "call hangup successfully"
     assert cp.live_calls() == [] and by_request(cp, request_id)["billsec"] == 1.0
     assert cp.refused("POST", "modify_call", {"channel": agent, "modify_type": "2"}) == (404, "invalid channel")
 
@@ -233,8 +234,8 @@ def test_modify_call_refusals(cp: CP) -> None:
     [ringing] = cp.live_calls()[0]["channels"]
     assert cp.refused("POST", "modify_call", {"channel": ringing["channel"], "modify_type": "3"}) == (
         400, "call can not be modified in its current state")
-    assert cp.refused("POST", "modify_call", {"channel": ringing["channel"], "modify_type": "0",
-                                              "transfer_to": OTHER}) == (400, "call can not be modified in its current state")
+    transfer = {"channel": ringing["channel"], "modify_type": "0", "transfer_to": OTHER}
+    assert cp.refused("POST", "modify_call", transfer) == (400, "call can not be modified in its current state")
     assert cp.refused("POST", "modify_call", {"channel": ringing["channel"], "modify_type": "0"}) == (
         400, "transfer_to is mandatory field")
     assert cp.refused("POST", "modify_call", {"channel": "PJSIP/101-0000023c", "modify_type": "2"}) == (

@@ -171,8 +171,8 @@ def test_csv_imports_read_the_bucket_folder_which_is_configurable(cp: CP, tmp_pa
     cp.advance(300)
     rows = cp.ok("POST", "get_cdr_by_campaign_id", {"campaign_id": campaign_id})["result"]
     # the shipped file's two, then the folder's two; 919000000001 is on the DND list
-    assert [(row["dialed_number"], row["dial_status"]) for row in rows if row["dialed_number"].startswith("9190000000")] \
-        == [("919000000001", "DND"), ("919000000003", "ANSWER")]
+    mine = [(row["dialed_number"], row["dial_status"]) for row in rows if row["dialed_number"].startswith("9190000000")]
+    assert mine == [("919000000001", "DND"), ("919000000003", "ANSWER")]
     calls = cp.control("GET", "/tenants/default/calls")
     spoken = [c["tags"].get("announcement") for c in calls if c["callee"] == "919000000003"]
     assert spoken == ["Dear 9, you owe  rupees"]  # that file's field1; it has no field2: empty
@@ -185,7 +185,8 @@ def test_list_and_campaign_names_are_unique_per_account(cp: CP) -> None:
         400, "dnd_list_name already exists")
     cp.ok("POST", "create_campaign_list", {"list_name": "list 1 0"}, account=ACCOUNT_2)  # another account's
     cp.ok("POST", "create_campaign", campaign_body(list_id, dnd_id))
-    assert cp.refused("POST", "create_campaign", campaign_body(list_id, dnd_id)) == (400, "campaign_name already exists")
+    assert cp.refused("POST", "create_campaign", campaign_body(list_id, dnd_id)) == (
+        400, "campaign_name already exists")
     assert cp.refused("POST", "create_campaign", campaign_body(dnd_id.replace("DN", "LS"), dnd_id,
                                                               campaign_name="x")) == (404, "invalid list_id")
     assert cp.refused("POST", "create_campaign", campaign_body(list_id, list_id.replace("LS", "DN"),

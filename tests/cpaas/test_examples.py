@@ -134,22 +134,25 @@ CAMPAIGN_CDRS = ('{"response":{"message":"cdr found","result":[{"account_id":"AC
                  '"customer_number":"","destination_context":"local_call_campaign_type_0","dial_status":"DND",'
                  '"dialed_number":"91800068XXXX","dtmf_inputs":"","end":"Thu, 01 Jan 1970 00:00:00 GMT","id":444,'
                  '"is_dnd":"1","list_id":"LS50f6ec70b7","recording_name":"","request_id":"","uniqueid":""},'
-                 '{"account_id":"ACvjfnvjnfs","agent_number":"","answer":"Tue, 18 Jul 2023 06:11:19 GMT","billsec":11.2202,'
-                 '"call_date":"Tue, 18 Jul 2023 06:11:30 GMT","call_direction":"outbound-campaign","call_duration":19.8233,'
+                 '{"account_id":"ACvjfnvjnfs","agent_number":"","answer":"Tue, 18 Jul 2023 06:11:19 GMT",'
+                 '"billsec":11.2202,"call_date":"Tue, 18 Jul 2023 06:11:30 GMT","call_direction":"outbound-campaign",'
+                 '"call_duration":19.8233,'
                  '"call_status":"ANSWERED","caller_id":"15168148720","customer_number":"",'
                  '"destination_context":"local_call_campaign_type_0","dial_status":"ANSWER","dialed_number":"91997927XXXX",'
-                 '"dtmf_inputs":"","end":"Tue, 18 Jul 2023 06:11:30 GMT","id":445,"is_dnd":"0","list_id":"LS50f6ec70b7",'
+                 '"dtmf_inputs":"","end":"Tue, 18 Jul 2023 06:11:30 GMT","id":445,"is_dnd":"0",'
+                 '"list_id":"LS50f6ec70b7",'
                  '"recording_name":"","request_id":"","uniqueid":"1689660670.1179"}],"success":"true"}}')
-CAMPAIGN_STATISTICS = ('{"response":{"result":{"answer_calls":[5],"busy_calls":[0],"cancel_calls":[0],"chanunavail_calls":[0],'
-                       '"congestion_calls":[0],"dnd_calls":[4],"noanswer_calls":[0],"total_calls":[9]},"success":"true"}}')
+CAMPAIGN_STATISTICS = ('{"response":{"result":{"answer_calls":[5],"busy_calls":[0],"cancel_calls":[0],'
+                       '"chanunavail_calls":[0],"congestion_calls":[0],"dnd_calls":[4],"noanswer_calls":[0],"total_calls":[9]},"success":"true"}}')
 LIVE_STATISTICS = ('{"response":{"result":{"live_calls_c2c":0,"live_calls_campaign":0,"live_calls_inbound":0,'
                    '"live_calls_otp":0},"success":"true"}}')
-CAMPAIGN_DETAILS_ROW = ('{"calls_per_minute":"10","campaign_caller_id":"15168148111","campaign_end_date":"Wed, 12 Jul 2023 '
-                        '20:00:00 GMT","campaign_id":"CMf32a68bc63","campaign_name":"test_broadcast_campaign_max",'
-                        '"campaign_start_date":"Tue, 11 Jul 2023 09:00:00 GMT","campaign_status":"3","campaign_type":"0",'
-                        '"max_retries":"1","repeat_announcement_count":"3","retry_time":"60"}')
-CDR_STATISTICS = ('{"response":{"result":{"answer_calls":[248],"busy_calls":[0],"cancel_calls":[13],"chanunavail_calls":[35],'
-                  '"congestion_calls":[0],"noanswer_calls":[13],"total_calls":[434]},"success":"true"}}')
+CAMPAIGN_DETAILS_ROW = ('{"calls_per_minute":"10","campaign_caller_id":"15168148111",'
+                        '"campaign_end_date":"Wed, 12 Jul 2023 20:00:00 GMT","campaign_id":"CMf32a68bc63",'
+                        '"campaign_name":"test_broadcast_campaign_max",'
+                        '"campaign_start_date":"Tue, 11 Jul 2023 09:00:00 GMT","campaign_status":"3",'
+                        '"campaign_type":"0","max_retries":"1","repeat_announcement_count":"3","retry_time":"60"}')
+CDR_STATISTICS = ('{"response":{"result":{"answer_calls":[248],"busy_calls":[0],"cancel_calls":[13],'
+                  '"chanunavail_calls":[35],"congestion_calls":[0],"noanswer_calls":[13],"total_calls":[434]},"success":"true"}}')
 
 
 def test_cdr_by_request_id_is_the_documents_byte_for_byte(doc: CP) -> None:

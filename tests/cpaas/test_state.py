@@ -10,17 +10,16 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from control.test_hostile_snapshots import SUPPRESS, Target, attack
-
 from .conftest import CP
+from control.test_hostile_snapshots import SUPPRESS, Target, attack
 
 T = "/_emulator/tenants"
 
 
 def busy_world(cp: CP) -> str:
     """A call talking, a campaign half-way with a retry pending, a callback ahead; its campaign id."""
-    cp.parties({"919812300001": {"answer_after": 1.0, "talk": 900.0}, "918012300002": {"answer_after": 1.0, "talk": 900.0},
-                "919000000002": {"fault": "no_answer"}})
+    talking = {"answer_after": 1.0, "talk": 900.0}
+    cp.parties({"919812300001": talking, "918012300002": talking, "919000000002": {"fault": "no_answer"}})
     cp.ok("POST", "click2call", {"agent_number": "919812300001", "caller_id": "15168148111",
                                  "destination_number": "918012300002", "transcript": "off"})
     list_id = cp.ok("POST", "create_campaign_list", {"list_name": "state"})["list_id"]

@@ -53,6 +53,7 @@ def when(name: str) -> tuple[int, str]:
 
 
 VOLUMES = "silent, x-soft, soft, medium, loud, x-loud"
+RETRY_WORDS = "NOANSWER, BUSY, CHANUNAVAIL, CONGESTION, CANCEL"
 TTS_RULES: list[tuple[str, Any, tuple[int, str]]] = [
     ("voice", "Robot", invalid("voice")), ("voice", "joanna", invalid("voice")),
     ("volume", "x- soft", choice("volume", VOLUMES)), ("volume", "LOUD", choice("volume", VOLUMES)),
@@ -67,7 +68,8 @@ RULES: list[tuple[str, str, dict[str, Any], str, Any, tuple[int, str]]] = [
     *[("POST", "click2call", C2C, f, v, m) for f, v, m in [
         ("agent_number", GONE, mandatory("agent_number")), ("agent_number", "", mandatory("agent_number")),
         ("agent_number", "12345", number("agent number")), ("agent_number", "91997927XXXX", number("agent number")),
-        ("agent_number", "91997927555555555", number("agent number")), ("agent_number", ["919979275555"], number("agent number")),
+        ("agent_number", "91997927555555555", number("agent number")),
+        ("agent_number", ["919979275555"], number("agent number")),
         ("agent_number", "919 979 275555", number("agent number")),
         ("caller_id", GONE, mandatory("caller_id")), ("caller_id", "anonymous", number("caller id")),
         ("destination_number", GONE, mandatory("destination_number")),
@@ -81,8 +83,10 @@ RULES: list[tuple[str, str, dict[str, Any], str, Any, tuple[int, str]]] = [
         ("recording_option", "both", choice("recording_option", "on, off")),
         ("time_zone", GONE, mandatory("time_zone")), ("time_zone", "Mars/Olympus", invalid("time_zone")),
         ("time_zone", "../../etc/passwd", invalid("time_zone")), ("time_zone", "IST", invalid("time_zone")),
-        ("scheduled_at", GONE, mandatory("scheduled_at")), ("scheduled_at", "2026-13-01 10:00:00", when("scheduled_at")),
-        ("scheduled_at", "2026-08-15T12:55:00", when("scheduled_at")), ("scheduled_at", "tomorrow", when("scheduled_at")),
+        ("scheduled_at", GONE, mandatory("scheduled_at")),
+        ("scheduled_at", "2026-13-01 10:00:00", when("scheduled_at")),
+        ("scheduled_at", "2026-08-15T12:55:00", when("scheduled_at")),
+        ("scheduled_at", "tomorrow", when("scheduled_at")),
         ("scheduled_at", "2023-07-19 12:55:00", (400, "invalid scheduled_at, date should be in future"))]],
     *[("PATCH", "callback", {"request_id": "fd5ff6e021", "caller_id": "15168148111"}, f, v, m) for f, v, m in [
         ("request_id", GONE, mandatory("request_id")), ("request_id", "FD5FF6E021", invalid("request_id")),
@@ -120,17 +124,19 @@ RULES: list[tuple[str, str, dict[str, Any], str, Any, tuple[int, str]]] = [
         ("contacts", [{"contact_number": "919000000001"}, {"contact_number": ""}], mandatory("contact_number")),
         ("contacts", [{"contact_number": "1"}], number("contact number")),
         ("contacts", [{"contact_number": "919000000001", "contact_name": ["x"]}], invalid("contact_name")),
-        ("contacts", [{"contact_number": "919000000001", "contact_fields": {"bad key": "x"}}], invalid("contact_fields")),
+        ("contacts", [{"contact_number": "919000000001", "contact_fields": {"bad key": "x"}}],
+         invalid("contact_fields")),
         ("contacts", [{"contact_number": "919000000001", "contact_fields": ["x"]}], invalid("contact_fields")),
-        ("contacts", [{"contact_number": "919000000001", "contact_fields": {"f": {"x": 1}}}], invalid("contact_fields"))]],
+        ("contacts", [{"contact_number": "919000000001", "contact_fields": {"f": {"x": 1}}}],
+         invalid("contact_fields"))]],
     *[("POST", "add_dnd_contact_to_list", {"dnd_list_id": "DN95716be314", "dnd_contacts": [
         {"dnd_contact_number": "919000000001"}]}, f, v, m) for f, v, m in [
         ("dnd_list_id", GONE, mandatory("dnd_list_id")), ("dnd_list_id", "LSaa8f9db7e6", invalid("dnd_list_id")),
         ("dnd_list_id", "DNffffffffff", invalid("dnd_list_id", 404)), ("dnd_contacts", GONE, mandatory("dnd_contacts")),
         ("dnd_contacts", [{"contact_number": "919000000001"}], mandatory("dnd_contact_number")),
         ("dnd_contacts", [{"dnd_contact_number": "x"}], number("dnd contact number"))]],
-    *[("POST", "import_broadcast_contacts_csv", {"list_id": "LS608c393614", "csv_name": "contacts_dynamic_announcement.csv"},
-       f, v, m) for f, v, m in [
+    *[("POST", "import_broadcast_contacts_csv",
+       {"list_id": "LS608c393614", "csv_name": "contacts_dynamic_announcement.csv"}, f, v, m) for f, v, m in [
         ("list_id", GONE, mandatory("list_id")), ("list_id", "LSffffffffff", invalid("list_id", 404)),
         ("csv_name", GONE, mandatory("csv_name")), ("csv_name", "../seed.py.csv", invalid("csv_name")),
         ("csv_name", "/etc/passwd.csv", invalid("csv_name")), ("csv_name", "contacts.txt", invalid("csv_name")),
@@ -160,8 +166,8 @@ RULES: list[tuple[str, str, dict[str, Any], str, Any, tuple[int, str]]] = [
         ("repeat", "0", whole("repeat", 1, 10)), ("repeat_count", "99", whole("repeat_count", 1, 10)),
         ("max_retries", GONE, mandatory("max_retries")), ("max_retries", "11", whole("max_retries", 0, 10)),
         ("retry_attempts", "x", whole("retry_attempts", 0, 10)),
-        ("retry_on_statuses", "NOANSER", choice("retry_on_statuses", "NOANSWER, BUSY, CHANUNAVAIL, CONGESTION, CANCEL")),
-        ("retry_on_statuses", "busy", choice("retry_on_statuses", "NOANSWER, BUSY, CHANUNAVAIL, CONGESTION, CANCEL")),
+        ("retry_on_statuses", "NOANSER", choice("retry_on_statuses", RETRY_WORDS)),
+        ("retry_on_statuses", "busy", choice("retry_on_statuses", RETRY_WORDS)),
         ("retry_time", GONE, mandatory("retry_time")), ("retry_time", "0", whole("retry_time", 1, 86400)),
         ("calls_per_minute", GONE, mandatory("calls_per_minute")),
         ("calls_per_minute", "1001", whole("calls_per_minute", 1, 1000)),
@@ -184,7 +190,8 @@ RULES: list[tuple[str, str, dict[str, Any], str, Any, tuple[int, str]]] = [
     *[(method, op, {"campaign_id": "CM7b1b0f4c2f"}, f, v, m)
       for method, op in (("POST", "stop_campaign"), ("POST", "get_cdr_by_campaign_id"),
                          ("POST", "get_campaign_cdr_statistics"))
-      for f, v, m in [("campaign_id", GONE, mandatory("campaign_id")), ("campaign_id", "CM7B1B0F4C2F", invalid("campaign_id")),
+      for f, v, m in [("campaign_id", GONE, mandatory("campaign_id")),
+                      ("campaign_id", "CM7B1B0F4C2F", invalid("campaign_id")),
                       ("campaign_id", "CMffffffffff", invalid("campaign_id", 404))]],
     *[("POST", "get_cdr_by_date", CDR_DATES, f, v, m) for f, v, m in [
         ("start_call_date", GONE, mandatory("start_call_date")),
@@ -192,16 +199,19 @@ RULES: list[tuple[str, str, dict[str, Any], str, Any, tuple[int, str]]] = [
         ("start_call_date", "2026-02-30", (400, "invalid start_call_date, date format should be YYYY-mm-dd")),
         ("end_call_date", GONE, mandatory("end_call_date")),
         ("end_call_date", "2023-06-30", (400, "invalid end_call_date, it should not be before start_call_date")),
-        ("record_count", "0", whole("record_count", 1, 10000)), ("record_count", "10001", whole("record_count", 1, 10000)),
+        ("record_count", "0", whole("record_count", 1, 10000)),
+        ("record_count", "10001", whole("record_count", 1, 10000)),
         ("offset", "-1", whole("offset", 0, 10**9)), ("offset", "1e3", whole("offset", 0, 10**9))]],
     ("POST", "get_cdr_by_request_id", {"request_id": "91da7c083f"}, "request_id", GONE, mandatory("request_id")),
     ("POST", "get_cdr_by_request_id", {"request_id": "91da7c083f"}, "request_id", "91DA7C083F", invalid("request_id")),
     ("POST", "get_cdr_by_request_id", {"request_id": "91da7c083f"}, "request_id", "ffffffffff", (404, "cdr not found")),
     *[("POST", "modify_call", {"channel": "PJSIP/101-0000023c", "modify_type": "2"}, f, v, m) for f, v, m in [
         ("channel", GONE, mandatory("channel")), ("channel", "101", invalid("channel")),
-        ("channel", " PJSIP/101-0000023c", invalid("channel")), ("channel", "PJSIP/101-0000023c", invalid("channel", 404)),
+        ("channel", " PJSIP/101-0000023c", invalid("channel")),
+        ("channel", "PJSIP/101-0000023c", invalid("channel", 404)),
         ("modify_type", GONE, mandatory("modify_type")), ("modify_type", 2.5, choice("modify_type", "0, 1, 2, 3")),
-        ("modify_type", "hangup", choice("modify_type", "0, 1, 2, 3")), ("transfer_to", "agent 102", invalid("transfer_to"))]],
+        ("modify_type", "hangup", choice("modify_type", "0, 1, 2, 3")),
+        ("transfer_to", "agent 102", invalid("transfer_to"))]],
 ]
 
 

@@ -15,8 +15,22 @@ from __future__ import annotations
 from typing import Any
 
 from .. import events as ev
-from ..calls import (ANSWERED, BY_AGENT, BY_CALLER, BY_REMOTE, BY_SYSTEM, D_ANSWERED, DIALING, HELD,
-                     LEG_ANSWERED, LEG_ENDED, OUTBOUND, RINGING as C_RINGING, Call, Leg)
+from ..calls import (
+    ANSWERED,
+    BY_AGENT,
+    BY_CALLER,
+    BY_REMOTE,
+    BY_SYSTEM,
+    D_ANSWERED,
+    DIALING,
+    HELD,
+    LEG_ANSWERED,
+    LEG_ENDED,
+    OUTBOUND,
+    Call,
+    Leg,
+)
+from ..calls import RINGING as C_RINGING
 from ..errors import AgentUnavailable, IllegalTransition, InvalidNumber
 from ..listeners import listens_to
 from ..timers import timer_handler
