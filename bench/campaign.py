@@ -1,8 +1,8 @@
 """A CPaaS campaign of 100,000 contacts on the instant clock (issue 13's goal: <= 10 s).
 
-    /work/venv/bin/python bench/campaign.py                   # 100,000 contacts, both ways
-    /work/venv/bin/python bench/campaign.py --count 20000 --way scenario
-    /work/venv/bin/python bench/campaign.py --runs 3          # three runs each, interleaved
+    python bench/campaign.py                   # 100,000 contacts, both ways
+    python bench/campaign.py --count 20000 --way scenario
+    python bench/campaign.py --runs 3          # three runs each, interleaved
 
 The contacts: every 20th number is on the DND list (skipped, a DND CDR), every 50th other one
 never answers and every 101st is busy (both retried once, 60 s later); the rest answer after
