@@ -33,7 +33,7 @@ from .params import (
     int_field,
     number_field,
 )
-from .seed import options, templates
+from .seed import TRUNK, options, templates
 from .tts import PAUSE, WORDS_PER_MINUTE
 from .views import service
 
@@ -192,7 +192,7 @@ def channel_name(t: Tenant, call: Call, leg: Leg) -> str:
     agent = t.agents.get(leg.agent_id or "")
     if agent is not None:
         return f"PJSIP/{agent.extension}-{seq}"
-    return f"PJSIP/{options(t).get('trunk', 'tatatrunk')}-{ACCOUNT_IDS.get(owner(call), '')}-{seq}"
+    return f"PJSIP/{options(t).get('trunk', TRUNK)}-{ACCOUNT_IDS.get(owner(call), '')}-{seq}"
 
 
 def live_legs(t: Tenant, who: str) -> list[tuple[Call, Leg, str]]:

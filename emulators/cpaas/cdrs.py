@@ -113,7 +113,7 @@ def on_event(t: Tenant, event: Event) -> None:
             rows.add(CdrRow(str(rows.next_id()), campaign.owner or DEFAULT_ACCOUNT, t.now(),
                             campaign_id=campaign.id, list_id=campaign.list_id,
                             number=str(event.data.get("number", "")), caller=campaign.caller,
-                            campaign_type=str(campaign.call_tags.get("campaign_type", ""))))
+                            campaign_type=str(campaign.call_tags.get("campaign_type", "0"))))
 
 
 def write_call(t: Tenant, call: Call) -> None:

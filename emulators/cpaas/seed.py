@@ -110,15 +110,29 @@ def _epoch(wall: str, zone: str) -> float:
     return datetime.strptime(wall, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(zone)).timestamp()
 
 
+LISTS_MADE = _epoch("2023-07-01 00:00:00", UTC)
+WINDOWS = {spec["id"]: (_epoch(spec["start"], UTC), _epoch(spec["end"], UTC)) for spec in DOC_CAMPAIGNS}
+CALLBACK_DUE = _epoch(str(DOC_CALLBACK["scheduled_at"]), str(DOC_CALLBACK["time_zone"]))
+_BY_RECORD: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+"""id(history) -> (that history, its campaign calls by record id): a reset reuses it."""
+
+
+def _campaign_calls(calls: tuple[Any, ...]) -> dict[str, Any]:
+    hit = _BY_RECORD.get(id(calls))
+    if hit is None or hit[0] is not calls:
+        hit = _BY_RECORD[id(calls)] = (calls, {str(c.tags.get("record")): c for c in calls if c.tags.get("campaign")})
+    return hit[1]
+
+
 def _doc_world(t: Tenant, calls: tuple[Any, ...]) -> None:
     owner = ACCOUNTS[0]
     for list_id, name, kind, items in DOC_LISTS:
-        cm.lists(t).add(cm.RecordList(list_id, owner, name, kind, _epoch("2023-07-01 00:00:00", UTC)))
+        cm.lists(t).add(cm.RecordList(list_id, owner, name, kind, LISTS_MADE))
         cm.add_entries(t, list_id, items)
-    by_record = {str(c.tags.get("record")): c for c in calls if c.tags.get("campaign")}
+    by_record = _campaign_calls(calls)
     skips: list[cdrs.CdrRow] = []
     for spec in DOC_CAMPAIGNS:
-        start, end = _epoch(spec["start"], UTC), _epoch(spec["end"], UTC)
+        start, end = WINDOWS[spec["id"]]
         campaign = cm.Campaign(
             id=spec["id"], owner=owner, name=spec["name"], list_id=spec["list"], dnd_list_id=spec["dnd"],
             caller=spec["caller"], start_at=start, end_at=end, calls_per_minute=10.0, max_retries=1,
@@ -146,9 +160,8 @@ def _doc_world(t: Tenant, calls: tuple[Any, ...]) -> None:
         cm.campaigns(t).add(campaign)
     for row in sorted(skips, key=lambda r: int(r.id)):
         cdrs.table(t).add(row)
-    due = _epoch(DOC_CALLBACK["scheduled_at"], DOC_CALLBACK["time_zone"])
-    if due > t.now():
-        scheduled.schedule(t, DOC_CALLBACK["id"], owner=owner, due=due, first=DOC_CALLBACK["agent"],
+    if CALLBACK_DUE > t.now():
+        scheduled.schedule(t, DOC_CALLBACK["id"], owner=owner, due=CALLBACK_DUE, first=DOC_CALLBACK["agent"],
                            second=DOC_CALLBACK["destination"],
                            tags={"owner": owner, "service": "callback", "request_id": DOC_CALLBACK["id"],
                                  "caller_id": DOC_CALLBACK["caller"], "agent_number": DOC_CALLBACK["agent"],
@@ -164,9 +177,13 @@ def _campaign_data(spec: dict[str, Any]) -> dict[str, Any]:
             "announcement_text": ""}
 
 
+CDR_444_AT = _epoch("2023-07-18 06:11:10", UTC)
+"""CDR 444's call_date: Tue, 18 Jul 2023 06:11:10 GMT (Get CDR By Campaign ID)."""
+
+
 def _skip_time(campaign_id: str, position: int) -> float:
-    if campaign_id == "CM39139118b8":  # CDR 444: Tue, 18 Jul 2023 06:11:10 GMT
-        return _epoch("2023-07-18 06:11:10", UTC)
+    if campaign_id == "CM39139118b8":
+        return CDR_444_AT
     return next(at for call, (_, at, _, p) in history.CM7B if p == position and call is None)
 
 

@@ -20,8 +20,8 @@ from starlette.responses import Response
 
 from ..core.calls import INBOUND, Call
 from ..core.world import Tenant
-from .accounts import ACCOUNT_IDS, DEFAULT_ACCOUNT
-from .cdrs import CALL_STATUS, Row, status_of
+from .accounts import ACCOUNT_IDS
+from .cdrs import CALL_STATUS, Row, owner, status_of
 
 MEDIA_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -154,7 +154,7 @@ def render_cdr(t: Tenant, row: Row, campaign: bool) -> dict[str, Any]:
     agent = t.agents.get(call.user_id or "")
     agent_number = (agent.number or agent.extension) if agent is not None else ""
     out = {
-        "account_id": ACCOUNT_IDS.get(str(tags.get("owner") or DEFAULT_ACCOUNT), ""),
+        "account_id": ACCOUNT_IDS.get(owner(call), ""),
         "agent_number": str(tags.get("agent_number", agent_number)),
         "answer": epoch_date(answered, tz),
         "billsec": seconds(end - answered) if answered is not None else 0.0,
