@@ -91,6 +91,13 @@ class Entry:
 
 
 @dataclass(slots=True)
+class Retry:
+    due: float
+    """When the record is dialled again (epoch seconds)."""
+    record: str
+
+
+@dataclass(slots=True)
 class Campaign:
     id: str
     owner: str
@@ -123,8 +130,15 @@ class Campaign:
     """Calls of the campaign in progress."""
     last_dial: float | None = None
     next_tick: float | None = None
-    retries: list[list[Any]] = field(default_factory=list)
-    """``[due, record id]`` in due order (retries wait the same time, so they come in order)."""
+    retries: list[Retry] = field(default_factory=list)
+    """Records waiting to be dialled again, in due order (retries wait the same time after their
+    attempt ended, so they come in order)."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Campaign":
+        data = dict(data)
+        data["retries"] = [Retry(**r) for r in data.get("retries", [])]
+        return cls(**data)
 
 
 @dataclass(slots=True)
@@ -145,7 +159,7 @@ def declare(t: Tenant) -> None:
     """Declare this engine's collections in a tenant's store (a dialect's seed calls it)."""
     t.store.declare(Collection(LISTS, record=RecordList, indexes=("owner",)))
     t.store.declare(Collection(ENTRIES, record=Entry, indexes=("number",)))
-    t.store.declare(Collection(CAMPAIGNS, record=Campaign, indexes=("owner",)))
+    t.store.declare(Collection(CAMPAIGNS, record=Campaign, from_dict=Campaign.from_dict, indexes=("owner",)))
     t.store.declare(Collection(RECORDS, record=CampaignRecord))
 
 
@@ -297,8 +311,8 @@ def _end(t: Tenant, campaign: Campaign, status: str) -> None:
     campaign.ended_at = t.now()
     campaign.next_tick = None
     t.clock.cancel_any(TIMERS, campaign=campaign.id)
-    for _, record_id in campaign.retries:
-        record = records(t).get(record_id)
+    for retry in campaign.retries:
+        record = records(t).get(retry.record)
         if record is not None and record.status == RETRY:
             record.status = DROPPED
     campaign.retries = []
@@ -349,8 +363,8 @@ def _tick(t: Tenant, campaign: Campaign) -> None:
 def _next_record(t: Tenant, campaign: Campaign) -> CampaignRecord | None:
     now = t.now()
     retries = campaign.retries
-    if retries and retries[0][0] <= now:
-        record = records(t).get(retries.pop(0)[1])
+    if retries and retries[0].due <= now:
+        record = records(t).get(retries.pop(0).record)
         if record is not None:
             return record
     store = records(t)
@@ -358,8 +372,9 @@ def _next_record(t: Tenant, campaign: Campaign) -> CampaignRecord | None:
     while campaign.cursor < size:
         campaign.cursor += 1
         entry = entry_at(t, campaign.list_id, campaign.cursor)
-        if entry is None:
-            continue
+        if entry is None:  # entries are 1 .. size: none means the list ends here
+            campaign.cursor = size
+            break
         record = store.add(CampaignRecord(f"{campaign.id}:{campaign.cursor}", campaign.id, entry.id,
                                           entry.number))
         if campaign.dnd_list_id and on_list(t, campaign.dnd_list_id, entry.number):
@@ -380,11 +395,20 @@ def announcement(on_answer: dict[str, Any], fields: dict[str, str]) -> tuple[str
         return "", None
     text = PLACEHOLDER.sub(lambda m: str(fields.get(m.group(1), "")), str(on_answer.get("text", "")))
     if on_answer.get("seconds") is not None:
-        return text, float(on_answer["seconds"])
-    repeat = max(1, int(on_answer.get("repeat", 1)))
-    per_minute = float(on_answer.get("words_per_minute", 150.0)) or 150.0
+        return text, _number(on_answer["seconds"], 0.0)
+    repeat = max(1, int(_number(on_answer.get("repeat", 1), 1)))
+    per_minute = _number(on_answer.get("words_per_minute", 150.0), 150.0) or 150.0
     words = len(text.split())
-    return text, round(repeat * (words * 60.0 / per_minute + float(on_answer.get("pause", 1.0))), 3)
+    return text, round(repeat * (words * 60.0 / per_minute + _number(on_answer.get("pause", 1.0), 1.0)), 3)
+
+
+def _number(value: Any, default: float) -> float:
+    """A non-negative finite number of ``on_answer`` (a restored snapshot may hold anything)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return number if 0 <= number < 1e9 else default
 
 
 def _dial(t: Tenant, campaign: Campaign, record: CampaignRecord) -> None:
@@ -407,12 +431,12 @@ def _plan(t: Tenant, campaign: Campaign) -> None:
     if campaign.status != RUNNING or campaign.next_tick is not None:
         return
     now = t.now()
-    pace = 60.0 / campaign.calls_per_minute
+    pace = 60.0 / campaign.calls_per_minute if campaign.calls_per_minute > 0 else 60.0
     earliest = now if campaign.last_dial is None else max(now, campaign.last_dial + pace)
     if campaign.cursor < _size(t, campaign.list_id):
         at = earliest
     elif campaign.retries:
-        at = max(earliest, float(campaign.retries[0][0]))
+        at = max(earliest, campaign.retries[0].due)
     elif campaign.live == 0:
         _end(t, campaign, FINISHED)
         return
@@ -427,7 +451,7 @@ def _plan(t: Tenant, campaign: Campaign) -> None:
 @listens_to(ev.CALL_ENDED)
 def _call_ended(t: Tenant, event: ev.Event) -> None:
     call = t.calls.get(event.call_id or "")
-    if call is None or "campaign" not in call.tags:
+    if call is None or "campaign" not in call.tags or CAMPAIGNS not in t.store:
         return
     campaign = campaigns(t).get(str(call.tags["campaign"]))
     record = records(t).get(str(call.tags.get("record", "")))
@@ -441,7 +465,7 @@ def _call_ended(t: Tenant, event: ev.Event) -> None:
 def _record_outcome(t: Tenant, campaign: Campaign, record: CampaignRecord, call: Call) -> None:
     outcome = call.disposition or D_ANSWERED
     for attempt in reversed(record.attempts):
-        if attempt["call"] == call.id:
+        if attempt.get("call") == call.id:
             attempt["outcome"] = outcome
             break
     record.outcome = outcome
@@ -450,6 +474,6 @@ def _record_outcome(t: Tenant, campaign: Campaign, record: CampaignRecord, call:
     elif (outcome in campaign.retry_on and len(record.attempts) <= campaign.max_retries
           and campaign.status == RUNNING):
         record.status = RETRY
-        campaign.retries.append([t.now() + campaign.retry_after, record.id])
+        campaign.retries.append(Retry(t.now() + campaign.retry_after, record.id))
     else:
         record.status = FAILED

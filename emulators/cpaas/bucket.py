@@ -32,7 +32,16 @@ VENDOR = "cpaas"
 
 
 class BucketError(ValueError):
-    """The file is missing or unreadable (the message completes "invalid <field>, ...")."""
+    """The file is unreadable (the message completes "invalid <field>, ...")."""
+
+    missing = False
+
+
+class FileMissing(BucketError):
+    missing = True
+
+    def __init__(self) -> None:
+        super().__init__("file not found")
 
 
 @dataclass(frozen=True)
@@ -52,12 +61,12 @@ def read(t: Tenant, name: str) -> bytes:
     path = folder(t) / name
     try:
         if not path.is_file():
-            raise BucketError("file not found")
+            raise FileMissing()
         if path.stat().st_size > MAX_FILE_BYTES:
             raise BucketError(f"file is larger than {MAX_FILE_BYTES} bytes")
         return path.read_bytes()
     except OSError:
-        raise BucketError("file not found") from None
+        raise FileMissing() from None
 
 
 def contacts(t: Tenant, name: str, number_column: str, name_column: str, number_rule: str) -> CsvContacts:

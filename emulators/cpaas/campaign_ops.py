@@ -12,7 +12,6 @@ from typing import Any
 
 from ..core import campaigns as cm
 from ..core.calls import D_ABANDONED, D_BUSY, D_CANCELLED, D_FAILED, D_NO_ANSWER, D_REJECTED, D_TIMEDOUT
-from ..dialect.errors import Err
 from ..dialect.operation import Ctx
 from ..dialect.params import text
 from . import errors as e
@@ -125,8 +124,7 @@ def _on_answer(ctx: Ctx) -> tuple[dict[str, Any], int]:
         try:
             seconds = wav_seconds(tenant(ctx), p["recorded_filename"])
         except BucketError as exc:
-            status = 404 if str(exc) == "file not found" else 400
-            refuse(Err(status, e.BAD_FILE.format(name="recorded_filename", problem=exc)))
+            refuse(e.bad_file("recorded_filename", str(exc), exc.missing))
         spoken: dict[str, Any] = {"mode": "announce", "seconds": round(repeat * (seconds + PAUSE), 3)}
     else:
         if not p["announcement_text"]:

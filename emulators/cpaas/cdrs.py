@@ -139,7 +139,7 @@ def _written(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:
     found: Iterable[CdrRow] = (table(t).where(campaign_id=campaign_id) if campaign_id is not None
                                else table(t).where(account=account))
     for row in found:  # in the order written: ascending ids
-        if row.account != account:
+        if row.account != account or not row.id.isdigit():
             continue
         if not row.call_id:
             yield Row(int(row.id), None, row)

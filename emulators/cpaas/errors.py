@@ -50,13 +50,12 @@ BEFORE_START = "invalid {name}, it should not be before {other}"
 NAME_TAKEN = "{name} already exists"
 BAD_CREDENTIALS = "invalid account_id or auth"
 BAD_FILE = "invalid {name}, {problem}"
-"""A bucket file that is missing ("file not found") or unreadable."""
+"""A bucket file that is missing ("file not found": 404) or unreadable (400)."""
 UNKNOWN_TEMPLATE = "invalid announce_template_id"
 CDR_NOT_FOUND = "cdr not found"
 CAMPAIGN_NOT_FOUND = "campaign not found"
 UNMODIFIABLE = "call can not be modified in its current state"
 TARGET_UNAVAILABLE = "invalid transfer_to, the extension is not available"
-INTERNAL = "internal server error"
 
 # -- Werkzeug's pages (Flask refusals before any view runs) ----------------------------------
 WERKZEUG = "werkzeug"
@@ -89,6 +88,10 @@ def bad_request(message: str) -> Err:
 
 def not_found(message: str) -> Err:
     return Err(404, message)
+
+
+def bad_file(name: str, problem: str, missing: bool) -> Err:
+    return Err(404 if missing else 400, BAD_FILE.format(name=name, problem=problem))
 
 
 def mandatory(name: str) -> Err:

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from ..core import campaigns as cm
-from ..dialect.errors import Err
 from ..dialect.operation import Ctx
 from ..dialect.params import BODY, INVALID, MISSING, Conv, Param, ParamError
 from . import errors as e
@@ -140,8 +139,7 @@ def _import(ctx: Ctx, target: cm.RecordList, file_field: str, prefix: str) -> in
         found = csv_contacts(tenant(ctx), ctx.params[file_field], f"{prefix}contact_number",
                              f"{prefix}contact_name", NUMBER_RULE)
     except BucketError as exc:
-        status = 404 if str(exc) == "file not found" else 400
-        refuse(Err(status, e.BAD_FILE.format(name=file_field, problem=exc)), f"{file_field}: {exc}")
+        refuse(e.bad_file(file_field, str(exc), exc.missing), f"{file_field}: {exc}")
     rows = found.rows if not prefix else [(number, name, {}) for number, name, _ in found.rows]
     return cm.add_entries(tenant(ctx), target.id, rows)
 
