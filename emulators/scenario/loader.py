@@ -161,7 +161,8 @@ class _Checker:
                     self.add(path + (name, "id"), f"campaign {args['id']!r} is already started")
                 started.add(str(args["id"]))
             if name == "stop_campaign" and str(args.get("campaign")) not in started:
-                self.add(path + (name, "campaign"), f"no campaign {args.get('campaign')!r} started before this step")
+                self.add(path + (name, "campaign"),
+                         f"no campaign {args.get('campaign')!r} started before this step")
             if name in ("inbound_call", "outbound_call") and "id" in args:
                 if args["id"] in labels:
                     self.add(path + (name, "id"), f"call label {args['id']!r} is already used")
