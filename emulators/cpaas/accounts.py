@@ -43,7 +43,7 @@ def new_credentials(tenant: "Tenant") -> dict[str, str]:
 
 def describe(credentials: dict[str, str]) -> str:
     """How the start-up banner shows them: the headers a client sends, per account."""
-    return "  ".join(f"account: {account}, auth: {credentials[account]}"
+    return "; ".join(f"account: {account}, auth: {credentials[account]}"
                      for account in ACCOUNTS if account in credentials)
 
 
