@@ -427,6 +427,8 @@ def _creds(registry: Any, listener: str) -> str:
     for name, spec in registry.vendors.items():
         if any(l.name == listener for l in spec.listeners):
             tenant = registry.get(name, "default")
+            if spec.describe_credentials is not None:
+                return spec.describe_credentials(dict(tenant.credentials))
             return " ".join(f"{k}={v}" for k, v in tenant.credentials.items())
     return ""
 

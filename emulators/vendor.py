@@ -79,3 +79,6 @@ class VendorSpec:
     control_routes: "Callable[[ControlPlane], list[BaseRoute]] | None" = None
     """The vendor's own control-plane extras (``/_emulator/tenants/{tid}/<vendor>/...``, made
     with ``plane.route`` so they get the access rules), added to every listener's plane."""
+    describe_credentials: Callable[[dict[str, str]], str] | None = None
+    """How the start-up banner shows the default tenant's credentials (default ``name=value``
+    for each)."""

@@ -17,6 +17,7 @@ VENDOR_MODULES: dict[str, str] = {
     "voipcloud": "emulators.voipcloud",
     "mycalls": "emulators.mycalls",
     "daktela": "emulators.daktela",
+    "cpaas": "emulators.cpaas",
 }
 """Every vendor telemock emulates, in the order ``serve`` starts them."""
 

@@ -26,7 +26,8 @@ from ..core.clock import MODES
 from ..core.engine import FAULT_DISPOSITION
 from ..core.events import Event
 from ..core.queues import QUEUE_KINDS, STRATEGIES, Number, Queue
-from ..core.timers import TIMER_PAYLOADS
+from ..core.store import Store
+from ..core.timers import STORE_REF, TIMER_PAYLOADS
 from ..core.webhooks import DELIVERED, FAILED, NO_TARGET, PENDING, RETRYING, Delivery
 from ..core.world import CORE_SETTINGS, SNAPSHOT_VERSION, Dialect, Tenant, merge
 from .settings import EARLIEST, LATEST, MAX_NUMBER, SettingsError, validate_settings
@@ -91,28 +92,29 @@ def restored_tenant(snap: Any, dialect: Dialect, tenant_id: str = "probe") -> tu
     _check_state(snap["state"], dialect)
     world = _World(snap)
     world.check()
-    _check_clock(snap["clock"], world)
     try:
         probe = Tenant(tenant_id, dialect, snap["seed"], snap["overrides"])  # seeded as restore will
     except Exception as exc:  # untrusted data: say where, never raise something else
         raise _bad("overrides", f"cannot seed a tenant ({type(exc).__name__}: {exc})") from None
+    world.records = _check_store(snap["store"], probe.store)
+    _check_clock(snap["clock"], world)
     world.check_history(probe.history)
-    _check_store(snap["store"], probe)
     _trial_restore(probe, snap)
     return snap, probe
 
 
 def _upgrade(snap: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 had no custom credentials and always the seed history; 1 and 2 had no store."""
+    """Version 1 had no custom credentials and always the seed history; versions 1 and 2 had no
+    store (their vendors kept nothing in it)."""
     version = snap.get("version")
-    if version == 1:
-        return {**snap, "version": SNAPSHOT_VERSION, "credentials": snap.get("credentials", {}),
-                "seed_history": snap.get("seed_history", True), "store": snap.get("store", {})}
-    if version == 2:
-        return {**snap, "version": SNAPSHOT_VERSION, "store": snap.get("store", {})}
-    if version != SNAPSHOT_VERSION or isinstance(version, bool):
+    if isinstance(version, bool) or version not in (1, 2, SNAPSHOT_VERSION):
         raise _bad("version", f"{version!r} is not a snapshot version this telemock reads "
                               f"(1 to {SNAPSHOT_VERSION})")
+    if version == 1:
+        snap = {**snap, "credentials": snap.get("credentials", {}),
+                "seed_history": snap.get("seed_history", True)}
+    if version in (1, 2):
+        snap = {**snap, "version": SNAPSHOT_VERSION, "store": snap.get("store", {})}
     return snap
 
 
@@ -421,6 +423,8 @@ class _World:
         self.calls: dict[str, set[str]] = {}
         """Call id -> its leg ids."""
         self.deliveries: set[str] = set()
+        self.records: dict[str, set[str]] = {}
+        """Store collection -> the ids of its records (``_check_store``)."""
 
     def check(self) -> None:
         snap = self.snap
@@ -605,6 +609,41 @@ def _list(value: Any, path: str) -> list[Any]:
 
 
 # ---------------------------------------------------------------------------------------
+# the store
+# ---------------------------------------------------------------------------------------
+def _check_store(value: Any, store: Store) -> dict[str, set[str]]:
+    """Every collection is one the vendor's tenants declare, every record one of its type with a
+    unique id; returns the ids per collection (timers may name them)."""
+    if not isinstance(value, dict):
+        raise _bad("store", "not an object")
+    ids: dict[str, set[str]] = {}
+    for name, data in value.items():
+        path = f"store.{name}"
+        collection = store.collections.get(name)
+        if collection is None:
+            raise _bad(path, "not a collection of this vendor's tenants")
+        _record_of(data, {"counter": int, "items": list[Any]}, path)
+        _at_least(data["counter"], 0, f"{path}.counter")
+        seen: set[str] = set()
+        for i, raw in enumerate(data["items"]):
+            where = f"{path}.items[{i}]"
+            if collection.record is not None:
+                _record(raw, collection.record, where)
+            elif not isinstance(raw, dict):
+                raise _bad(where, "not an object")
+            key = raw.get(collection.id_field)
+            if type(key) not in (str, int):
+                raise _bad(f"{where}.{collection.id_field}", "missing, or not a string")
+            if str(key) in seen:
+                raise _bad(f"{where}.{collection.id_field}", f"{key!r} appears twice")
+            if str(key).isascii() and str(key).isdigit() and int(key) > data["counter"]:
+                raise _bad(f"{where}.{collection.id_field}", f"beyond {path}.counter")
+            seen.add(str(key))
+        ids[name] = seen
+    return ids
+
+
+# ---------------------------------------------------------------------------------------
 # the clock and its timers
 # ---------------------------------------------------------------------------------------
 def _check_clock(value: Any, world: _World) -> None:
@@ -667,40 +706,12 @@ def _payload(kind: Any, payload: Any, path: str, world: _World) -> None:
             _one_of(value, DISPOSITIONS, where)
         elif ref == "ended_by":
             _one_of(value, ENDED_BY, where)
+        elif ref.startswith(STORE_REF):
+            collection = ref[len(STORE_REF):]
+            if not isinstance(value, str) or value not in world.records.get(collection, ()):
+                raise _bad(where, f"{value!r} is no record of the store's {collection}")
         else:  # pragma: no cover - timers.PAYLOAD_REFS grew without this check
             raise TypeError(f"snapshot_check does not know payload ref {ref!r}")
-
-
-# ---------------------------------------------------------------------------------------
-# the collection store
-# ---------------------------------------------------------------------------------------
-def _check_store(value: Any, probe: Tenant) -> None:
-    """Only the collections the dialect declares, each ``{"counter", "items"}``, every item a
-    record of the collection's type (when it names one), ids unique and within the counter."""
-    store = _typed_dict(value, "store")
-    for name, raw in store.items():
-        path = f"store.{name}"
-        if name not in probe.store:
-            raise _bad(path, "not a collection of this vendor")
-        collection = probe.store[name]
-        data = _record_of(raw, {"counter": int, "items": list[dict[str, Any]]}, path)
-        seen: set[str] = set()
-        for i, item in enumerate(data["items"]):
-            where = f"{path}.items[{i}]"
-            if collection.record is not None and dataclasses.is_dataclass(collection.record):
-                _record(item, collection.record, where)
-            key = item.get(collection.id_field)
-            if not isinstance(key, (str, int)) or isinstance(key, bool) or str(key) in seen:
-                raise _bad(f"{where}.{collection.id_field}", f"{key!r} is missing, not an id or repeated")
-            seen.add(str(key))
-            if str(key).isascii() and str(key).isdigit() and int(key) > data["counter"]:
-                raise _bad(f"{where}.{collection.id_field}", f"beyond {path}.counter")
-
-
-def _typed_dict(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _bad(path, "not an object")
-    return value
 
 
 # ---------------------------------------------------------------------------------------

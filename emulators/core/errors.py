@@ -29,6 +29,20 @@ class CallNotFound(NotFound):
     code = "call_not_found"
 
 
+class ListNotFound(NotFound):
+    """No contact or DND list with that id (``campaigns``)."""
+
+    code = "list_not_found"
+
+
+class CampaignNotFound(NotFound):
+    code = "campaign_not_found"
+
+
+class ScheduledCallNotFound(NotFound):
+    code = "scheduled_call_not_found"
+
+
 class AgentBusy(CoreError):
     code = "agent_busy"
 

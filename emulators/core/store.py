@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Sequence, TypeVar
 
+from .records import as_dict
+
 T = TypeVar("T")
 
 
@@ -50,14 +52,20 @@ class Collection(Generic[T]):
     """
 
     def __init__(self, name: str, *, id_field: str = "id", indexes: Sequence[str] = (),
-                 to_dict: Callable[[T], dict[str, Any]], from_dict: Callable[[dict[str, Any]], T],
-                 start: int = 1, record: type | None = None) -> None:
+                 to_dict: Callable[[T], dict[str, Any]] | None = None,
+                 from_dict: Callable[[dict[str, Any]], T] | None = None,
+                 record: type | None = None, start: int = 1) -> None:
         self.name = name
         self.record = record
         """The record's dataclass, when it is one: a restored snapshot's items are checked
         against its fields and their types (``control.snapshot_check``)."""
         self.id_field = id_field
         self.indexes = tuple(indexes)
+        if to_dict is None or from_dict is None:
+            if record is None:
+                raise ValueError(f"{name}: give to_dict and from_dict, or the record dataclass")
+            to_dict = to_dict or as_dict
+            from_dict = from_dict or (lambda data: record(**data))
         self._to_dict = to_dict
         self._from_dict = from_dict
         self._start = start
@@ -81,7 +89,7 @@ class Collection(Generic[T]):
         self._items[key] = item
         for f in self.indexes:
             self._index[f].setdefault(getattr(item, f), {})[key] = None
-        if key.isascii() and key.isdigit():  # records created with explicit numeric ids keep next_id ahead of them
+        if key.isascii() and key.isdigit():  # explicit numeric ids keep next_id ahead of them
             self.counter = max(self.counter, int(key))
         return item
 
@@ -115,6 +123,10 @@ class Collection(Generic[T]):
             self._index[f].setdefault(getattr(item, f), {})[key] = None
         return item
 
+    def clear(self) -> None:
+        """No records (the id counter starts again)."""
+        self.load({"counter": self._start - 1, "items": []})
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -128,6 +140,11 @@ class Collection(Generic[T]):
     def where(self, **equal: Any) -> list[T]:
         """Records whose fields equal the given values, in insertion order (an index answers
         for the first indexed field named)."""
+        if len(equal) == 1:  # the common case: one field, answered by its index alone
+            (name, value), = equal.items()
+            if name in self._index:
+                items = self._items
+                return [items[key] for key in self._index[name].get(value, ())]
         indexed = [f for f in equal if f in self._index]
         if indexed:
             keys = self._index[indexed[0]].get(equal[indexed[0]], {})
@@ -184,6 +201,11 @@ class Store:
 
     def __contains__(self, name: object) -> bool:
         return name in self.collections
+
+    def clear(self) -> None:
+        """Every collection empty (still declared)."""
+        for collection in self.collections.values():
+            collection.clear()
 
     def to_dict(self) -> dict[str, Any]:
         return {name: c.to_dict() for name, c in self.collections.items()}

@@ -19,7 +19,14 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {}
 PAYLOAD_REFS = ("call", "leg", "agent", "delivery", "disposition", "ended_by")
 """What a payload value may name: ``call`` (the id of one of the tenant's calls), ``leg`` (the id
 of a leg of that call), ``agent`` (an agent id), ``delivery`` (a webhook delivery id),
-``disposition`` (one of ``calls.DISPOSITIONS``), ``ended_by`` (one of the ``calls.BY_*`` values)."""
+``disposition`` (one of ``calls.DISPOSITIONS``), ``ended_by`` (one of the ``calls.BY_*`` values),
+or ``store:<collection>`` (the id of a record of that collection of ``tenant.store``)."""
+STORE_REF = "store:"
+
+
+def is_payload_ref(ref: str) -> bool:
+    return ref in PAYLOAD_REFS or (ref.startswith(STORE_REF) and len(ref) > len(STORE_REF))
+
 
 TIMER_PAYLOADS: dict[str, dict[str, str]] = {}
 """Per kind, its payload keys (all required, no others) and what each names (``PAYLOAD_REFS``)."""
@@ -28,7 +35,7 @@ TIMER_PAYLOADS: dict[str, dict[str, str]] = {}
 def timer_handler(kind: str, **payload: str) -> Callable[[TimerHandler], TimerHandler]:
     """Register ``fn`` for timers of ``kind``; ``payload`` declares their keys, e.g.
     ``@timer_handler("leg.answer", call="call", leg="leg")``."""
-    unknown = set(payload.values()) - set(PAYLOAD_REFS)
+    unknown = {ref for ref in payload.values() if not is_payload_ref(ref)}
     if unknown:
         raise ValueError(f"timer {kind!r}: unknown payload refs {sorted(unknown)}")
 

@@ -22,6 +22,7 @@ from .events import Event
 from .formats import parse_instant
 from .ids import CountingIds, IdGenerator, IdScheme
 from .journal import RequestJournal
+from .listeners import EVENT_LISTENERS
 from .queues import Number, Queue
 from .ratelimit import RateLimiter
 from .store import Store
@@ -151,8 +152,9 @@ class Tenant:
         self.state: dict[str, Any] = {}
         """Vendor-specific JSON state (e.g. a NOC status) that the core does not interpret."""
         self.store = Store()
-        """Collections of many records (pause codes, session logs, ...): the dialect's seed
-        declares them (``tenant.store.declare``), so a restore knows their record types."""
+        """Collections of many records, the engines' (contact lists, campaigns, scheduled calls)
+        and the vendor's (pause codes, session logs, ...): the dialect's seed declares them
+        (``tenant.store.declare``), so a restore knows their record types."""
         self.failed: str | None = None
         """Why the tenant stopped (a timer raised), or None. A failed tenant's clock stands
         still until a reset or a restore, which build it again."""
@@ -226,9 +228,13 @@ class Tenant:
         events = self.events
         events.append(event)
         keep = int(self.settings["events_keep"])
-        if len(events) > keep:
+        if len(events) > keep + (keep >> 4):  # in batches: one delete per event moves the whole list
             del events[: len(events) - keep]
         self.dialect.on_event(self, event)
+        listeners = EVENT_LISTENERS.get(type_)
+        if listeners:
+            for listener in listeners:
+                listener(self, event)
         return event
 
     def _fire(self, timer: Timer) -> None:

@@ -53,6 +53,8 @@ class VendorApi:
     prefix: ClassVar[str] = "/"
     """The paths this API answers when mounted beside a port's own API (``Listener.mounted``):
     every path starting with it, unknown ones with this API's 404."""
+    auth_combined: ClassVar[bool] = False
+    """The schemes are sent together (e.g. an account header and its secret), not as alternatives."""
     title: ClassVar[str] = ""
     doc: ClassVar[str] = ""
     """The vendor document and section this API follows (OpenAPI, docs)."""

@@ -94,7 +94,8 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
         out["requestBody"] = {"required": False,
                               "content": {mt: {"schema": schema} for mt in api.body_types}}
     if api.auth_schemes:
-        out["security"] = [{name: []} for name in api.auth_schemes]
+        out["security"] = ([{name: [] for name in api.auth_schemes}] if api.auth_combined
+                           else [{name: []} for name in api.auth_schemes])
     out["responses"] = _responses(api, ops)
     return out
 

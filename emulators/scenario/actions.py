@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
-from ..core import engine
+from ..core import campaigns, engine
 from ..core.agents import Agent
-from ..core.calls import LEG_RINGING, Call
+from ..core.calls import DISPOSITIONS, LEG_RINGING, Call
 from ..core.errors import IllegalTransition
 from ..core.world import Tenant
 from .durations import parse_duration
@@ -49,8 +49,6 @@ ACTIONS: dict[str, Action] = {}
 RESERVED: dict[str, str] = {
     "send_sms": "the SMS engine (Daktela SMS)",
     "receive_sms": "the SMS engine (Daktela SMS)",
-    "start_campaign": "the campaign engine (CPaaS campaigns)",
-    "stop_campaign": "the campaign engine (CPaaS campaigns)",
 }
 """Step names kept free for engines that do not exist yet; the schema refuses them today."""
 
@@ -278,6 +276,62 @@ def _behaviour(ctx: StepContext, a: dict[str, Any]) -> None:
              "latency": ref("duration")}, ["state"]), "webhooks")
 def _receiver(ctx: StepContext, a: dict[str, Any]) -> None:
     ctx.set_receiver(a["state"], int(a.get("status", 503)), parse_duration(a.get("latency", 0)))
+
+
+# -- campaigns ---------------------------------------------------------------------------
+CONTACT = {"description": "A number to dial, or {number, name, fields} (fields fill the message's "
+                          "{placeholders}).",
+           "anyOf": [ref("phone"), obj({"number": ref("phone"), "name": text(),
+                                        "fields": {"type": "object",
+                                                   "additionalProperties": {"type": ["string", "number"]}}},
+                                       ["number"])]}
+
+
+@action("start_campaign", "The campaign engine dials a list at a pace: numbers on its DND list are "
+        "skipped, unanswered ones retried; it ends when the list is done (or at end).",
+        obj({"id": {**ref("label"), "description": "The campaign's id (stop_campaign names it)."},
+             "contacts": {"type": "array", "items": CONTACT, "minItems": 1, "maxItems": 100000},
+             "dnd": {"type": "array", "items": ref("phone"), "description": "Numbers never to dial."},
+             "calls_per_minute": {"type": "number", "exclusiveMinimum": 0, "maximum": 60000,
+                                  "description": "Pace of the dials (default 10)."},
+             "max_retries": {"type": "integer", "minimum": 0, "maximum": 100, "description": "Default 0."},
+             "retry_after": {**ref("duration"), "description": "Wait after an unanswered attempt (default 60s)."},
+             "retry_on": {"type": "array", "items": enum(DISPOSITIONS),
+                          "description": "Dispositions retried (default: every unanswered one)."},
+             "end": {**ref("duration"), "description": "Stop dialling this long after the start."},
+             "caller": ref("phone"),
+             "message": text("Spoken to whoever answers, {field} placeholders filled in; the system "
+                             "hangs up after it."),
+             "announce": {**ref("duration"), "description": "A recording of this length instead of a message."}},
+            ["id", "contacts"]), "campaigns")
+def _start_campaign(ctx: StepContext, a: dict[str, Any]) -> None:
+    t, cid = ctx.tenant, _s(a["id"])
+    if campaigns.campaign_exists(t, cid):
+        raise IllegalTransition(f"campaign {cid} exists")
+    now = t.now()
+    if a.get("announce") is not None:
+        on_answer: dict[str, Any] = {"mode": "announce", "seconds": parse_duration(a["announce"])}
+    elif a.get("message"):
+        on_answer = {"mode": "announce", "text": str(a["message"])}
+    else:
+        on_answer = {"mode": "talk"}
+    contacts = [(_s(c), "", {}) if not isinstance(c, dict) else
+                (_s(c["number"]), str(c.get("name", "")), {k: _s(v) for k, v in c.get("fields", {}).items()})
+                for c in a["contacts"]]
+    end = _secs(a.get("end"))
+    campaigns.start(t, cid, contacts, [_s(n) for n in a.get("dnd", [])], caller=_s(a.get("caller", "")),
+                    start_at=now, end_at=None if end is None else now + end,
+                    calls_per_minute=float(a.get("calls_per_minute", 10)),
+                    max_retries=int(a.get("max_retries", 0)), retry_after=_secs(a.get("retry_after")) or 60.0,
+                    retry_on=a.get("retry_on") or campaigns.UNANSWERED, on_answer=on_answer,
+                    owner=str(getattr(t.dialect, "default_owner", "")))
+
+
+@action("stop_campaign", "The campaign stops dialling (calls in progress end on their own).",
+        obj({"campaign": {**ref("label"), "description": "The id start_campaign gave it."}}, ["campaign"]),
+        "campaigns")
+def _stop_campaign(ctx: StepContext, a: dict[str, Any]) -> None:
+    campaigns.stop_campaign(ctx.tenant, _s(a["campaign"]))
 
 
 def step_needs(name: str, args: dict[str, Any]) -> list[str]:

@@ -29,6 +29,7 @@ FEATURES: dict[str, str] = {
     "dtmf": "DTMF digits on a live call",
     "faults": "network faults on numbers and phones (busy, no answer, congestion, unreachable)",
     "webhooks": "webhooks pushed to a receiver",
+    "campaigns": "campaigns dialling contact lists (start_campaign / stop_campaign steps)",
 }
 """Every feature name a dialect may declare, with what it means."""
 

@@ -139,6 +139,7 @@ class _Checker:
 
     def _timeline(self) -> set[str]:
         labels: set[str] = set()
+        started: set[str] = set()
         clock = 0.0
         static = True
         for i, raw in enumerate(self.data.get("timeline", [])):
@@ -164,6 +165,13 @@ class _Checker:
                 static = False
                 continue
             self._args(path + (name,), args, labels)
+            if name == "start_campaign" and "id" in args:
+                if str(args["id"]) in started:
+                    self.add(path + (name, "id"), f"campaign {args['id']!r} is already started")
+                started.add(str(args["id"]))
+            if name == "stop_campaign" and str(args.get("campaign")) not in started:
+                self.add(path + (name, "campaign"),
+                         f"no campaign {args.get('campaign')!r} started before this step")
             if name in ("inbound_call", "outbound_call") and "id" in args:
                 if args["id"] in labels:
                     self.add(path + (name, "id"), f"call label {args['id']!r} is already used")

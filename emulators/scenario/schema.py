@@ -19,7 +19,7 @@ from .schemabits import DEFS, Schema, enum, obj, ref, text
 SCHEMA_ID = "urn:telemock:scenario:1"
 STRATEGIES = ("ringall", "roundrobin", "priority", "linear")
 CALL_STATES = tuple(CALL_TRANSITIONS)
-RESERVED_GENERATORS = {"sms": "the SMS engine", "contacts": "the campaign engine"}
+RESERVED_GENERATORS = {"sms": "the SMS engine", "contacts": "a generator of campaign contacts"}
 
 
 def error_codes() -> list[str]:

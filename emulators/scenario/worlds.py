@@ -1,7 +1,8 @@
 """Build a scenario's world (agents, queues, numbers, external parties) into a tenant.
 
 ``default: true`` keeps the vendor's default tenant as seeded and adds the listed items;
-otherwise the tenant starts empty, without the seed's call history or calls in progress, so
+otherwise the tenant starts empty, without the seed's call history, calls in progress or stored
+records (contact lists, campaigns, scheduled calls, and the timers that would act on them), so
 every report and statistic shows exactly the scenario's own calls.
 """
 
@@ -13,6 +14,7 @@ from ..core.agents import IDLE, OFFLINE, Agent, Behaviour
 from ..core.engine.ending import CALL_TIMERS
 from ..core.engine.ringing import LEG_TIMERS
 from ..core.queues import Member, Number, Queue
+from ..core.timers import STORE_REF, TIMER_PAYLOADS
 from ..core.world import Tenant
 from .durations import parse_duration
 
@@ -37,6 +39,9 @@ def apply_world(tenant: Tenant, world: dict[str, Any]) -> None:
             tenant.clock.cancel_any(CALL_TIMERS + LEG_TIMERS, call=call_id)
         tenant.calls.clear()
         tenant.waiting.clear()
+        tenant.store.clear()
+        tenant.clock.cancel_any(tuple(kind for kind, payload in TIMER_PAYLOADS.items()
+                                      if any(ref.startswith(STORE_REF) for ref in payload.values())))
     patch: dict[str, Any] = {}
     if "timezone" in world:
         patch["timezone"] = world["timezone"]

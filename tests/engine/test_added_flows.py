@@ -141,7 +141,7 @@ def test_the_store_travels_in_snapshots_and_is_checked() -> None:
                        ({"other": {"counter": 0, "items": []}}, "store.other"),
                        ({"notes": {"counter": 0, "items": [{"id": "9", "text": ""}]}}, "beyond"),
                        ({"notes": {"counter": 2, "items": [{"id": "1", "text": ""}, {"id": "1", "text": ""}]}},
-                        "repeated")):
+                        "appears twice")):
         with pytest.raises(SnapshotError, match=where.replace("[", r"\[").replace("]", r"\]")):
             check_snapshot({**snap, "store": bad}, other.dialect)
     older = {**snap, "version": 2}

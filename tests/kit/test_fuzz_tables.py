@@ -83,8 +83,19 @@ def _daktela(r: Any) -> bool:
     return _is_json_object(r) and list(r.json()) in DAKTELA_KEYS and r.json()["status"] in (0, 1)
 
 
+def _cpaas(r: Any) -> bool:
+    """``{"response": {..., "success": "true"|"false"}}`` with sorted keys, or Werkzeug's HTML page
+    for what Flask refuses before a view runs."""
+    if r.headers.get("content-type", "").startswith("text/html"):
+        return r.status_code in (400, 404, 405, 413, 415) and r.text.startswith("<!doctype html>")
+    if not _is_json_object(r) or list(r.json()) != ["response"]:
+        return False
+    inner = r.json()["response"]
+    return isinstance(inner, dict) and inner.get("success") in ("true", "false") and list(inner) == sorted(inner)
+
+
 ENVELOPES: dict[str, Callable[[Any], bool]] = {"voipcloud": _voipcloud, "kerauno": _kerauno,
-                                               "mycalls": _mycalls, "daktela": _daktela}
+                                               "mycalls": _mycalls, "daktela": _daktela, "cpaas": _cpaas}
 CREDENTIAL_HEADERS = {"api_key": "token", "apikey": "X-APIKey"}
 """The header each vendor's credential travels in (named as the credential field otherwise)."""
 CREDENTIAL_PARAMS = ("key", "apikey", "access_token")
@@ -155,7 +166,10 @@ def test_every_row_survives_hostile_requests(fuzzer: Fuzzer, data: st.DataObject
     auth = data.draw(st.sampled_from(["right", "wrong", "none"]), label="auth")
     headers: dict[str, str] = {}
     if auth != "none":
-        for field, value in fuzzer.creds.items():
+        if fuzzer.vendor == "cpaas":  # the account's name and its auth, sent together
+            secret = fuzzer.creds["account_1"]
+            headers.update({"account": "account_1", "auth": secret if auth == "right" else "f" * len(secret)})
+        for field, value in fuzzer.creds.items() if fuzzer.vendor != "cpaas" else ():
             secret = value if auth == "right" else "f" * len(value)
             headers[CREDENTIAL_HEADERS.get(field, field)] = secret
             if field in CREDENTIAL_PARAMS:

@@ -1,0 +1,82 @@
+"""CDRs and statistics (cpaas.txt, CDR API REQUESTS): by date, by request id, by campaign id,
+the account's counters and a campaign's. Rows come from the CDR table (``cdrs``), oldest id
+first; a search that finds nothing is "cdr not found"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..dialect.operation import Ctx
+from . import cdrs
+from . import errors as e
+from .campaign_ops import owned_campaign
+from .common import account, refuse, tenant
+from .params import RECORD_COUNT_MAX, REQUEST_ID, date_field, field, int_field
+from .views import render_cdr
+
+RECORD_COUNT_DEFAULT, OFFSET_DEFAULT = 1000, 0
+OFFSET_MAX = 10**9
+
+CDR_BY_DATE = (
+    date_field("start_call_date", doc="First day (YYYY-mm-dd, the server's time zone)", example="2026-01-01"),
+    date_field("end_call_date", doc="Last day, included", example="2026-01-05"),
+    int_field("record_count", 1, RECORD_COUNT_MAX, required=False, default=RECORD_COUNT_DEFAULT,
+              doc="Rows at most (1 to 10000, default 1000)", example="5"),
+    int_field("offset", 0, OFFSET_MAX, required=False, default=OFFSET_DEFAULT, doc="Rows to skip (default 0)",
+              example="1"),
+)
+CDR_BY_REQUEST_ID = (field("request_id", REQUEST_ID, doc="From click2call, callback or outbound_call",
+                           example="91da7c083f"),)
+
+
+def _found(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    if not rows:
+        refuse(e.not_found(e.CDR_NOT_FOUND), "no CDR matches")
+    return {"message": e.CDR_FOUND, "result": rows}
+
+
+def cdr_by_date(ctx: Ctx) -> dict[str, Any]:
+    """Rows whose call_date (a call's end, a skip's moment) falls on one of the days, in the
+    server's zone; ``offset`` rows skipped, at most ``record_count``."""
+    t, p = tenant(ctx), ctx.params
+    if p["end_call_date"] < p["start_call_date"]:
+        refuse(e.bad_request(e.BEFORE_START.format(name="end_call_date", other="start_call_date")))
+    zone = ZoneInfo(t.timezone)
+    since = datetime.combine(p["start_call_date"], datetime.min.time(), zone).timestamp()
+    until = datetime.combine(p["end_call_date"] + timedelta(days=1), datetime.min.time(), zone).timestamp()
+    matching = (row for row in cdrs.rows(t, account(ctx)) if since <= _written(row) < until)
+    page = islice(matching, p["offset"], p["offset"] + p["record_count"])
+    return _found([render_cdr(t, row, False) for row in page])
+
+
+def _written(row: cdrs.Row) -> float:
+    if row.call is not None:
+        return float(row.call.ended_at or 0.0)
+    assert row.skip is not None
+    return row.skip.at
+
+
+def cdr_by_request_id(ctx: Ctx) -> dict[str, Any]:
+    t, wanted = tenant(ctx), ctx.params["request_id"]
+    return _found([render_cdr(t, row, False) for row in cdrs.rows(t, account(ctx))
+                   if row.call is not None and row.call.tags.get("request_id") == wanted])
+
+
+def cdr_by_campaign_id(ctx: Ctx) -> dict[str, Any]:
+    t, campaign = tenant(ctx), owned_campaign(ctx)
+    return _found([render_cdr(t, row, True) for row in cdrs.rows(t, account(ctx), campaign.id)])
+
+
+def cdr_statistics(ctx: Ctx) -> dict[str, Any]:
+    """The account's counters; DND rows count in total_calls only (as the document's total is
+    more than its counters' sum)."""
+    return {"result": cdrs.statistics(cdrs.rows(tenant(ctx), account(ctx)), with_dnd=False)}
+
+
+def campaign_cdr_statistics(ctx: Ctx) -> dict[str, Any]:
+    t, campaign = tenant(ctx), owned_campaign(ctx)
+    return {"result": cdrs.statistics(cdrs.rows(t, account(ctx), campaign.id), with_dnd=True)}
+
