@@ -19,6 +19,8 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from .control.plane import ControlPlane, control_miss
+from .dashboard import close_streams
+from .dashboard import routes as dashboard_routes
 from .dialect.app import ListenerApp
 from .dialect.request import MAX_BODY_BYTES
 from .httpguard import Limits, guarded_protocol, open_file_room
@@ -34,6 +36,7 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
     404/405s, which also runs the lifespan)."""
     plane = ControlPlane(registry, spec.name)
     plane.add(scenario_routes(plane, vendor_apps))
+    plane.add(dashboard_routes(plane))
     if spec.control_routes is not None:
         plane.add(spec.control_routes(plane))
     routes = plane.routes()
@@ -130,6 +133,7 @@ async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
+        close_streams(registry)  # open dashboard streams end, so the servers can stop
         for server in servers:
             server.should_exit = True
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from .world import Tenant
 
 PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET = "pending", "delivered", "retrying", "failed", "no_target"
+CHANGES_KEEP = 4096
+"""Delivery changes an outbox remembers (``Outbox.changes``) for readers catching up."""
 
 
 @dataclass
@@ -81,6 +84,16 @@ class Outbox:
         self._open: dict[str, list[Delivery]] = {}
         """Per URL, the deliveries not yet settled, oldest first (so a send never scans all)."""
         self._by_id: dict[str, Delivery] = {}
+        self.changes: deque[str] = deque(maxlen=CHANGES_KEEP)
+        """Ids of the deliveries that changed (made, attempted, reopened), oldest first: change
+        number ``change_seq - len(changes) + 1 + i`` is ``changes[i]``. Memory only: a reader
+        (the dashboard's stream) catches up from a change number instead of reading them all."""
+        self.change_seq = 0
+
+    def touched(self, delivery: Delivery) -> None:
+        """Note that ``delivery`` changed."""
+        self.change_seq += 1
+        self.changes.append(delivery.id)
 
     def add(self, tenant: "Tenant", *, event: str, url: str, method: str = "POST",
             content_type: str = "", body: str = "", headers: dict[str, str] | None = None,
@@ -94,6 +107,7 @@ class Outbox:
                             state=PENDING if url else NO_TARGET)
         self.deliveries.append(delivery)
         self._by_id[delivery.id] = delivery
+        self.touched(delivery)
         if url:
             self._open.setdefault(url, []).append(delivery)
             tenant.notify(tenant)
@@ -102,6 +116,7 @@ class Outbox:
     def reopen(self, delivery: Delivery) -> None:
         """Send a settled delivery again (it keeps its place in its URL's order)."""
         delivery.state, delivery.next_attempt_at = PENDING, None
+        self.touched(delivery)
         waiting = self._open.setdefault(delivery.url, [])
         if delivery not in waiting:
             waiting.append(delivery)
@@ -134,6 +149,8 @@ class Outbox:
         self.seq = int(data["seq"])
         self.deliveries = [Delivery.from_dict(d) for d in data["deliveries"]]
         self._by_id = {d.id: d for d in self.deliveries}
+        self.changes.clear()
+        self.change_seq = 0
         self._open = {}
         for d in self.deliveries:
             if d.url and d.state in (PENDING, RETRYING):
@@ -311,4 +328,5 @@ class Dispatcher:
             delivery.state = RETRYING
             delivery.next_attempt_at = tenant.now() + backoff(policy, attempt.n)
             tenant.clock.call_at(delivery.next_attempt_at, "webhook.retry", delivery=delivery.id)
+        outbox.touched(delivery)
         return ok

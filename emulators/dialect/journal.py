@@ -1,7 +1,9 @@
-"""One journal entry per vendor request: who, what, the answer's status and, when refused, why.
+"""One journal entry per vendor request: who, what, the answer's status and, when refused, why
+(and the neutral kind of refusal), plus the exchange: the request's and the answer's bytes.
 
 Journals are bounded by entries and bytes (``core.journal``): a path or query longer than
 ``MAX_TEXT`` is cut, and the entry says how long it was (``"truncated": {"query": <length>}``).
+Exchanges are bounded apart (``core.exchanges``) and only reference bytes that already exist.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from starlette.responses import Response
 from starlette.types import Scope
 
 from ..core.journal import MAX_TEXT
@@ -19,8 +22,10 @@ if TYPE_CHECKING:
 
 
 def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tenant: "Tenant | None",
-           status: int, why: str = "") -> None:
-    """Append the entry to its tenant's journal, or the vendor's before a tenant was known."""
+           status: int, why: str = "", refusal: str = "", body: bytes = b"",
+           response: Response | None = None) -> None:
+    """Append the entry to its tenant's journal, or the vendor's before a tenant was known;
+    with ``response``, keep the exchange (``body``: the request body as read)."""
     client = scope.get("client")
     path, raw_query = scope["path"], scope.get("query_string", b"")
     truncated: dict[str, int] = {}  # field -> its length before it was cut
@@ -38,5 +43,14 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
         entry["truncated"] = truncated
     if why:
         entry["why"] = why[:MAX_TEXT]
-    (tenant.requests if tenant else registry.unauthenticated(vendor)).append(
-        entry, len(path) + len(query) + len(entry.get("why", "")))
+    if refusal:
+        entry["refusal"] = refusal
+    journal = tenant.requests if tenant else registry.unauthenticated(vendor)
+    journal.append(entry, len(path) + len(query) + len(entry.get("why", "")))
+    if response is not None:
+        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        answer = getattr(response, "body", None)  # a streamed answer has none
+        journal.exchanges.add(entry["seq"], scope["method"], raw_path, scope.get("query_string", b""),
+                              scope.get("http_version", "1.1"),
+                              scope["headers"], body, status, response.raw_headers,
+                              answer if isinstance(answer, bytes) else None)
