@@ -21,7 +21,7 @@
       else if (key === 'dataset') Object.assign(el.dataset, value);
       else el.setAttribute(key, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -420,7 +420,7 @@
 
   function openDetail(title, ...content) {
     $('#detail-title').textContent = title;
-    $('#detail-body').replaceChildren(...content);
+    $('#detail-body').replaceChildren(...content.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
     const dialog = $('#detail');
     if (!dialog.open) dialog.showModal();
   }
@@ -511,11 +511,11 @@
       d.attempts.length ? h('div', { class: 'scroll' }, h('table', { class: 'table' },
         h('thead', {}, h('tr', {}, ['#', 'Tenant time', 'Wall time', 'Status', 'Error', 'Duration'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, d.attempts.map((a) => h('tr', {},
-          h('td', { text: a.n }), h('td', {}, timeEl(a.at, true)), h('td', { class: 'small', text: a.wall }),
+          h('td', { text: a.n }), h('td', {}, timeEl(a.at, true)), h('td', {}, timeEl(Date.parse(a.wall) / 1000, true, '(wall clock)')),
           h('td', { class: `status-${String(a.status)[0]}`, text: a.status ?? '–' }), h('td', { text: a.error || '–' }),
           h('td', { class: 'num', text: `${a.duration_ms} ms` })))))) : h('p', { class: 'empty', text: 'Not attempted yet.' }),
       h('h3', { text: 'Payload (decoded)' }),
-      fields.length ? h('dl', { class: 'kv' }, fields.map(([k, v]) => [h('dt', { text: k }),
+      fields.length ? h('dl', { class: 'kv payload' }, fields.map(([k, v]) => [h('dt', { text: k }),
         h('dd', { text: typeof v === 'string' ? v : JSON.stringify(v) })])) : h('p', { class: 'empty', text: 'No fields.' }),
       h('h3', { text: 'Body as sent' }), h('pre', { class: 'raw', tabindex: 0 }, d.body || '(empty)'),
       Object.keys(d.headers || {}).length ? [h('h3', { text: 'Headers' }), h('pre', { class: 'raw' },
