@@ -4,8 +4,8 @@ the journal wants to see exactly: the dashboard's request detail).
 Kept beside the request journal, in memory only (snapshots and state files do not carry them),
 and bounded three ways: the newest ``EXCHANGES_KEEP`` per journal, at most
 ``EXCHANGES_MAX_BYTES`` of them, and each body cut at ``BODY_KEEP`` bytes (the exchange says how
-long it was). On the request path nothing is copied or formatted: an exchange holds references to
-the bytes the request and the answer already are; the HTTP text is written when someone asks.
+long it was). On the request path nothing is formatted and little copied: an exchange holds
+references to what the request and the answer already are; the text is written when asked for.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ EXCHANGES_MAX_BYTES = 2 * 1024 * 1024
 """Approximate bytes of the kept exchanges of one journal (heads and bodies)."""
 BODY_KEEP = 64 * 1024
 """Longest body (of a request or an answer) an exchange keeps; a longer one is cut."""
-EXCHANGE_BYTES = 300
-"""Memory of one exchange besides its heads and bodies."""
+EXCHANGE_BYTES = 600
+"""Memory of one exchange besides its request head and the bodies (its tuple, the scope, the
+answer's few headers: telemock writes them)."""
 
 Headers = Sequence[tuple[bytes, bytes]]
 
@@ -84,63 +85,68 @@ def _reason(status: int) -> str:
         return ""
 
 
-def _cut(body: bytes) -> bytes:
-    return body if len(body) <= BODY_KEEP else body[:BODY_KEEP]
-
-
-def _head_size(headers: Headers) -> int:
-    size = 0
-    for name, value in headers:
-        size += len(name) + len(value)
-    return size
-
-
 class Exchanges:
-    """The newest exchanges of one journal, oldest first, bounded by count and bytes."""
+    """The newest exchanges of one journal, oldest first, bounded by count and bytes.
 
-    __slots__ = ("_kept", "_sizes", "bytes", "keep", "max_bytes")
+    Each is kept as the tuple ``add`` was given (references, nothing copied but a body longer
+    than ``BODY_KEEP``) and made into an ``Exchange`` only when asked for: recording one costs a
+    few hundred nanoseconds on every request.
+    """
+
+    __slots__ = ("_kept", "bytes", "max_bytes")
 
     def __init__(self, keep: int = EXCHANGES_KEEP, max_bytes: int = EXCHANGES_MAX_BYTES) -> None:
-        self._kept: deque[Exchange] = deque()
-        self._sizes: deque[int] = deque()
+        self._kept: deque[tuple[Any, ...]] = deque(maxlen=keep)
+        """(seq, request, body, body length, status, answer headers, answer, answer length, size)"""
         self.bytes = 0
-        self.keep = keep
         self.max_bytes = max_bytes
 
-    def add(self, seq: int, method: str, path: bytes, query: bytes, http_version: str, headers: Headers,
-            body: bytes, status: int, response_headers: Headers, response_body: bytes | None) -> None:
-        kept_body = _cut(body)
-        kept_answer = None if response_body is None else _cut(response_body)
-        exchange = Exchange(seq, method, path, query, http_version, headers, kept_body, len(body), status,
-                            response_headers, kept_answer,
-                            len(response_body) if response_body is not None else 0)
-        size = (EXCHANGE_BYTES + len(path) + len(query) + len(kept_body) + _head_size(headers)
-                + _head_size(response_headers) + (len(kept_answer) if kept_answer is not None else 0))
-        self._kept.append(exchange)
-        self._sizes.append(size)
+    def add(self, seq: int, request: dict[str, Any], body: bytes, status: int, response_headers: Headers,
+            response_body: bytes | None) -> None:
+        """``request``: the ASGI scope (``method``, ``raw_path``, ``query_string``,
+        ``http_version``, ``headers``); ``response_body`` None for a streamed answer."""
+        body_length = len(body)
+        answer_length = len(response_body) if response_body is not None else 0
+        if body_length > BODY_KEEP or answer_length > BODY_KEEP:  # rare: cut, so as not to hold it all
+            body = body[:BODY_KEEP]
+            response_body = response_body[:BODY_KEEP] if response_body is not None else None
+        size = EXCHANGE_BYTES + len(body) + (len(response_body) if response_body is not None else 0)
+        for name, value in request["headers"]:  # the head as read (path and query are in it too, about)
+            size += len(name) + len(value)
+        kept = self._kept
+        if len(kept) == kept.maxlen:
+            self.bytes -= kept[0][8]  # the deque drops its oldest below
+        kept.append((seq, request, body, body_length, status, response_headers, response_body, answer_length, size))
         self.bytes += size
-        while len(self._kept) > self.keep or (self.bytes > self.max_bytes and len(self._kept) > 1):
-            self._kept.popleft()
-            self.bytes -= self._sizes.popleft()
+        if self.bytes > self.max_bytes:
+            while self.bytes > self.max_bytes and len(kept) > 1:
+                self.bytes -= kept.popleft()[8]
 
-    def get(self, seq: int) -> Exchange | None:
+    def _index(self, seq: int) -> int:
         kept = self._kept
         if not kept:
+            return -1
+        index = seq - kept[0][0]  # seqs are consecutive when every request kept its exchange
+        if 0 <= index < len(kept) and kept[index][0] == seq:
+            return index
+        return next((i for i, item in enumerate(kept) if item[0] == seq), -1)
+
+    def has(self, seq: int) -> bool:
+        return self._index(seq) >= 0
+
+    def get(self, seq: int) -> Exchange | None:
+        index = self._index(seq)
+        if index < 0:
             return None
-        index = seq - kept[0].seq  # seqs are consecutive when every request kept its exchange
-        if 0 <= index < len(kept) and kept[index].seq == seq:
-            return kept[index]
-        for exchange in reversed(kept):
-            if exchange.seq == seq:
-                return exchange
-            if exchange.seq < seq:
-                return None
-        return None
+        _, request, body, body_length, status, response_headers, answer, answer_length, _ = self._kept[index]
+        path = request.get("raw_path") or str(request.get("path", "")).encode("utf-8", "surrogateescape")
+        return Exchange(seq, str(request.get("method", "")), path, request.get("query_string", b""),
+                        str(request.get("http_version", "1.1")), list(request["headers"]), body, body_length,
+                        status, list(response_headers), answer, answer_length)
 
     def __len__(self) -> int:
         return len(self._kept)
 
     def clear(self) -> None:
         self._kept.clear()
-        self._sizes.clear()
         self.bytes = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
-from ..core.exchanges import Exchange
+from ..core.exchanges import Exchange, Exchanges
 from ..dialect import errors as k
 from ..dialect.api import VENDOR_REFUSAL
 
@@ -40,16 +40,18 @@ NEAREST = 3
 """Paths suggested for a path no operation has."""
 
 
-def explain(entry: dict[str, Any], exchange: Exchange | None, paths: Iterable[str] = ()) -> dict[str, Any] | None:
+def explain(entry: dict[str, Any], exchanges: Exchanges, paths: Iterable[str] = ()) -> dict[str, Any] | None:
     """The reason of a refused entry (None for an answered one): ``title``, ``detail``, ``hint``,
-    and ``retry_at`` (virtual epoch seconds) or ``nearest`` (paths) where they apply."""
+    and ``retry_at`` (virtual epoch seconds, from the kept answer's ``Retry-After``) or
+    ``nearest`` (paths) where they apply."""
     kind = entry.get("refusal")
     status = entry.get("status")
     if not kind and not (isinstance(status, int) and status >= 400):
         return None
     title, hint = TITLES.get(str(kind), CORE_TITLE if kind else PLAIN_TITLE)
     out: dict[str, Any] = {"kind": kind or "", "title": title, "detail": str(entry.get("why", "")), "hint": hint}
-    if kind == k.RATE_LIMITED and exchange is not None and isinstance(entry.get("at"), (int, float)):
+    exchange = exchanges.get(entry["seq"]) if kind == k.RATE_LIMITED and isinstance(entry.get("seq"), int) else None
+    if exchange is not None and isinstance(entry.get("at"), (int, float)):
         wait = _header(exchange, b"retry-after")
         if wait is not None and wait.isdigit():
             out["retry_at"] = entry["at"] + int(wait)

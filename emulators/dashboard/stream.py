@@ -18,9 +18,10 @@ server restart the client gets ``reset`` and the tenant's present state.
 (``WAKE_SECONDS``) it compares counters and reads what is new straight from the tenant's own
 bounded logs, so a page left open for a day costs the same as one just opened, and a client
 that reads slowly holds back its own stream only (the socket's flow control), never the server's
-memory. Journal entries are sent at most ``REQUESTS_PER_WAKE`` per wake: under a flood the page
-gets the newest and a ``gap`` saying how many it did not show (the journal API pages through
-them); events are never skipped while they are kept. ``now`` is sent when something changed, at
+memory. Journal entries go out in ``requests`` messages, at most every ``REQUESTS_EVERY`` seconds
+and ``REQUESTS_PER_BATCH`` at a time: under a flood the page gets the newest and a ``gap``
+saying how many it did not show (the journal API pages through them); events are never
+skipped while they are kept. ``now`` is sent when something changed, at
 most every ``NOW_EVERY`` seconds, and every ``HEARTBEAT_SECONDS`` as the keep-alive.
 """
 
@@ -33,7 +34,7 @@ import secrets
 import time
 import weakref
 from bisect import bisect_right
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, AsyncIterator, Iterable
 
 from ..core.journal import RequestJournal
@@ -58,8 +59,14 @@ BACKLOG_CALLS = 50
 """What a client without a cursor gets first: the newest of each (and every live call)."""
 EVENTS_PER_WAKE = 2000
 """Events sent per wake at most; the rest follow at the next wake (never skipped while kept)."""
-REQUESTS_PER_WAKE = 200
-"""Journal entries sent per wake at most; older ones beyond it are counted in a ``gap``."""
+REQUESTS_EVERY = 0.25
+"""Seconds between two ``requests`` messages at least (a flood arrives in a few batches a second)."""
+REQUESTS_PER_BATCH = 10
+"""Journal entries one ``requests`` message carries at most (40 a second: more than a person
+reads, and an open page costs a loaded server next to nothing); under a flood the newest are
+sent and the older ones beyond them counted in a ``gap``."""
+REQUESTS_ON_RESUME = 1000
+"""Journal entries a resuming client gets at once (what it missed while away)."""
 DELIVERIES_PER_WAKE = 200
 MAX_STREAMS = 32
 """Streams one server keeps open at once (every tab of the dashboard holds one)."""
@@ -89,7 +96,7 @@ class Cursor:
     anon: int
 
     def text(self) -> str:
-        return ".".join([BOOT, *map(str, astuple(self))])
+        return f"{BOOT}.{self.world}.{self.events}.{self.requests}.{self.hooks}.{self.anon_world}.{self.anon}"
 
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
@@ -149,6 +156,8 @@ class TenantStream:
         """(virtual now, wall time, mode, speed) when ``now`` was last sent."""
         self._now_at = 0.0
         self._runs: dict[str, tuple[Any, ...]] = {}
+        self._requests_at = 0.0
+        """When the journals were last read (``REQUESTS_EVERY``)."""
         self._out: list[str] = []
 
     # -- the two entry points ---------------------------------------------------------------
@@ -160,7 +169,7 @@ class TenantStream:
         if resume is not None and resume.world == generation(tenant.outbox):
             self.cursor = Cursor(resume.world, resume.events, resume.requests, resume.hooks, 0, 0)
             self._anon_start(resume)
-            self._follow(tenant)
+            self._follow(tenant, True, REQUESTS_ON_RESUME)
         else:
             if resume is not None:
                 self._emit("reset", {"reason": "the tenant was reset or restored, or the server restarted"})
@@ -177,15 +186,17 @@ class TenantStream:
             self._emit("gone", {"tenant": self.tid})
             self.ended = True
             return self._take()
+        journals = self._batch_due()
         if tenant is not self.tenant or generation(tenant.outbox) != self.cursor.world:
             self.tenant = tenant
             self._emit("reset", {"reason": "the tenant was reset or restored"})
             self._present(tenant)
             self._now(tenant, force=True)
         else:
-            self._follow(tenant)
+            self._follow(tenant, journals)
             self._now(tenant)
-        self._anon()
+        if journals:
+            self._anon()
         self._scenarios(tenant)
         return self._take()
 
@@ -210,16 +221,25 @@ class TenantStream:
         self.cursor.events = tenant.event_seq - min(len(events), BACKLOG_EVENTS) if events else tenant.event_seq
         self._events(tenant, announce_gap=False)
         self.cursor.requests = max(0, journal.seq - BACKLOG_REQUESTS)
-        self._requests(journal, anon=False, announce_gap=False)
+        self._requests(journal, anon=False, announce_gap=False, limit=BACKLOG_REQUESTS)
         self.cursor.hooks = outbox.change_seq
         for delivery in outbox.deliveries[-BACKLOG_DELIVERIES:]:
             self._emit("delivery", delivery.to_dict())
         self._emit("calls", [call_view(c) for c in live_and_recent(tenant, BACKLOG_CALLS)])
 
-    def _follow(self, tenant: Tenant) -> None:
+    def _follow(self, tenant: Tenant, journals: bool, requests: int = REQUESTS_PER_BATCH) -> None:
         self._events(tenant, announce_gap=True)
-        self._requests(tenant.requests, anon=False, announce_gap=True)
+        if journals:
+            self._requests(tenant.requests, anon=False, announce_gap=True, limit=requests)
         self._deliveries(tenant)
+
+    def _batch_due(self) -> bool:
+        """True at most every ``REQUESTS_EVERY`` seconds (both journals are read then)."""
+        now = time.monotonic()
+        if now - self._requests_at < REQUESTS_EVERY:
+            return False
+        self._requests_at = now
+        return True
 
     def _events(self, tenant: Tenant, announce_gap: bool) -> None:
         cursor = self.cursor
@@ -243,7 +263,8 @@ class TenantStream:
             if call is not None:
                 self._emit("call", call_view(call))
 
-    def _requests(self, journal: RequestJournal, anon: bool, announce_gap: bool) -> None:
+    def _requests(self, journal: RequestJournal, anon: bool, announce_gap: bool,
+                  limit: int = REQUESTS_PER_BATCH) -> None:
         cursor = self.cursor
         last = cursor.anon if anon else cursor.requests
         if journal.seq <= last:
@@ -254,21 +275,18 @@ class TenantStream:
             if not isinstance(seq, int) or seq <= last:
                 break
             fresh.append(entry)
-            if len(fresh) >= REQUESTS_PER_WAKE:
+            if len(fresh) >= limit:
                 break
         missed = journal.seq - last - len(fresh)
         if missed > 0 and announce_gap:
             self._emit("gap", {"what": "anon" if anon else "requests", "missed": missed})
-        for entry in reversed(fresh):
-            if anon:
-                cursor.anon = entry["seq"]
-            else:
-                cursor.requests = entry["seq"]
-            self._emit("request", entry_view(entry, journal, self.paths, anon))
         if anon:
             cursor.anon = journal.seq
         else:
             cursor.requests = journal.seq
+        if fresh:  # one message per wake: a flood costs one encoding, not one per entry
+            fresh.reverse()
+            self._emit("requests", [entry_view(entry, journal, self.paths, anon) for entry in fresh])
 
     def _deliveries(self, tenant: Tenant) -> None:
         outbox, cursor = tenant.outbox, self.cursor
@@ -294,10 +312,10 @@ class TenantStream:
         world = generation(journal)
         if resume is not None and resume.anon_world == world:
             self.cursor.anon_world, self.cursor.anon = world, resume.anon
-            self._requests(journal, anon=True, announce_gap=True)
+            self._requests(journal, anon=True, announce_gap=True, limit=REQUESTS_ON_RESUME)
         else:
             self.cursor.anon_world, self.cursor.anon = world, max(0, journal.seq - BACKLOG_REQUESTS)
-            self._requests(journal, anon=True, announce_gap=False)
+            self._requests(journal, anon=True, announce_gap=False, limit=BACKLOG_REQUESTS)
 
     def _anon(self) -> None:
         journal = self.registry.unauthenticated(self.vendor)

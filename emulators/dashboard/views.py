@@ -80,11 +80,10 @@ def entry_view(entry: dict[str, Any], journal: RequestJournal, paths: Iterable[s
     for a refusal its reason in plain words. ``anon``: from the journal of requests no tenant
     was found for."""
     seq = entry.get("seq")
-    exchange = journal.exchanges.get(seq) if isinstance(seq, int) else None
     out = dict(entry)
     out["anon"] = anon
-    out["kept"] = exchange is not None
-    reason = explain(entry, exchange, paths)
+    out["kept"] = isinstance(seq, int) and journal.exchanges.has(seq)
+    reason = explain(entry, journal.exchanges, paths)
     if reason is not None:
         out["reason"] = reason
     return out

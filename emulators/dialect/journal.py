@@ -48,9 +48,6 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
     journal = tenant.requests if tenant else registry.unauthenticated(vendor)
     journal.append(entry, len(path) + len(query) + len(entry.get("why", "")))
     if response is not None:
-        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
         answer = getattr(response, "body", None)  # a streamed answer has none
-        journal.exchanges.add(entry["seq"], scope["method"], raw_path, scope.get("query_string", b""),
-                              scope.get("http_version", "1.1"),
-                              scope["headers"], body, status, response.raw_headers,
-                              answer if isinstance(answer, bytes) else None)
+        journal.exchanges.add(entry["seq"], scope, body, status, response.raw_headers,
+                              answer if type(answer) is bytes else None)

@@ -70,3 +70,8 @@ def parse_once(text: str) -> list[Message]:
 
 def of(seen: list[Message], event: str) -> list[Any]:
     return [m.data for m in seen if m.event == event]
+
+
+def requests_of(seen: list[Message]) -> list[Any]:
+    """The journal entries of ``requests`` messages, in order."""
+    return [entry for batch in of(seen, "requests") for entry in batch]

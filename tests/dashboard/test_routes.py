@@ -11,7 +11,7 @@ import pytest
 from emulators.core.exchanges import BODY_KEEP, EXCHANGES_KEEP
 from emulators.dashboard.page import FILES
 
-from .sse import of, parse_once
+from .sse import of, parse_once, requests_of
 from support.harness import MiniEmu, mini_token
 
 UI = "/_emulator/ui"
@@ -102,7 +102,7 @@ def test_once_streams_resume_from_their_cursor(mini: MiniEmu) -> None:
     for how in ({"headers": {"last-event-id": cursor}}, {"params": {"once": "1", "last_event_id": cursor}}):
         again = parse_once(mini.client.get(STREAM, **how).text)
         assert again[0].data["resumed"] is True
-        assert [e["operation"] for e in of(again, "request")] == ["list-calls", "place-call"]
+        assert [e["operation"] for e in requests_of(again)] == ["list-calls", "place-call"]
         assert [e["type"] for e in of(again, "event")][0] == "CallCreated"
         assert len(of(again, "delivery")) == len(of(again, "event"))  # mini: a webhook per event
     for junk in ("", "garbage", "x.1.2.3.4.5.6", cursor.split(".")[0] + ".1.2", "0" * 400):
@@ -156,7 +156,7 @@ def test_refusals_are_explained_in_plain_words(mini: MiniEmu) -> None:
     anon = mini.ok("GET", "/_emulator/journal/unauthenticated/1")
     assert anon["entry"]["anon"] is True
     assert anon["entry"]["reason"]["title"] == "Credential not recognised"
-    entries = {e["seq"]: e for e in of(parse_once(mini.client.get(STREAM).text), "request") if not e["anon"]}
+    entries = {e["seq"]: e for e in requests_of(parse_once(mini.client.get(STREAM).text)) if not e["anon"]}
     reasons = [(e["status"], e["reason"]["kind"], e["reason"]["title"]) for e in entries.values() if "reason" in e]
     assert reasons == [(400, "param_missing", "Required parameter missing"),
                        (404, "no_route", "No such endpoint"),

@@ -14,7 +14,7 @@ import httpx
 from emulators.dashboard import close_streams
 from emulators.dashboard.stream import MAX_STREAMS
 
-from .sse import Message, messages, of, read_until
+from .sse import Message, messages, of, read_until, requests_of
 from support.harness import live_emulator, mini_token
 
 STREAM = "/_emulator/tenants/{tid}/stream"
@@ -54,10 +54,10 @@ def test_events_in_order_then_resumed_with_last_event_id_none_missed_none_twice(
             place_calls(live, token, 2)
             target = tenant.event_seq
             seen += read_until(stream, lambda s: bool(event_seqs(s)) and event_seqs(s)[-1] >= target
-                               and len(of(s, "request")) >= 2)
+                               and len(requests_of(s)) >= 2)
             first = event_seqs(seen)
             assert first == list(range(first[0], target + 1))  # in order, one each
-            requests = [e["seq"] for e in of(seen, "request") if not e["anon"]]
+            requests = [e["seq"] for e in requests_of(seen) if not e["anon"]]
             assert requests == [1, 2]
             last_id = seen[-1].id
         # while no page listens: more calls, the clock moves (calls end), refused requests
@@ -72,8 +72,8 @@ def test_events_in_order_then_resumed_with_last_event_id_none_missed_none_twice(
         assert again[0].event == "hello" and again[0].data["resumed"] is True
         assert not of(again, "reset") and not of(again, "gap")
         assert event_seqs(again) == list(range(first[-1] + 1, target + 1))  # exactly the missed ones
-        assert [e["seq"] for e in of(again, "request") if not e["anon"]] == [3, 4, 5]
-        anon = [e for e in of(again, "request") if e["anon"]]
+        assert [e["seq"] for e in requests_of(again) if not e["anon"]] == [3, 4, 5]
+        anon = [e for e in requests_of(again) if e["anon"]]
         assert [(e["status"], e["reason"]["kind"]) for e in anon] == [(401, "bad_credential")]
         ended = [c for c in of(again, "call") if c["state"] == "ended"]
         assert len({c["id"] for c in ended}) == 3  # each call made meanwhile came with its end (its CDR row)

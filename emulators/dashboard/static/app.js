@@ -5,7 +5,8 @@
 (() => {
   const BASE = document.documentElement.dataset.base;
   const VIEWS = ['now', 'requests', 'webhooks', 'scenarios', 'tenants'];
-  const KEEP = { requests: 500, deliveries: 300, ended: 200, events: 200 };
+  const KEEP = { requests: 500, rows: 100, deliveries: 300, ended: 200, events: 200 };
+  const REQUESTS_EVERY_MS = 1000;  // under a flood the request table is redrawn once a second at most
   const TOKEN_KEY = 'telemock-admin-token';
   const RETRY_MS = 1000;
 
@@ -216,11 +217,14 @@
         break;
       case 'call': putCall(d); break;
       case 'calls': S.calls = new Map(d.map((c) => [c.id, c])); dirty.add('now'); break;
-      case 'request':
-        S.requests.unshift(d);
+      case 'requests':
+        for (const e of d) {
+          S.requests.unshift(e);
+          if (!S.operations.has(e.operation)) { S.operations.add(e.operation); dirty.add('operations'); }
+          requestRows.fresh.push(e);
+        }
         if (S.requests.length > KEEP.requests) S.requests.length = KEEP.requests;
-        if (!S.operations.has(d.operation)) { S.operations.add(d.operation); dirty.add('operations'); }
-        requestRows.fresh.push(d);
+        if (requestRows.fresh.length > KEEP.requests) requestRows.fresh.splice(0, requestRows.fresh.length - KEEP.requests);
         dirty.add('requests');
         break;
       case 'delivery':
@@ -265,15 +269,30 @@
   }
   document.addEventListener('visibilitychange', () => { if (!document.hidden) render(); });
 
+  // What each view draws; a hidden view keeps its marks and is drawn when it is shown.
+  const PARTS = { now: ['now', 'events'], requests: ['operations', 'requests'], webhooks: ['webhooks'], scenarios: ['runs'] };
+  const DRAW = { now: () => renderNow(), events: () => renderEvents(), operations: () => renderOperations(),
+    requests: () => renderRequests(), webhooks: () => renderWebhooks(), runs: () => renderRuns() };
+  let requestsDrawn = 0;
   function render() {
-    if (dirty.has('clock')) renderClock();
-    if (dirty.has('now')) renderNow();
-    if (dirty.has('events')) renderEvents();
-    if (dirty.has('operations')) renderOperations();
-    if (dirty.has('requests')) renderRequests();
-    if (dirty.has('webhooks')) renderWebhooks();
-    if (dirty.has('runs')) renderRuns();
-    dirty.clear();
+    if (dirty.delete('clock')) renderClock();
+    renderCounts();
+    for (const part of PARTS[S.view] || []) {
+      if (!dirty.has(part)) continue;
+      if (part === 'requests') {
+        const wait = REQUESTS_EVERY_MS - (performance.now() - requestsDrawn);
+        if (requestRows.fresh.length > 3 && wait > 0) { setTimeout(scheduleRender, wait); continue; }
+        requestsDrawn = performance.now();
+      }
+      dirty.delete(part);
+      DRAW[part]();
+    }
+  }
+  function renderCounts() {
+    const live = [...S.calls.values()].filter((c) => c.state !== 'ended').length;
+    $('#count-requests').textContent = S.requests.length ? `(${S.requests.length})` : '';
+    $('#count-webhooks').textContent = S.deliveries.size ? `(${S.deliveries.size})` : '';
+    $('#count-live').textContent = live ? `(${live})` : '';
   }
 
   function renderClock() {
@@ -314,7 +333,6 @@
         `${l.role} ${l.party}: `, h('span', { class: `badge ${l.state}`, text: l.state }))))),
       h('td', { class: 'num' }, ticking(c.created_at)))));
     $('#live-empty').hidden = live.length > 0;
-    $('#count-live').textContent = live.length ? `(${live.length})` : '';
     $('#cdr tbody').replaceChildren(...ended.map((c) => h('tr', { dataset: { call: c.id } },
       h('td', { class: 'num' }, timeEl(c.created_at)),
       h('td', { class: 'mono small' }, c.id),
@@ -375,16 +393,15 @@
     const filter = requestFilter();
     if (filter.key !== requestRows.key) {
       requestRows.key = filter.key;
-      body.replaceChildren(...S.requests.filter(filter.test).slice(0, KEEP.requests).map((e) => requestRow(e, false)));
+      body.replaceChildren(...S.requests.filter(filter.test).slice(0, KEEP.rows).map((e) => requestRow(e, false)));
     } else if (requestRows.fresh.length) {
-      const fresh = requestRows.fresh.slice(-KEEP.requests).filter(filter.test);
-      const rows = fresh.reverse().map((e) => requestRow(e, true));
-      body.prepend(...rows);
-      while (body.rows.length > KEEP.requests) body.lastElementChild.remove();
+      const fresh = requestRows.fresh.slice(-KEEP.rows).filter(filter.test);
+      const highlight = fresh.length <= 3;  // a flood is not highlighted row by row
+      body.prepend(...fresh.reverse().map((e) => requestRow(e, highlight)));
+      while (body.rows.length > KEEP.rows) body.lastElementChild.remove();
     }
     requestRows.fresh = [];
     $('#requests-empty').hidden = body.rows.length > 0;
-    $('#count-requests').textContent = S.requests.length ? `(${S.requests.length})` : '';
     const gap = $('#requests-gap');
     gap.hidden = !S.missedRequests;
     gap.textContent = `${S.missedRequests} requests came faster than the page shows them and are not listed here; ` +
@@ -484,7 +501,6 @@
           onclick: () => redeliver(d.id) }, 'Redeliver')));
     }));
     $('#deliveries-empty').hidden = list.length > 0;
-    $('#count-webhooks').textContent = list.length ? `(${list.length})` : '';
   }
   rowActivate('#deliveries', (row) => showDelivery(row.dataset.delivery));
   async function redeliver(id) {
@@ -707,12 +723,12 @@
     try { applyClock(await api('PATCH', tenantPath('/clock'), { speed: Number(ev.target.value) })); }
     catch (err) { failure('Clock speed')(err); }
   });
-  setInterval(() => {  // times tick on the tenant clock between messages (no request is made)
-    if (document.hidden || !S.clock) return;
+  setInterval(() => {  // a realtime clock ticks between messages (no request is made)
+    if (document.hidden || !S.clock || S.clock.mode !== 'realtime') return;
     renderClock();
     const now = vnow();
     document.querySelectorAll('[data-since]').forEach((el) => { el.textContent = duration(now - Number(el.dataset.since)); });
-  }, 500);
+  }, 1000);
 
   // -- views, tenants and the address bar ---------------------------------------------------------------
   const tabs = [...document.querySelectorAll('[role=tab]')];
@@ -726,6 +742,7 @@
       $(`#view-${tab.dataset.view}`).hidden = !on;
       if (on && focus) tab.focus();
     }
+    render();
     if (view === 'tenants') loadTenants();
     if (view === 'webhooks') loadTarget();
     if (view === 'scenarios') loadLibrary();
