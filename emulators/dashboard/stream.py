@@ -156,6 +156,7 @@ class TenantStream:
         """(virtual now, wall time, mode, speed) when ``now`` was last sent."""
         self._now_at = 0.0
         self._runs: dict[str, tuple[Any, ...]] = {}
+        self._run_at: dict[str, float] = {}
         self._requests_at = 0.0
         """When the journals were last read (``REQUESTS_EVERY``)."""
         self._out: list[str] = []
@@ -341,18 +342,23 @@ class TenantStream:
         self._emit("now", now_view(tenant))
 
     def _scenarios(self, tenant: Tenant, force: bool = False) -> None:
-        from ..scenario.control import runs_of
+        from ..scenario.control import RUNNING, runs_of
         records = runs_of(tenant)
         if force:
             records = records[-5:]
+        wall = time.monotonic()
         for record in records:
             key = run_key(record)
-            if self._runs.get(record.id) != key:
-                self._runs[record.id] = key
-                self._emit("scenario", run_view(record))
+            if self._runs.get(record.id) == key:
+                continue
+            if record.status == RUNNING and not force and wall - self._run_at.get(record.id, 0.0) < NOW_EVERY:
+                continue  # a running one at most every NOW_EVERY; its end at once
+            self._runs[record.id], self._run_at[record.id] = key, wall
+            self._emit("scenario", run_view(record))
         if len(self._runs) > 2 * len(records) + 10:  # forget runs the tenant forgot
             known = {r.id for r in records}
             self._runs = {k: v for k, v in self._runs.items() if k in known}
+            self._run_at = {k: v for k, v in self._run_at.items() if k in known}
 
 
 def _seq(event: Any) -> int:

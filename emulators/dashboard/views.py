@@ -111,6 +111,8 @@ def run_view(record: "RunRecord") -> dict[str, Any]:
 
 
 def run_key(record: "RunRecord") -> tuple[Any, ...]:
-    """What changes as a run goes on (the stream sends the run again when it does)."""
+    """What changes as a run goes on (the stream sends the run again when it does): its state,
+    checks and steps, and its simulated time by the second."""
     run = record.run
-    return (record.status, len(run.result.checks), run.ti, run.done, record.result is not None)
+    simulated = int(run.progress()["simulated"])
+    return (record.status, len(run.result.checks), run.ti, run.done, record.result is not None, simulated)

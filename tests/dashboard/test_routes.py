@@ -186,3 +186,18 @@ def test_the_scenario_library_lists_and_serves_its_files(mini: MiniEmu) -> None:
     assert text.status_code == 200 and "name: makecall / call-to-number outbound" in text.text
     for bad in ("nosuch.yaml", "..%2Fpyproject.toml", "%2e%2e%2fREADME.md", "busy_day"):
         assert mini.client.get(f"{UI}/scenarios/{bad}").status_code == 404
+
+
+def test_a_flood_of_requests_is_thinned_and_counted_never_hidden(mini: MiniEmu) -> None:
+    from emulators.dashboard.stream import REQUESTS_ON_RESUME
+    token = mini_token()
+    cursor = parse_once(mini.client.get(STREAM).text)[-1].id
+    flood = REQUESTS_ON_RESUME + 30
+    for _ in range(flood):
+        mini.api("GET", "/v1/agents", token)
+    again = parse_once(mini.client.get(STREAM, headers={"last-event-id": cursor}).text)
+    sent = [e["seq"] for e in requests_of(again) if not e["anon"]]
+    assert sent == list(range(31, flood + 1))  # the newest, in order
+    assert of(again, "gap") == [{"what": "requests", "missed": 30}]
+    later = parse_once(mini.client.get(STREAM, headers={"last-event-id": again[-1].id}).text)
+    assert requests_of(later) == [] and of(later, "gap") == []  # nothing twice
