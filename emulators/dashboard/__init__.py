@@ -15,19 +15,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, StreamingResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..control.errors import ControlError
-from . import library
-from .page import page, static
-from .stream import MAX_STREAMS, Cursor, TenantStream, close_streams, messages, streams_of
-from .views import entry_view
+from .hub import MAX_STREAMS, close_streams, streams_of
 
 if TYPE_CHECKING:
     from ..control.plane import ControlPlane
 
 __all__ = ["routes", "close_streams"]
+# The rest (the page, the stream, views, reasons, the library) is imported on first use: a
+# server that nobody opens the dashboard of does not pay for it at start-up.
 
 UI = "/ui"
 STREAM_HEADERS = {"cache-control": "no-store", "x-accel-buffering": "no"}
@@ -40,6 +39,9 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
     paths = tuple(path for listener in spec.listeners for op in listener.api.operations for path in op.paths)
 
     async def stream(request: Request) -> Any:
+        from starlette.responses import StreamingResponse
+
+        from .stream import Cursor, TenantStream, messages
         tenant = plane.tenant_of(request)
         streams = streams_of(registry)
         if streams.closing:
@@ -52,6 +54,7 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
         return StreamingResponse(body, media_type="text/event-stream; charset=utf-8", headers=STREAM_HEADERS)
 
     def detail(journal: Any, request: Request, anon: bool) -> Any:
+        from .views import entry_view
         raw = request.path_params["seq"]
         if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
             raise ControlError(400, "seq must be a whole number")
@@ -70,17 +73,27 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
         return detail(registry.unauthenticated(vendor), request, anon=True)
 
     async def scenario_library(request: Request) -> Any:
+        from . import library
         return library.listing()
 
     async def scenario_file(request: Request) -> Any:
+        from . import library
         text = library.read(request.path_params["file"])
         if text is None:
             raise ControlError(404, f"no library scenario {request.path_params['file']!r}")
         return PlainTextResponse(text, media_type="application/yaml; charset=utf-8")
 
+    async def shell(request: Request) -> Response:
+        from .page import page
+        return await page(request, registry, vendor, spec.title)
+
+    async def static_file(request: Request) -> Response:
+        from .page import static
+        return await static(request, registry)
+
     return [
-        Route(PREFIX + UI, page(registry, vendor, spec.title), methods=["GET"]),
-        Route(PREFIX + UI + "/static/{name}", static(registry), methods=["GET"]),
+        Route(PREFIX + UI, shell, methods=["GET"]),
+        Route(PREFIX + UI + "/static/{name}", static_file, methods=["GET"]),
         plane.route(PREFIX + UI + "/scenarios", scenario_library, ["GET"]),
         plane.route(PREFIX + UI + "/scenarios/{file}", scenario_file, ["GET"]),
         plane.route(TENANT + "/stream", stream, ["GET"]),

@@ -53,26 +53,24 @@ def _refusal(registry: Registry, request: Request) -> Response | None:
     return None
 
 
-def page(registry: Registry, vendor: str, title: str):  # type: ignore[no-untyped-def]
-    async def endpoint(request: Request) -> Response:
-        refused = _refusal(registry, request)
-        if refused is not None:
-            return refused
-        root = request.scope.get("root_path", "")
-        text = _read("index.html").decode("utf-8")
-        for key, value in (("root", root), ("vendor", vendor), ("title", title)):
-            text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
-        return Response(text, media_type="text/html; charset=utf-8", headers=HEADERS)
-    return endpoint
+async def page(request: Request, registry: Registry, vendor: str, title: str) -> Response:
+    """``/_emulator/ui``: the page, with the listener's prefix (single-port mode) filled in."""
+    refused = _refusal(registry, request)
+    if refused is not None:
+        return refused
+    root = request.scope.get("root_path", "")
+    text = _read("index.html").decode("utf-8")
+    for key, value in (("root", root), ("vendor", vendor), ("title", title)):
+        text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
+    return Response(text, media_type="text/html; charset=utf-8", headers=HEADERS)
 
 
-def static(registry: Registry):  # type: ignore[no-untyped-def]
-    async def endpoint(request: Request) -> Response:
-        refused = _refusal(registry, request)
-        if refused is not None:
-            return refused
-        name = request.path_params["name"]
-        if name not in FILES:
-            return PlainTextResponse("no such file", status_code=404, headers=HEADERS)
-        return Response(_read(name), media_type=FILES[name], headers=HEADERS)
-    return endpoint
+async def static(request: Request, registry: Registry) -> Response:
+    """``/_emulator/ui/static/{name}``: one of ``FILES``."""
+    refused = _refusal(registry, request)
+    if refused is not None:
+        return refused
+    name = request.path_params["name"]
+    if name not in FILES:
+        return PlainTextResponse("no such file", status_code=404, headers=HEADERS)
+    return Response(_read(name), media_type=FILES[name], headers=HEADERS)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Iterable
 
 from ..core.journal import RequestJournal
 from ..core.world import Tenant
+from .hub import Streams
 from .views import call_view, entry_view, live_and_recent, now_view, run_key, run_view
 
 if TYPE_CHECKING:
@@ -68,8 +69,6 @@ sent and the older ones beyond them counted in a ``gap``."""
 REQUESTS_ON_RESUME = 1000
 """Journal entries a resuming client gets at once (what it missed while away)."""
 DELIVERIES_PER_WAKE = 200
-MAX_STREAMS = 32
-"""Streams one server keeps open at once (every tab of the dashboard holds one)."""
 CLOCK_DRIFT = 0.5
 """Seconds a realtime clock may differ from what the page works out before ``now`` is sent."""
 
@@ -108,30 +107,6 @@ class Cursor:
                                                          for p in parts[1:]):
             return None
         return cls(*map(int, parts[1:]))
-
-
-class Streams:
-    """The open streams of one registry: how many, and whether the server is stopping."""
-
-    def __init__(self) -> None:
-        self.open = 0
-        self.closing = False
-
-
-_STREAMS: "weakref.WeakKeyDictionary[Registry, Streams]" = weakref.WeakKeyDictionary()
-
-
-def streams_of(registry: "Registry") -> Streams:
-    found = _STREAMS.get(registry)
-    if found is None:
-        found = _STREAMS[registry] = Streams()
-    return found
-
-
-def close_streams(registry: "Registry") -> None:
-    """End every open stream of ``registry`` within a wake (the server is stopping: uvicorn
-    waits for open responses, and a stream never ends by itself)."""
-    streams_of(registry).closing = True
 
 
 def _message(kind: str, data: Any, cursor: str) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from starlette.responses import Response
 from starlette.types import Scope
 
 from ..core.journal import MAX_TEXT
 
 if TYPE_CHECKING:
+    from starlette.responses import Response
+
     from ..core.world import Tenant
     from ..registry import Registry
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from emulators.dashboard import close_streams
-from emulators.dashboard.stream import MAX_STREAMS
+from emulators.dashboard.hub import MAX_STREAMS
 
 from .sse import Message, messages, of, read_until, requests_of
 from support.harness import live_emulator, mini_token
