@@ -4,9 +4,13 @@ announced, trimmed history is a ``gap`` (never silent), and the server can alway
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,7 +19,7 @@ from emulators.dashboard import close_streams
 from emulators.dashboard.hub import MAX_STREAMS
 
 from .sse import Message, messages, of, read_until, requests_of
-from support.harness import live_emulator, mini_token
+from support.harness import free_port, live_emulator, mini_token
 
 STREAM = "/_emulator/tenants/{tid}/stream"
 TIMEOUT = httpx.Timeout(10.0)
@@ -169,3 +173,32 @@ def test_open_streams_are_bounded() -> None:
         while live.http.get(STREAM.format(tid="default") + "?once=1").status_code != 200:
             assert time.monotonic() < deadline, "closed streams were not counted off"
             time.sleep(0.05)
+
+
+def test_ctrl_c_stops_telemock_serve_with_a_dashboard_open() -> None:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "emulators.cli", "serve", "--vendor", "voipcloud",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError(f"server did not start: {proc.stderr.read() if proc.stderr else ''}") from None
+                time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}{STREAM.format(tid='default')}"
+        with httpx.stream("GET", url, timeout=TIMEOUT) as open_page:
+            stream = messages(open_page)
+            read_until(stream, started)
+            started_at = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            list(stream)  # the server ends the open stream (a read timeout here fails the test)
+        assert time.monotonic() - started_at < 5
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
