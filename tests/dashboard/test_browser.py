@@ -15,6 +15,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
+from emulators.dashboard import close_streams
 from emulators.pytest_plugin import LiveServer
 from emulators.registry import Registry
 from emulators.server import listener_app
@@ -100,6 +101,7 @@ class Sandbox:
         self.page.close()
         self.http.close()
         self.receiver.down()
+        close_streams(self.registry)  # as telemock serve does on Ctrl-C: the page's stream ends now
         self.server.stop()
         assert self.errors == [], self.errors  # no script error on the page
 
