@@ -99,13 +99,14 @@ class Cursor:
 
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
-        """The cursor of ``text``, or None: absent, malformed, or from another server process."""
+        """The cursor of ``text``; None when there is none. A malformed one, or one from another
+        server process, is of world 0, which no tenant has: the client starts over (``reset``)."""
         if not text:
             return None
         parts = text.strip().split(".")
         if len(parts) != 7 or parts[0] != BOOT or not all(p.isascii() and p.isdigit() and len(p) < 19
                                                          for p in parts[1:]):
-            return None
+            return cls(0, 0, 0, 0, 0, 0)
         return cls(*map(int, parts[1:]))
 
 

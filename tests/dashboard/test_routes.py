@@ -105,9 +105,14 @@ def test_once_streams_resume_from_their_cursor(mini: MiniEmu) -> None:
         assert [e["operation"] for e in requests_of(again)] == ["list-calls", "place-call"]
         assert [e["type"] for e in of(again, "event")][0] == "CallCreated"
         assert len(of(again, "delivery")) == len(of(again, "event"))  # mini: a webhook per event
-    for junk in ("", "garbage", "x.1.2.3.4.5.6", cursor.split(".")[0] + ".1.2", "0" * 400):
+    fresh = parse_once(mini.client.get(STREAM, headers={"last-event-id": ""}).text)
+    assert fresh[0].event == "hello" and not of(fresh, "reset")  # no cursor: the present, nothing to forget
+    for junk in ("garbage", "x.1.2.3.4.5.6", "0123abcd." + cursor.partition(".")[2], cursor.split(".")[0] + ".1.2",
+                 "0" * 400):  # malformed, or from another server process: start over
         fresh = parse_once(mini.client.get(STREAM, headers={"last-event-id": junk}).text)
         assert fresh[0].event == "hello" and fresh[0].data["resumed"] is False
+        assert fresh[1].event == "reset"
+        assert [e["operation"] for e in requests_of(fresh)] == ["list-calls", "place-call"]
 
 
 def test_a_journal_entry_has_its_exact_bytes(mini: MiniEmu) -> None:
