@@ -5,7 +5,7 @@
 (() => {
   const BASE = document.documentElement.dataset.base;
   const VIEWS = ['now', 'requests', 'webhooks', 'scenarios', 'tenants'];
-  const KEEP = { requests: 500, rows: 100, deliveries: 300, ended: 200, events: 200 };
+  const KEEP = { requests: 500, rows: 100, deliveries: 300, ended: 200, events: 200, runs: 20 };
   const REQUESTS_EVERY_MS = 1000;  // under a flood the request table is redrawn once a second at most
   const TOKEN_KEY = 'telemock-admin-token';
   const RETRY_MS = 1000;
@@ -238,7 +238,11 @@
         setZone(d.timezone);
         dirty.add('now'); dirty.add('clock');
         break;
-      case 'scenario': S.runs.set(`${S.tenant}/${d.run}`, d); dirty.add('runs'); break;
+      case 'scenario':
+        S.runs.set(`${S.tenant}/${d.run}`, d);
+        if (S.runs.size > KEEP.runs) S.runs.delete(S.runs.keys().next().value);
+        dirty.add('runs');
+        break;
       case 'gap':
         if (d.what === 'requests' || d.what === 'anon') { S.missedRequests += d.missed; dirty.add('requests'); }
         else say(`${d.missed} ${d.what} were no longer kept by the server and are not shown.`);
