@@ -22,6 +22,8 @@ from starlette.routing import Mount
 from starlette.types import Receive, Scope, Send
 
 from .control.plane import ControlPlane, control_miss
+from .dashboard import close_streams
+from .dashboard import routes as dashboard_routes
 from .dialect.app import CONTROL_PREFIX, ListenerApp
 from .dialect.request import MAX_BODY_BYTES, route_path
 from .httpguard import Limits, guarded_protocol, open_file_room
@@ -37,6 +39,7 @@ def listener_app(registry: Registry, spec: VendorSpec, listener: Listener, *,
     404/405s, which also runs the lifespan)."""
     plane = ControlPlane(registry, spec.name)
     plane.add(scenario_routes(plane, vendor_apps))
+    plane.add(dashboard_routes(plane))
     if spec.control_routes is not None:
         plane.add(spec.control_routes(plane))
     routes = plane.routes()
@@ -224,6 +227,7 @@ async def run(registry: Registry, bindings: Sequence[Binding], *, log_level: str
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
+        close_streams(registry)  # open dashboard streams end, so the servers can stop
         for server in servers:
             server.should_exit = True
 

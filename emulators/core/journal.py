@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from .exchanges import Exchanges
+
 JOURNAL_KEEP = 5000
 """Entries kept per journal."""
 JOURNAL_MAX_BYTES = 4 * 1024 * 1024
@@ -33,6 +35,8 @@ class RequestJournal:
         """Bytes of each entry, in step with ``entries``."""
         self.bytes = 0
         """Bytes of the entries kept (``ENTRY_BYTES`` each plus their text)."""
+        self.exchanges = Exchanges()
+        """The bytes of the newest requests and answers (memory only: not in ``to_dict``)."""
 
     def add(self, **entry: Any) -> dict[str, Any]:
         return self.append({"seq": 0, **entry}, _text_size(entry))
@@ -66,5 +70,6 @@ class RequestJournal:
         self.entries = deque(maxlen=self.entries.maxlen)
         self._sizes.clear()
         self.bytes = 0
+        self.exchanges.clear()
         for record in data["entries"]:
             self._keep(record, ENTRY_BYTES + (_text_size(record) if isinstance(record, dict) else 0))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET = "pending", "delivered", "retrying", "failed", "no_target"
 ANSWER_KEEP = 4096
 """Characters of a receiver's answer kept on its delivery."""
+CHANGES_KEEP = 4096
+"""Delivery changes an outbox remembers (``Outbox.changes``) for readers catching up."""
 
 
 @dataclass
@@ -91,6 +94,16 @@ class Outbox:
         self._open: dict[str, list[Delivery]] = {}
         """Per URL, the deliveries not yet settled, oldest first (so a send never scans all)."""
         self._by_id: dict[str, Delivery] = {}
+        self.changes: deque[str] = deque(maxlen=CHANGES_KEEP)
+        """Ids of the deliveries that changed (made, attempted, reopened), oldest first: change
+        number ``change_seq - len(changes) + 1 + i`` is ``changes[i]``. Memory only: a reader
+        (the dashboard's stream) catches up from a change number instead of reading them all."""
+        self.change_seq = 0
+
+    def touched(self, delivery: Delivery) -> None:
+        """Note that ``delivery`` changed."""
+        self.change_seq += 1
+        self.changes.append(delivery.id)
 
     def add(self, tenant: "Tenant", *, event: str, url: str, method: str = "POST",
             content_type: str = "", body: str = "", headers: dict[str, str] | None = None,
@@ -104,6 +117,7 @@ class Outbox:
                             state=PENDING if url else NO_TARGET)
         self.deliveries.append(delivery)
         self._by_id[delivery.id] = delivery
+        self.touched(delivery)
         if url:
             self._open.setdefault(url, []).append(delivery)
             tenant.notify(tenant)
@@ -120,6 +134,7 @@ class Outbox:
                 delivery.redirected_from = delivery.url
             delivery.url = url
         delivery.state, delivery.next_attempt_at = PENDING, None
+        self.touched(delivery)
         waiting = self._open.setdefault(delivery.url, [])
         if delivery not in waiting:
             waiting.append(delivery)
@@ -152,6 +167,8 @@ class Outbox:
         self.seq = int(data["seq"])
         self.deliveries = [Delivery.from_dict(d) for d in data["deliveries"]]
         self._by_id = {d.id: d for d in self.deliveries}
+        self.changes.clear()
+        self.change_seq = 0
         self._open = {}
         for d in self.deliveries:
             if d.url and d.state in (PENDING, RETRYING):
@@ -345,4 +362,5 @@ class Dispatcher:
             delivery.state = RETRYING
             delivery.next_attempt_at = tenant.now() + backoff(policy, attempt.n)
             tenant.clock.call_at(delivery.next_attempt_at, "webhook.retry", delivery=delivery.id)
+        outbox.touched(delivery)
         return ok

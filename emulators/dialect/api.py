@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("telemock.api")
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+VENDOR_REFUSAL = "vendor"
+"""The journal's ``refusal`` of a ``VendorError`` (a vendor's own rule, in its own words)."""
 
 
 class VendorApi:
@@ -135,32 +137,35 @@ class VendorApi:
         ctx = Ctx(self, registry, scope, receive, path)
         ctx.max_body_bytes = max_body_bytes
         try:
-            response, why = await self._run(ctx), ""
+            response, why, kind = await self._run(ctx), "", ""
         except Exception as exc:  # every failure is an answer in the vendor's envelope
-            response, why = self._failure(ctx, exc)
-        self._journal(ctx, response.status_code, why, time.perf_counter() - started)
+            response, why, kind = self._failure(ctx, exc)
+        self._journal(ctx, response, why, kind, time.perf_counter() - started)
         await response(scope, receive, send)
 
-    def _failure(self, ctx: Ctx, exc: Exception) -> tuple[Response, str]:
-        """The vendor's answer to a refusal (and why, in plain words, for the journal)."""
+    def _failure(self, ctx: Ctx, exc: Exception) -> tuple[Response, str, str]:
+        """The vendor's answer to a refusal, and for the journal why (in plain words) and the
+        neutral kind of refusal (a ``k`` kind, a core error code, ``vendor`` or ``internal``)."""
         try:
             if isinstance(exc, Refusal):
                 err = self.errors.lookup(exc.kind)
                 if exc.context and "{" in err.message:  # e.g. Kerauno's "... at most {limit} bytes."
                     err = replace(err, message=err.message.format(**exc.context))
-                return self._refused(ctx, err, exc.headers), exc.why
+                return self._refused(ctx, err, exc.headers), exc.why, exc.kind
             if isinstance(exc, VendorError):
-                return self._refused(ctx, exc.err, exc.headers), exc.why
+                return self._refused(ctx, exc.err, exc.headers), exc.why, VENDOR_REFUSAL
             if isinstance(exc, ParamError):
-                return self._refused(ctx, self.param_error(ctx, exc), {}), exc.why()
+                kind = k.PARAM_MISSING if exc.rule == MISSING else k.PARAM_INVALID
+                return self._refused(ctx, self.param_error(ctx, exc), {}), exc.why(), kind
             if isinstance(exc, CoreError):
-                return self._refused(ctx, self.core_error(ctx, exc), {}), f"{exc.code}: {exc}"
+                return self._refused(ctx, self.core_error(ctx, exc), {}), f"{exc.code}: {exc}", exc.code
             # a defect of ours: logged, answered as the vendor's "internal" error
             log.error("%s %s %s failed", self.vendor, ctx.method, ctx.path, exc_info=exc)
-            return self._refused(ctx, self.errors.lookup(k.INTERNAL), {}), "internal error (logged)"
+            return self._refused(ctx, self.errors.lookup(k.INTERNAL), {}), "internal error (logged)", k.INTERNAL
         except Exception:  # the renderer itself failed: a plain answer, still no traceback out
             log.exception("%s: rendering an error failed", self.vendor)
-            return Response("internal error", status_code=500, media_type="text/plain"), "internal error"
+            return (Response("internal error", status_code=500, media_type="text/plain"), "internal error",
+                    k.INTERNAL)
 
     async def _run(self, ctx: Ctx) -> Response:
         match = self.router.match(ctx.path)
@@ -220,9 +225,10 @@ class VendorApi:
     def _refused(self, ctx: Ctx, err: Err, headers: Mapping[str, str]) -> Response:
         return self.render_error(ctx, err, {**err.headers, **headers})
 
-    def _journal(self, ctx: Ctx, status: int, why: str, seconds: float) -> None:
+    def _journal(self, ctx: Ctx, response: Response, why: str, kind: str, seconds: float) -> None:
         op = ctx.op.name if ctx.op is not None else "unknown"
-        record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, status, why, seconds)
+        record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, response.status_code, why, kind,
+               ctx.body, response, seconds)
 
 
 _VALID: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}

@@ -1,7 +1,9 @@
-"""One journal entry per vendor request: who, what, the answer's status and, when refused, why.
+"""One journal entry per vendor request: who, what, the answer's status and, when refused, why
+(and the neutral kind of refusal), plus the exchange: the request's and the answer's bytes.
 
 Journals are bounded by entries and bytes (``core.journal``): a path or query longer than
 ``MAX_TEXT`` is cut, and the entry says how long it was (``"truncated": {"query": <length>}``).
+Exchanges are bounded apart (``core.exchanges``) and only reference bytes that already exist.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from starlette.types import Scope
 from ..core.journal import MAX_TEXT
 
 if TYPE_CHECKING:
+    from starlette.responses import Response
+
     from ..core.world import Tenant
     from ..registry import Registry
 
 
 def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tenant: "Tenant | None",
-           status: int, why: str = "", seconds: float = 0.0) -> None:
-    """Append the entry to its tenant's journal, or the vendor's before a tenant was known,
-    and hand it to the registry's ``on_request`` hook (``--access-log``) with the seconds the
-    request took."""
+           status: int, why: str = "", refusal: str = "", body: bytes = b"",
+           response: Response | None = None, seconds: float = 0.0) -> None:
+    """Append the entry to its tenant's journal, or the vendor's before a tenant was known; with
+    ``response``, keep the exchange (``body``: the request body as read); hand the entry to the
+    registry's ``on_request`` hook (``--access-log``) with the seconds the request took."""
     client = scope.get("client")
     path, raw_query = scope["path"], scope.get("query_string", b"")
     truncated: dict[str, int] = {}  # field -> its length before it was cut
@@ -40,7 +45,13 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
         entry["truncated"] = truncated
     if why:
         entry["why"] = why[:MAX_TEXT]
-    (tenant.requests if tenant else registry.unauthenticated(vendor)).append(
-        entry, len(path) + len(query) + len(entry.get("why", "")))
+    if refusal:
+        entry["refusal"] = refusal
+    journal = tenant.requests if tenant else registry.unauthenticated(vendor)
+    journal.append(entry, len(path) + len(query) + len(entry.get("why", "")))
+    if response is not None:
+        answer = getattr(response, "body", None)  # a streamed answer has none
+        journal.exchanges.add(entry["seq"], scope, body, status, response.raw_headers,
+                              answer if type(answer) is bytes else None)
     if registry.on_request is not None:
         registry.on_request(entry, seconds)

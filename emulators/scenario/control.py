@@ -60,6 +60,12 @@ _RUNS: "weakref.WeakKeyDictionary[Tenant, dict[str, RunRecord]]" = weakref.WeakK
 _COUNTERS: "weakref.WeakKeyDictionary[Tenant, int]" = weakref.WeakKeyDictionary()
 
 
+def runs_of(tenant: Tenant) -> list[RunRecord]:
+    """The scenario runs of ``tenant`` this server remembers, oldest first (at most
+    ``KEEP_RUNS`` finished ones, plus the one running)."""
+    return list(_RUNS.get(tenant, {}).values())
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> ThreadPoolExecutor:
     """The one thread that loads scenarios posted to the control plane (made on first use)."""
