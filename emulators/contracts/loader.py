@@ -10,21 +10,25 @@ from typing import Any, Mapping
 
 import yaml
 
-from .matchers import Anything, Each, Example, Format, Keyed, Regex, Some, TypeOf
+from .matchers import AllOf, Anything, Each, Example, Format, Keyed, Regex, Some, Sorted, TypeOf
 from .model import ABSENT, Contract, Expect, Request, Step, Transformer, VendorContracts
 
 VENDOR_FILE = "_vendor.yaml"
 CONTRACTS_ENV = "TELEMOCK_CONTRACTS"
 """Environment variable naming the contracts directory (else ./contracts, else the checkout's)."""
 
-_FILE_KEYS = {"operation", "catalog", "listener", "doc", "contracts"}
+_FILE_KEYS = {"operation", "catalog", "listener", "doc", "definitions", "contracts"}
+"""``definitions``: a place for YAML anchors (``&user_call``) the contracts reuse; read by nothing else."""
 _CONTRACT_KEYS = {"name", "doc", "example", "state_changing", "emulator_only", "steps",
                   "request", "expect", "save", "breaks", "note"}
-_STEP_KEYS = {"request", "expect", "save", "wait", "breaks", "note"}
+_STEP_KEYS = {"request", "expect", "save", "wait", "breaks", "note", "repeat"}
 _REQUEST_KEYS = {"method", "path", "listener", "query", "headers", "form", "json", "body", "content_type"}
 _EXPECT_KEYS = {"status", "content_type", "headers", "body", "text"}
 _VENDOR_KEYS = {"vendor", "credentials", "vars", "transformers"}
 _TRANSFORMER_KEYS = {"name", "keys", "regex", "object_keys"}
+
+
+MAX_REPEAT = 1000
 
 
 class ContractError(ValueError):
@@ -93,6 +97,19 @@ _Loader.add_constructor("!each", _deep(Each))
 _Loader.add_constructor("!each_or_empty", _deep(lambda item: Each(item, 0)))
 _Loader.add_constructor("!keyed", _deep(_keyed))
 _Loader.add_constructor("!some", _deep(Some))
+_Loader.add_constructor("!descending", _scalar(lambda pointer: Sorted(_pointer(pointer), True)))
+_Loader.add_constructor("!ascending", _scalar(lambda pointer: Sorted(_pointer(pointer), False)))
+_Loader.add_constructor("!all", _deep(lambda parts: AllOf(tuple(parts)) if isinstance(parts, list) else _no_list()))
+
+
+def _pointer(text: str) -> str:
+    if text and not text.startswith("/"):
+        raise ValueError(f"{text!r} is no JSON pointer (/call_start_at)")
+    return text
+
+
+def _no_list() -> AllOf:
+    raise ValueError("!all wants a list of expectations")
 
 
 def read_yaml(path: Path) -> Any:
@@ -206,8 +223,12 @@ def _step(item: Any, where: str, file_data: Mapping[str, Any]) -> Step:
                                              for v in save.values()):
         raise ContractError(f"{where}: save maps names to JSON pointers (/data/0/uid)")
     breaks = raw.get("breaks")
+    repeat = raw.get("repeat", 1)
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= MAX_REPEAT:
+        raise ContractError(f"{where}: repeat wants a count, 1 to {MAX_REPEAT}")
     return Step(request=_request(raw["request"], where, file_data), expect=_expect(raw["expect"], where),
-                save=dict(save), breaks=None if breaks is None else str(breaks), note=str(raw.get("note", "")))
+                save=dict(save), breaks=None if breaks is None else str(breaks), note=str(raw.get("note", "")),
+                repeat=repeat)
 
 
 def _request(item: Any, where: str, file_data: Mapping[str, Any]) -> Request:

@@ -10,6 +10,7 @@ In YAML they are tags, so a literal is always a literal::
     data: !each {uid: !type string}    # a non-empty list, every item matching
     rows: !keyed {key: '^cdr_\\d+$', value: {...}}   # an id-keyed object
     calls: !some {to_number: '0298765432'}           # at least one item matching
+    data: !all [!each {...}, !descending /call_start_at]   # every part holds; newest first
 
 Each matcher checks one value and reports drifts; ``compare`` (diff.py) is handed in so that
 a matcher holding a structure (``!each``, ``!keyed``, ``!some``) compares its items the usual way.
@@ -22,7 +23,17 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import formats
-from .drift import FORMAT_MISMATCH, ITEM_MISSING, LENGTH_CHANGED, TYPE_CHANGED, Described, Drift, child, json_type
+from .drift import (
+    FORMAT_MISMATCH,
+    ITEM_MISSING,
+    LENGTH_CHANGED,
+    ORDER_CHANGED,
+    TYPE_CHANGED,
+    Described,
+    Drift,
+    child,
+    json_type,
+)
 
 Compare = Callable[[Any, Any, str], list[Drift]]
 """``compare(expected, actual, path)`` (diff.compare bound to a run's mode)."""
@@ -247,3 +258,56 @@ def shape_of(value: Any) -> Any:
     if isinstance(value, list):
         return Each(shape_of(value[0])) if value else TypeOf(("array",))
     return TypeOf((json_type(value),))
+
+
+@dataclass(frozen=True)
+class Sorted(Matcher):
+    """A list (or an object's values) whose items' values at ``pointer`` never go up
+    (``!descending``: newest first) or never go down (``!ascending``)."""
+
+    pointer: str
+    descending: bool
+    tag = "!descending"
+
+    def check(self, actual: Any, path: str, compare: Compare, lax: bool) -> list[Drift]:
+        from .runner import resolve  # the one JSON-pointer reader
+
+        items = list(actual.values()) if isinstance(actual, dict) else actual
+        if not isinstance(items, list):
+            return [Drift(TYPE_CHANGED, path, Described("array or object"), actual)]
+        keys = [resolve(item, self.pointer) for item in items]
+        way = "descending" if self.descending else "ascending"
+        for i, ((found_a, a), (found_b, b)) in enumerate(zip(keys, keys[1:])):
+            if not (found_a and found_b) or type(a) is not type(b) or isinstance(a, (dict, list)):
+                return [Drift(TYPE_CHANGED, child(path, i + 1), Described(f"items comparable by {self.pointer}"),
+                              b if found_b else Described("(absent)"))]
+            if (b > a) if self.descending else (b < a):
+                return [Drift(ORDER_CHANGED, child(path, i + 1), Described(f"{way} by {self.pointer}"),
+                              Described(f"{b!r} after {a!r}"))]
+        return []
+
+    def __str__(self) -> str:
+        return f"!{'descending' if self.descending else 'ascending'} {self.pointer}"
+
+
+@dataclass(frozen=True)
+class AllOf(Matcher):
+    """Every one of ``parts`` holds (``!all [!each {...}, !descending /call_start_at]``)."""
+
+    parts: tuple[Any, ...]
+    tag = "!all"
+
+    def check(self, actual: Any, path: str, compare: Compare, lax: bool) -> list[Drift]:
+        drifts: list[Drift] = []
+        for part in self.parts:
+            drifts += compare(part, actual, path)
+        return drifts
+
+    def children(self) -> list[Any]:
+        return list(self.parts)
+
+    def rebuild(self, fill: Callable[[Any], Any]) -> "Matcher":
+        return AllOf(tuple(fill(part) for part in self.parts))
+
+    def __str__(self) -> str:
+        return "!all"

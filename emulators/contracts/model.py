@@ -60,6 +60,8 @@ class Step:
     """What this request deliberately breaks in the documented interface (an error case): the
     OpenAPI agreement check does not hold it to the document."""
     note: str = ""
+    repeat: int = 1
+    """Send the request this many times, every answer as expected (a rate limit's quota)."""
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ async def _contract(contract: Contract, target: Target, values: Values, recorded
         await target.reset()
         for i, step in enumerate(contract.steps):
             if result.outcome != PASSED:
-                result.steps.append(StepResult(_label(step, None), ran=False))
+                result.steps.append(StepResult(_label(step, None, values), ran=False))
                 continue
             done = await _step(step, target, values)
             if done.exchange is not None:
@@ -185,26 +185,35 @@ async def _step(step: Step, target: Target, values: Values) -> StepResult:
     assert step.request is not None and step.expect is not None
     request: Request = fill_request(step.request, values)
     label = _label(step, request)
-    try:
-        response = await target.send(request)
-    except httpx.HTTPError as exc:
-        return StepResult(label, [Drift(NO_ANSWER, "request", Described("an answer"),
-                                        Described(f"{type(exc).__name__}: {exc}"))])
-    exchange = Exchange(request, response.status_code, dict(response.headers), response.content, step.breaks)
     expect = _fill_expect(step.expect, values)
-    drifts = check(expect, exchange, target.lax)
-    if not drifts:
-        drifts = _save(step.save, exchange, values)
-    return StepResult(label, drifts, exchange)
+    for turn in range(step.repeat):
+        try:
+            response = await target.send(request)
+        except httpx.HTTPError as exc:
+            return StepResult(label, [Drift(NO_ANSWER, "request", Described("an answer"),
+                                            Described(f"{type(exc).__name__}: {exc}"))])
+        exchange = Exchange(request, response.status_code, dict(response.headers), response.content, step.breaks)
+        drifts = check(expect, exchange, target.lax)
+        if drifts:
+            if step.repeat > 1:
+                label = f"{label} (answer {turn + 1} of {step.repeat})"
+            return StepResult(label, drifts, exchange)
+    return StepResult(label, _save(step.save, exchange, values), exchange)
 
 
 def fill_request(request: Request, values: Values) -> Request:
-    return Request(method=request.method, path=fill(request.path, values), listener=request.listener,
-                   query=fill(dict(request.query), values), headers=fill(dict(request.headers), values),
-                   form=None if request.form is None else fill(dict(request.form), values),
+    """The request with its templates filled; query, header and form values stay text."""
+    return Request(method=request.method, path=str(fill(request.path, values)), listener=request.listener,
+                   query=_texts(fill(dict(request.query), values)),
+                   headers=_texts(fill(dict(request.headers), values)),
+                   form=None if request.form is None else _texts(fill(dict(request.form), values)),
                    json=ABSENT if request.json is ABSENT else fill(request.json, values),
-                   body=None if request.body is None else fill(request.body, values),
+                   body=None if request.body is None else str(fill(request.body, values)),
                    content_type=request.content_type)
+
+
+def _texts(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in mapping.items()}
 
 
 def _fill_expect(expect: Expect, values: Values) -> Expect:
@@ -287,12 +296,19 @@ def media_type(header: str) -> str:
     return header.split(";", 1)[0].strip().lower()
 
 
-def _label(step: Step, request: Request | None) -> str:
+def _label(step: Step, request: Request | None, values: Values | None = None) -> str:
     if step.wait is not None:
         return f"wait {step.wait:g} s"
-    request = request or step.request
-    assert request is not None
-    return f"{request.method} {request.path}"
+    if request is None:
+        assert step.request is not None
+        request = step.request
+        if values is not None:
+            try:
+                request = fill_request(request, values)
+            except TemplateError:  # a value a step that did not run would have saved
+                pass
+    times = f" x{step.repeat}" if step.repeat > 1 else ""
+    return f"{request.method} {request.path}{times}"
 
 
 def _text(content: bytes) -> str:
