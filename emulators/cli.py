@@ -4,6 +4,7 @@
                    [--state-dir DIR] [--state-interval SECONDS]
     telemock state save|load FILE [--url URL] [--admin-token T] | inspect FILE
     telemock scenario run FILE [--vendor V] ...      (see ``telemock scenario --help``)
+    telemock contracts verify [--vendor V] [--base-url URL] ...   (see ``telemock contracts --help``)
 """
 
 from __future__ import annotations
@@ -327,6 +328,12 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contracts_parser(sub: Any) -> None:
+    """``telemock contracts verify | publish | generate`` (emulators/contracts/cli.py)."""
+    from .contracts import cli as contracts_cli
+    contracts_cli.register(sub)
+
+
 def _vendor_apps(registry: Any, spec: Any) -> Any:
     """The server's ``vendor_apps``, imported when a scenario runs in-process."""
     from .server import vendor_apps
@@ -341,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _serve_parser(sub)
     _openapi_parser(sub)
+    _contracts_parser(sub)
     _state_parser(sub)
     from .scenario import cli as scenario_cli
     scenario_cli.register(sub, _vendor_apps)

@@ -13,14 +13,18 @@ from .runner import ERROR, FAILED, PASSED, SKIPPED, ContractResult, Run
 
 FORMATS = ("text", "json", "junit")
 MASK = "***"
+SHOWN_DRIFTS = 20
+"""Drifts listed per step in text (an id-keyed report of 500 rows drifts 500 times alike)."""
 
 
-def render(run: Run, fmt: str) -> str:
+def render(runs: list[Run], fmt: str) -> str:
+    """One report of every vendor's run."""
     if fmt == "json":
-        return json.dumps(as_json(run), indent=2, ensure_ascii=False) + "\n"
+        document = {"ok": all(r.ok for r in runs), "runs": [as_json(r) for r in runs]}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if fmt == "junit":
-        return junit(run)
-    return text(run)
+        return junit(runs)
+    return "".join(text(r) for r in runs)
 
 
 def summary(run: Run) -> str:
@@ -49,9 +53,11 @@ def _contract_lines(r: ContractResult, masked: Any) -> list[str]:
         if not step.drifts and step.ran:
             continue
         lines.append(f"  step {i} {masked(step.label)}" + ("" if step.ran else ": not run"))
-        for drift in step.drifts:
+        for drift in step.drifts[:SHOWN_DRIFTS]:
             prefix = "[recording] " if drift.source == "recording" else ""
             lines.append(f"    {prefix}{masked(drift.line())}")
+        if len(step.drifts) > SHOWN_DRIFTS:
+            lines.append(f"    ... and {len(step.drifts) - SHOWN_DRIFTS} more (--format json lists all)")
     return lines
 
 
@@ -82,9 +88,16 @@ def as_json(run: Run) -> dict[str, Any]:
 
 
 # -- JUnit ----------------------------------------------------------------------------------------
-def junit(run: Run) -> str:
-    masked = _masker(run)
+def junit(runs: list[Run]) -> str:
     suites = ET.Element("testsuites", name="telemock contracts")
+    for run in runs:
+        _suite(suites, run)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _suite(suites: ET.Element, run: Run) -> None:
+    masked = _masker(run)
     suite = ET.SubElement(suites, "testsuite", name=f"contracts.{run.vendor}", tests=str(len(run.results)),
                           failures=str(run.count(FAILED)), errors=str(run.count(ERROR)),
                           skipped=str(run.count(SKIPPED)),
@@ -102,8 +115,6 @@ def junit(run: Run) -> str:
             first = masked(drifts[0].line()) if drifts else "failed"
             element = ET.SubElement(case, "failure", message=first, type="drift")
             element.text = "\n".join(_contract_lines(r, masked))
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
 def _masker(run: Run) -> Any:
