@@ -2,7 +2,9 @@
 
 Paths, methods, parameters (with their converters' schemas), auth schemes, success bodies
 (schema and documented examples) and the vendor's error answers: nothing here is written by
-hand per vendor, so the document cannot drift from what the server does.
+hand per vendor, so the document cannot drift from what the server does. A success body's schema
+is the row's ``response_schema``, else the one its documented examples imply (``schemas``); a
+text answer (CSV, XML) is a string.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import __version__
+from . import schemas
 from .params import ANY, BODY, COOKIE, HEADER, PATH, QUERY, Param
 from .router import allowed
 
@@ -94,8 +97,9 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
             schema["required"] = body_required
         out["requestBody"] = {"required": False,
                               "content": {mt: {"schema": schema} for mt in api.body_types}}
-    if api.auth_schemes:
-        out["security"] = [{name: []} for name in api.auth_schemes]
+    schemes = api.auth_schemes_for(method)
+    if schemes:
+        out["security"] = [{name: []} for name in schemes]
     out["responses"] = _responses(api, ops)
     return out
 
@@ -132,7 +136,7 @@ def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
     media = api.media_types(first)
     content: dict[str, Any] = {}
     for mt in media:
-        entry: dict[str, Any] = {"schema": dict(first.response_schema or api.success_schema)}
+        entry: dict[str, Any] = {"schema": success_schema(api, ops) if _is_json(mt) else {"type": "string"}}
         examples = [ex for op in ops for ex in op.examples if "response" in ex]
         if examples and mt == media[0]:
             entry["examples"] = {f"example_{i + 1}": {"value": ex["response"],
@@ -147,3 +151,21 @@ def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
             "description": "refused (the vendor's error envelope)",
             "content": {api.error_media_type: {"schema": dict(api.error_schema)}}})
     return responses
+
+
+def success_schema(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
+    """The success body's schema: each variant's declared one, else the one its documented
+    examples imply, else the vendor's envelope (any of them, when variants differ)."""
+    found: list[dict[str, Any]] = []
+    for op in ops:
+        derived = None if op.response_schema is not None else schemas.from_examples(
+            ex["response"] for ex in op.examples if "response" in ex)
+        schema = dict(op.response_schema or derived or api.success_schema)
+        if schema not in found:
+            found.append(schema)
+    return found[0] if len(found) == 1 else {"anyOf": found}
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == JSON or base.endswith("+json")
