@@ -90,8 +90,8 @@ def json_type(value: Any) -> str:
 
 def shown(value: Any) -> str:
     """A value as a report shows it: JSON, its type where that could be the point, cut short."""
-    if isinstance(value, Described):
-        return str(value)
+    if isinstance(value, Described) or not isinstance(value, (dict, list, str, int, float, bool, type(None))):
+        return str(value)  # a description, or a matcher (``!example '8'``)
     if isinstance(value, (dict, list)):
         text = json.dumps(_plain(value), ensure_ascii=False)
     elif isinstance(value, str):
