@@ -80,15 +80,18 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
     body_required: list[str] = []
     for p in params:
         if p.where == BODY or (p.where == ANY and method != "GET"):
-            body_props[p.name] = _schema(p)
+            # a write documents its fields in the body (a PHP server would also take them from
+            # the query string); an empty optional field counts as absent
+            body_props[p.name] = _schema(p) if p.required or not p.empty_is_missing else _or_empty(_schema(p))
             if p.required:
                 body_required.append(p.name)
-            if p.where == BODY:
-                continue
+            continue
         if p.where in _LOCATION or p.where == ANY:
-            parameters.append({"name": p.name, "in": _LOCATION.get(p.where, "query"),
-                               "required": p.required if p.where != ANY or method == "GET" else False,
-                               "schema": _schema(p), **({"description": p.doc} if p.doc else {})})
+            entry = {"name": p.name, "in": _LOCATION.get(p.where, "query"), "required": p.required,
+                     "schema": _schema(p), **({"description": p.doc} if p.doc else {})}
+            if not p.required and p.empty_is_missing and entry["in"] == "query":
+                entry["allowEmptyValue"] = True  # ``a=`` is read as absent: the default
+            parameters.append(entry)
     if parameters:
         out["parameters"] = parameters
     if body_props and method != "GET":
@@ -96,7 +99,8 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
         if body_required:
             schema["required"] = body_required
         out["requestBody"] = {"required": False,
-                              "content": {mt: {"schema": schema} for mt in api.body_types}}
+                              "content": {mt: {"schema": _json_body(schema) if _is_json(mt) else schema}
+                                          for mt in api.body_types}}
     schemes = api.auth_schemes_for(method)
     if schemes:
         out["security"] = [{name: []} for name in schemes]
@@ -120,6 +124,19 @@ def _schema(p: Param) -> dict[str, Any]:
     if p.example is not None:
         schema["examples"] = [p.example]
     return schema
+
+
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON body's fields: a number, boolean or null is read as the text a form would carry
+    (``params._as_text``), so it is taken wherever text is and judged by that text."""
+    props = {name: {"anyOf": [prop, {"type": ["integer", "number", "boolean", "null"]}]}
+             for name, prop in schema["properties"].items()}
+    return {**schema, "properties": props}
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A field that may also be sent empty (read as absent)."""
+    return {"anyOf": [schema, {"const": ""}]}
 
 
 def _union(groups: Iterable[tuple[Param, ...]]) -> list[Param]:
