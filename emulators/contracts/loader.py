@@ -12,6 +12,7 @@ import yaml
 
 from .matchers import AllOf, Anything, Each, Example, Format, Keyed, Regex, Some, Sorted, TypeOf
 from .model import ABSENT, Contract, Expect, Request, Step, Transformer, VendorContracts
+from .templates import names_used
 
 VENDOR_FILE = "_vendor.yaml"
 CONTRACTS_ENV = "TELEMOCK_CONTRACTS"
@@ -117,7 +118,7 @@ def read_yaml(path: Path) -> Any:
         with open(path, encoding="utf-8") as fh:
             return yaml.load(fh, Loader=_Loader)  # noqa: S506 (a SafeLoader with matcher tags)
     except yaml.YAMLError as exc:
-        raise ContractError(f"{path}: not valid contract YAML: {exc}") from None
+        raise ContractError(f"{path}: not valid contract YAML: {' '.join(str(exc).split())}") from None
     except OSError as exc:
         raise ContractError(f"{path}: {exc.strerror or exc}") from None
 
@@ -154,17 +155,41 @@ def load_vendor(root: Path, vendor: str) -> VendorContracts:
         if not path.name.startswith("_"):
             contracts += _file(path, vendor)
     seen: set[str] = set()
+    credentials = tuple(str(n) for n in settings.get("credentials") or ())
+    variables = dict(settings.get("vars") or {})
     for c in contracts:
         if c.id in seen:
             raise ContractError(f"{c.file}: contract {c.name!r} is named twice")
         seen.add(c.id)
+        _check_templates(c, set(credentials), set(variables))
     return VendorContracts(
         vendor=vendor,
-        credentials=tuple(str(n) for n in settings.get("credentials") or ()),
-        vars=dict(settings.get("vars") or {}),
+        credentials=credentials,
+        vars=variables,
         transformers=tuple(_transformer(t, str(settings_file)) for t in settings.get("transformers") or ()),
         contracts=tuple(contracts),
         directory=directory)
+
+
+def _check_templates(contract: Contract, credentials: set[str], variables: set[str]) -> None:
+    """Every ``${...}`` names something: a declared credential or variable, or a value an
+    earlier step saves (a typo is the author's error at load time, not a failed run)."""
+    saved: set[str] = set()
+    for i, step in enumerate(contract.steps, 1):
+        trees: list[Any] = []
+        if step.request is not None:
+            r = step.request
+            trees += [r.path, dict(r.query), dict(r.headers), dict(r.form or {}), r.json, r.body]
+        if step.expect is not None:
+            e = step.expect
+            trees += [e.content_type, dict(e.headers), e.body, e.text]
+        for namespace, known in (("credentials", credentials), ("vars", variables), ("saved", saved)):
+            unknown = set().union(*(names_used(t, namespace) for t in trees)) - known
+            if unknown:
+                where = "an earlier step's save" if namespace == "saved" else f"_vendor.yaml's {namespace}"
+                raise ContractError(f"{contract.file}: contract {contract.name!r}, step {i}: "
+                                    f"${{{namespace}.{sorted(unknown)[0]}}} is not in {where}")
+        saved |= set(step.save)
 
 
 # -- one file ------------------------------------------------------------------------------------

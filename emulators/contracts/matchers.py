@@ -41,6 +41,13 @@ Compare = Callable[[Any, Any, str], list[Drift]]
 JSON_TYPES = ("string", "integer", "number", "boolean", "null", "array", "object")
 
 
+def _compiles(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
+
+
 class Matcher:
     tag = ""
 
@@ -62,7 +69,7 @@ class Regex(Matcher):
     tag = "!re"
 
     def __post_init__(self) -> None:
-        re.compile(self.pattern)  # a broken pattern is the contract's error, at load time
+        _compiles(self.pattern)  # a broken pattern is the contract's error, at load time
 
     def check(self, actual: Any, path: str, compare: Compare, lax: bool) -> list[Drift]:
         if not isinstance(actual, str):
@@ -196,7 +203,7 @@ class Keyed(Matcher):
     tag = "!keyed"
 
     def __post_init__(self) -> None:
-        re.compile(self.key)
+        _compiles(self.key)
 
     def check(self, actual: Any, path: str, compare: Compare, lax: bool) -> list[Drift]:
         if not isinstance(actual, dict):

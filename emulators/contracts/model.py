@@ -111,6 +111,3 @@ class VendorContracts:
     transformers: tuple[Transformer, ...]
     contracts: tuple[Contract, ...]
     directory: Path
-
-    def operations(self) -> list[str]:
-        return list(dict.fromkeys(c.operation for c in self.contracts))
