@@ -117,7 +117,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def _runs(args: argparse.Namespace) -> list[Any]:
     from ..vendors import VENDOR_MODULES
     from .loader import contracts_root, load_vendor, vendors_with_contracts
-    from .runner import Options, verify
+    from .runner import Options, selected, verify
 
     root = contracts_root(args.contracts)
     available = vendors_with_contracts(root)
@@ -135,11 +135,12 @@ def _runs(args: argparse.Namespace) -> list[Any]:
                       recorded_dir=Path(args.recorded) if args.recorded else None)
     if options.recorded_dir is not None and not options.recorded_dir.is_dir():
         raise UsageError(f"--recorded {options.recorded_dir}: no such folder")
-    runs = []
-    for name in vendors:
-        contracts = load_vendor(root, name)
-        runs.append(verify(contracts, _target(args, contracts), options))
-    return runs
+    loaded = [load_vendor(root, name) for name in vendors]
+    for wanted in options.only:
+        if not any(selected(c, (wanted,)) for v in loaded for c in v.contracts):
+            raise UsageError(f"--only {wanted}: no contract of {', '.join(vendors)} has that operation, "
+                             "catalog id or contract id")
+    return [verify(contracts, _target(args, contracts), options) for contracts in loaded]
 
 
 def _target(args: argparse.Namespace, contracts: Any) -> Any:

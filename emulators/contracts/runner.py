@@ -28,7 +28,7 @@ from .drift import (
 )
 from .matchers import Matcher
 from .model import ABSENT, Contract, Expect, Request, Step, VendorContracts
-from .targets import Target
+from .targets import Target, TargetError
 from .templates import TemplateError, Values, fill
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
@@ -172,7 +172,7 @@ async def _contract(contract: Contract, target: Target, values: Values, recorded
             result.steps.append(done)
             if done.drifts:
                 result.outcome = FAILED
-    except TemplateError as exc:
+    except (TemplateError, TargetError) as exc:
         result.outcome, result.reason = ERROR, str(exc)
     result.seconds = time.perf_counter() - started
     return result

@@ -22,6 +22,10 @@ IN_PROCESS_HOST = "http://localhost"
 ``localhost``, as the vendor documents' own examples do."""
 CLOCK = {"clock": {"start": DEFAULT_CLOCK_START, "mode": "manual", "speed": 1.0}}
 
+class TargetError(ValueError):
+    """The target cannot send what a contract asks (a port the vendor does not have)."""
+
+
 AppWrapper = Callable[[Any], Any]
 """An ASGI middleware around each in-process listener app (tests alter answers with one)."""
 
@@ -92,12 +96,12 @@ class InProcess(Target):
         client = self._clients[self.listeners[0]]
         response = await client.request(method, CONTROL + path, json=body)
         if response.status_code != 200:
-            raise RuntimeError(f"the emulator's control plane refused {method} {path}: {response.text[:200]}")
+            raise TargetError(f"the emulator's control plane refused {method} {path}: {response.text[:200]}")
 
     async def send(self, request: Request) -> httpx.Response:
         name = request.listener or self.listeners[0]
         if name not in self._clients:
-            raise KeyError(f"{self.vendor} has no listener {name!r} (it has {', '.join(self.listeners)})")
+            raise TargetError(f"{self.vendor} has no listener {name!r} (it has {', '.join(self.listeners)})")
         return await _send(self._clients[name], request)
 
 

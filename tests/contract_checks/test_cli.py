@@ -102,6 +102,7 @@ def test_the_json_report_lists_every_drift(altered_kerauno: dict[str, str]) -> N
     (["--vendor", "kerauno", "--var", "novalue"], {}, "--var wants NAME=VALUE"),
     (["--base-url", "http://127.0.0.1:9"], {}, "--base-url verifies one vendor: give --vendor"),
     (["--vendor", "kerauno", "--recorded", "/nonexistent/dir"], {}, "no such folder"),
+    (["--vendor", "kerauno", "--only", "AppList"], {}, "--only AppList: no contract of kerauno"),
 ])
 def test_mistakes_get_one_line_and_exit_2(args: list[str], env: dict[str, str], message: str) -> None:
     done = telemock("contracts", "verify", *args, env=env)
@@ -120,3 +121,16 @@ def test_a_broken_contract_file_is_named(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "makecall.yaml: contract 'x': say whether it changes the vendor's state" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_a_contract_for_a_port_the_vendor_lacks_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "kerauno"
+    folder.mkdir()
+    (folder / "_vendor.yaml").write_text("vendor: kerauno\ncredentials: [key]\n")
+    (folder / "makecall.yaml").write_text(
+        "operation: makecall\ncatalog: kerauno.MakeCall\nlistener: kerauno-fax\ncontracts:\n"
+        "  - name: x\n    state_changing: false\n"
+        "    request: {method: GET, path: /kerauno/api/v1/makecall/}\n    expect: {status: 401}\n")
+    done = telemock("contracts", "verify", "--contracts", str(tmp_path), "--vendor", "kerauno")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "ERROR makecall/x: kerauno has no listener 'kerauno-fax' (it has kerauno, kerauno-status)" in done.stdout
