@@ -10,6 +10,7 @@ coverage report reads only the committed index; nothing reads the catalog at run
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -76,7 +77,6 @@ def indexed_vendors(root: Path) -> list[str]:
 
 def fill_template(template: str) -> str:
     """``/api/{version}/X/{format}`` -> ``/api/1/X/1``: a path the vendor's router can match."""
-    import re
     return re.sub(r"{[^}]+}", "1", template)
 
 

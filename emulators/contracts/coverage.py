@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .catalog import CatalogOperation, indexed_vendors, load_index
 from .loader import load_vendor, vendors_with_contracts
 from .runner import PASSED, ContractResult, verify
@@ -86,7 +88,6 @@ def _implemented(spec: Any, op: CatalogOperation, table_name: str | None) -> lis
 
 
 def _document(root: Path, vendor: str) -> str:
-    import yaml
     with open(root / "contracts" / "_catalog" / f"{vendor}.yaml", encoding="utf-8") as fh:
         return str(yaml.safe_load(fh).get("document", f"{vendor}.txt"))
 

@@ -1,6 +1,7 @@
 """kerauno.txt's example answers of Reporting and Agent Statuses, as JSON (the OpenAPI document
 shows them, and derives the response schemas from them: ``dialect.schemas``). The seed builds the
-same rows from core objects (seed.py); tests/kerauno/test_examples.py holds the two together."""
+same rows from core objects (seed.py); tests/contract_checks/test_openapi.py holds the emulator's
+answers to the documented requests to these bodies."""
 
 from __future__ import annotations
 

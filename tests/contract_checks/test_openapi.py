@@ -74,8 +74,9 @@ def test_kerauno_documented_answers_in_the_table_are_what_the_emulator_answers()
     """The examples the OpenAPI document shows (and derives schemas from) are the emulator's own
     answers to the documented requests."""
     answers = {c: e.json() for c, e in exchanges("kerauno")
-               if c in ("reporting/success_cdr", "agent_statuses/success")}
+               if c in ("reporting/success_cdr", "reporting/success_ring_groups", "agent_statuses/success")}
     assert answers["reporting/success_cdr"] == doc_examples.CDR
+    assert answers["reporting/success_ring_groups"] == doc_examples.RING_GROUPS
     assert answers["agent_statuses/success"] == doc_examples.AGENT_STATUSES
 
 
