@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
     q.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     q.add_argument("--root", default=None, metavar="DIR", help="the checkout (default: this one)")
     q.set_defaults(func=cmd_generate)
-    p.set_defaults(func=lambda args: _help(p), contracts_parser=p)
+    p.set_defaults(func=lambda args: _help(p))
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
