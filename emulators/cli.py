@@ -5,6 +5,7 @@
     telemock state save|load FILE [--url URL] [--admin-token T] | inspect FILE
     telemock health [--url URL ...]
     telemock scenario run FILE|NAME [--vendor V] ... | list | ...   (``telemock scenario --help``)
+    telemock contracts verify [--vendor V] [--base-url URL] ...   (see ``telemock contracts --help``)
 
 A user's mistake is one line on stderr and exit status 2 (``_fail``), never a traceback.
 """
@@ -467,6 +468,12 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contracts_parser(sub: Any) -> None:
+    """``telemock contracts verify | publish | generate`` (emulators/contracts/cli.py)."""
+    from .contracts import cli as contracts_cli
+    contracts_cli.register(sub)
+
+
 def _vendor_apps(registry: Any, spec: Any) -> Any:
     """The server's ``vendor_apps``, imported when a scenario runs in-process."""
     from .server import vendor_apps
@@ -481,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _serve_parser(sub)
     _openapi_parser(sub)
+    _contracts_parser(sub)
     _state_parser(sub)
     _health_parser(sub)
     from .scenario import cli as scenario_cli

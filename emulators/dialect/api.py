@@ -76,6 +76,10 @@ class VendorApi:
     def success_status(self, op: Operation) -> int:
         return 200
 
+    def auth_schemes_for(self, method: str) -> Mapping[str, Mapping[str, Any]]:
+        """The security schemes a request with ``method`` may use (OpenAPI; default: all)."""
+        return self.auth_schemes
+
     def __init__(self) -> None:
         self.router = Router(self.operations)
 

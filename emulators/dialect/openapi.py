@@ -2,7 +2,9 @@
 
 Paths, methods, parameters (with their converters' schemas), auth schemes, success bodies
 (schema and documented examples) and the vendor's error answers: nothing here is written by
-hand per vendor, so the document cannot drift from what the server does.
+hand per vendor, so the document cannot drift from what the server does. A success body's schema
+is the row's ``response_schema``, else the one its documented examples imply (``schemas``); a
+text answer (CSV, XML) is a string.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import __version__
+from . import schemas
 from .params import ANY, BODY, COOKIE, HEADER, PATH, QUERY, Param
 from .router import allowed
 
@@ -76,15 +79,18 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
     body_required: list[str] = []
     for p in params:
         if p.where == BODY or (p.where == ANY and method != "GET"):
-            body_props[p.name] = _schema(p)
+            # a write documents its fields in the body (a PHP server would also take them from
+            # the query string); an empty optional field counts as absent
+            body_props[p.name] = _schema(p) if p.required or not p.empty_is_missing else _or_empty(_schema(p))
             if p.required:
                 body_required.append(p.name)
-            if p.where == BODY:
-                continue
+            continue
         if p.where in _LOCATION or p.where == ANY:
-            parameters.append({"name": p.name, "in": _LOCATION.get(p.where, "query"),
-                               "required": p.required if p.where != ANY or method == "GET" else False,
-                               "schema": _schema(p), **({"description": p.doc} if p.doc else {})})
+            entry = {"name": p.name, "in": _LOCATION.get(p.where, "query"), "required": p.required,
+                     "schema": _schema(p), **({"description": p.doc} if p.doc else {})}
+            if not p.required and p.empty_is_missing and entry["in"] == "query":
+                entry["allowEmptyValue"] = True  # ``a=`` is read as absent: the default
+            parameters.append(entry)
     if parameters:
         out["parameters"] = parameters
     if body_props and method != "GET":
@@ -92,10 +98,12 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
         if body_required:
             schema["required"] = body_required
         out["requestBody"] = {"required": False,
-                              "content": {mt: {"schema": schema} for mt in api.body_types}}
-    if api.auth_schemes:
-        out["security"] = ([{name: [] for name in api.auth_schemes}] if api.auth_combined
-                           else [{name: []} for name in api.auth_schemes])
+                              "content": {mt: {"schema": _json_body(schema) if _is_json(mt) else schema}
+                                          for mt in api.body_types}}
+    schemes = api.auth_schemes_for(method)
+    if schemes:
+        out["security"] = ([{name: [] for name in schemes}] if api.auth_combined
+                           else [{name: []} for name in schemes])
     out["responses"] = _responses(api, ops)
     return out
 
@@ -118,6 +126,19 @@ def _schema(p: Param) -> dict[str, Any]:
     return schema
 
 
+def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON body's fields: a number, boolean or null is read as the text a form would carry
+    (``params._as_text``), so it is taken wherever text is and judged by that text."""
+    props = {name: {"anyOf": [prop, {"type": ["integer", "number", "boolean", "null"]}]}
+             for name, prop in schema["properties"].items()}
+    return {**schema, "properties": props}
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A field that may also be sent empty (read as absent)."""
+    return {"anyOf": [schema, {"const": ""}]}
+
+
 def _union(groups: Iterable[tuple[Param, ...]]) -> list[Param]:
     seen: dict[tuple[str, str], Param] = {}
     for group in groups:
@@ -132,7 +153,7 @@ def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
     media = api.media_types(first)
     content: dict[str, Any] = {}
     for mt in media:
-        entry: dict[str, Any] = {"schema": dict(first.response_schema or api.success_schema)}
+        entry: dict[str, Any] = {"schema": success_schema(api, ops) if _is_json(mt) else {"type": "string"}}
         examples = [ex for op in ops for ex in op.examples if "response" in ex]
         if examples and mt == media[0]:
             entry["examples"] = {f"example_{i + 1}": {"value": ex["response"],
@@ -147,3 +168,21 @@ def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
             "description": "refused (the vendor's error envelope)",
             "content": {api.error_media_type: {"schema": dict(api.error_schema)}}})
     return responses
+
+
+def success_schema(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
+    """The success body's schema: each variant's declared one, else the one its documented
+    examples imply, else the vendor's envelope (any of them, when variants differ)."""
+    found: list[dict[str, Any]] = []
+    for op in ops:
+        derived = None if op.response_schema is not None else schemas.from_examples(
+            ex["response"] for ex in op.examples if "response" in ex)
+        schema = dict(op.response_schema or derived or api.success_schema)
+        if schema not in found:
+            found.append(schema)
+    return found[0] if len(found) == 1 else {"anyOf": found}
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == JSON or base.endswith("+json")

@@ -21,7 +21,7 @@ from ..dialect.api import VendorApi
 from ..dialect.errors import Err, ErrorTable, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import INVALID, MISSING, PATH, SQL_DATETIME, Param, choice, text
-from . import errors, views
+from . import doc_examples, errors, views
 from .errors import NO_RESULTS, param
 from .seed import VENDOR, vendor_settings
 
@@ -134,14 +134,16 @@ WEB_OPERATIONS: tuple[Operation, ...] = (
                       Param("end_date", SQL_DATETIME, required=True,
                             errors=_errors(errors.MISSING_END, errors.INVALID_END),
                             doc="YYYY-MM-DD HH:MM:SS, PBX local time", example="2014-09-09 23:59:59"),
-                      EXPORT_TYPE)),
+                      EXPORT_TYPE),
+              examples=doc_examples.REPORTING_EXAMPLES),
 )
 
 STATUS_OPERATIONS: tuple[Operation, ...] = (
     Operation("agent_statuses", ("GET",), (AGENT_STATUSES, AGENT_STATUSES + "/"), agent_statuses,
               summary="Live status of every agent of a ring group", doc="kerauno.txt, Agent Statuses",
               params=(Param("ring_group", text(), where=PATH, required=True, doc="Ring group number",
-                            example="4000"), EXPORT_TYPE)),
+                            example="4000"), EXPORT_TYPE),
+              examples=doc_examples.AGENT_STATUSES_EXAMPLES),
 )
 
 

@@ -24,7 +24,7 @@ from ..dialect.api import VendorApi
 from ..dialect.errors import Err, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import BODY, PATH, QUERY, Param, ParamError, choice, flag, php_int, text
-from . import model, paging, verification, views
+from . import doc_examples, model, paging, verification, views
 from .errors import (
     AGENT_EXISTS,
     AGENT_NOT_IN_GROUP,
@@ -255,7 +255,7 @@ DOC_GROUP = {"sticky": False, "name": "default", "ringtime": 15, "recording": "e
 
 OPERATIONS: tuple[Operation, ...] = (
     _op("AppList", "GET", (PREFIX + "/app/list",), app_list, "The subscriber's apps, 100 a page",
-        "app list (topic 2.1)", params=(PG,)),
+        "app list (topic 2.1)", params=(PG,), examples=_example(doc_examples.APP_LIST)),
     _op("AgentGroupList", "GET", (APP + "/ag/list", APP + "/ag"), group_list, "An app's agent groups",
         "agent group list", params=(APP_GUID,),
         examples=_example({"data": [{"name": "default", "display_name": "default"}]})),
@@ -266,7 +266,7 @@ OPERATIONS: tuple[Operation, ...] = (
         params=(APP_GUID, GROUP_NAME, *GROUP_FIELDS), examples=_example(DOC_GROUP)),
     _op("AgentGroupAgents", "GET", (GROUP + "/agents", GROUP + "/list"), group_agents,
         "A group's agents and its highest priority", "group agents (maxPriority, agents)",
-        params=(APP_GUID, GROUP_NAME),
+        params=(APP_GUID, GROUP_NAME), response_schema=doc_examples.AGENTS_SCHEMA,
         examples=_example({"maxPriority": 1, "agents": [
             {"type": "USER", "number": "971670XXXX", "priority": 1,
              "guid": "21c50d57625040419a7bef92ea4c6c6c", "name": "Anil Gupta"}]})),
@@ -288,14 +288,14 @@ OPERATIONS: tuple[Operation, ...] = (
     _op("RemoveAgent", "POST", (GROUP + "/remAgent",), remove_agent, "Remove a number from a group",
         "remove agent", params=(APP_GUID, GROUP_NAME, NUMBER), examples=_example({"result": "success"})),
     _op("CallLog", "GET", (APP + "/calls",), call_log, "An app's calls, newest first, 100 a page",
-        "call log", params=(APP_GUID, PG, SINCE)),
+        "call log", params=(APP_GUID, PG, SINCE), examples=_example(doc_examples.CALL_LOG)),
     _op("CallRecording", "GET", (APP + "/calls/{uid}/recording",), call_recording,
         "The URL of a call's recording", "call recording",
         params=(APP_GUID, Param("uid", where=PATH, required=True, doc="The call's uid",
                                 example="1498110438.13")),
         examples=_example({"url": "someurl/s.745726.wav"})),
     _op("AccountList", "GET", (PREFIX + "/acc/list",), account_list, "The subscriber of the key",
-        "API key section (example URL)", params=(PG,)),
+        "API key section (example URL)", params=(PG,), response_schema=doc_examples.ACCOUNT_LIST_SCHEMA),
 )
 """mycalls.txt's operations, in doc order."""
 
@@ -315,6 +315,12 @@ class MyCallsApi(VendorApi):
     success_schema = {"type": "object"}
     error_schema = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}},
                     "additionalProperties": False}
+
+    def auth_schemes_for(self, method: str) -> Mapping[str, Mapping[str, Any]]:
+        """A write takes the header only ("method a) only works for get requests")."""
+        if method in ("GET", "HEAD"):
+            return self.auth_schemes
+        return {HEADER: self.auth_schemes[HEADER]}
 
     def authenticate(self, ctx: Ctx) -> None:
         """The ``X-APIKey`` header, or on a GET the ``apikey`` query parameter; a POST that

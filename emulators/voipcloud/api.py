@@ -19,7 +19,7 @@ from ..core.world import Tenant
 from ..dialect.api import VendorApi
 from ..dialect.errors import Err, VendorError
 from ..dialect.operation import Ctx, Operation
-from . import auth, views
+from . import auth, schemas, views
 from .errors import ERRORS, NOT_FOUND, err
 from .params import CALL_TO_NUMBER, Window, list_params, window
 from .seed import VENDOR
@@ -152,15 +152,16 @@ def _op(name: str, method: str, run: Any, summary: str, **kw: Any) -> Operation:
 
 OPERATIONS: tuple[Operation, ...] = (
     _op("get-user-calls", "GET", get_user_calls, "Calls of users, newest first",
-        params=list_params("users_names", "Comma separated user names")),
+        params=list_params("users_names", "Comma separated user names"), response_schema=schemas.USER_CALLS),
     _op("get-queue-calls", "GET", _queue_calls("queue", "queues_names"), "Calls of queues, newest first",
-        params=list_params("queues_names", "Comma separated queue names")),
+        params=list_params("queues_names", "Comma separated queue names"), response_schema=schemas.QUEUE_CALLS),
     _op("get-ringgroup-calls", "GET", _queue_calls("ring_group", "ringgroups_names"),
         "Calls of ring groups, newest first",
-        params=list_params("ringgroups_names", "Comma separated ring group names")),
+        params=list_params("ringgroups_names", "Comma separated ring group names"),
+        response_schema=schemas.RING_GROUP_CALLS),
     _op("call-to-number", "POST", call_to_number, "Call a number from a user's phone",
-        params=CALL_TO_NUMBER, mutates=True),
-    _op("get-system-status", "GET", get_system_status, "The NOC status"),
+        params=CALL_TO_NUMBER, mutates=True, response_schema=schemas.CALL_STARTED),
+    _op("get-system-status", "GET", get_system_status, "The NOC status", response_schema=schemas.SYSTEM_STATUS),
 )
 """voipcloud.txt's five operations, in doc order."""
 
@@ -177,7 +178,7 @@ class VoipcloudApi(VendorApi):
                     "description": "deprecated; turned off by settings.voipcloud.api_key_param"},
     }
     success_schema = views.ENVELOPE_SCHEMA
-    error_schema = views.ENVELOPE_SCHEMA
+    error_schema = schemas.ERROR
 
     def authenticate(self, ctx: Ctx) -> None:
         auth.authenticate(ctx)

@@ -1,0 +1,75 @@
+"""docs/COVERAGE.md lists every catalog operation of all five vendors and is current; the catalog
+index in contracts/_catalog keeps in step with the operation catalog when that is at hand."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from emulators.contracts.catalog import VENDORS, default_catalog, load_index, render_all
+from emulators.contracts.coverage import NOT_YET
+from emulators.contracts.loader import load_vendor, read_yaml, vendors_with_contracts
+from emulators.contracts.publish import COVERAGE, documents
+from emulators.vendors import VENDOR_MODULES
+
+from .helpers import CONTRACTS, ROOT
+
+CHECKED = [v for v in vendors_with_contracts(CONTRACTS) if v in VENDOR_MODULES]
+"""Emulated vendors with contracts: they implement their whole document, every operation with a
+passing contract. Another vendor shows what it implements so far."""
+
+
+def test_coverage_page_is_current() -> None:
+    current = (ROOT / COVERAGE).read_text(encoding="utf-8")
+    assert current == documents(ROOT)[COVERAGE], "docs/COVERAGE.md is out of date: run `telemock contracts publish`"
+
+
+def test_coverage_lists_every_catalog_operation_of_every_vendor() -> None:
+    page = (ROOT / COVERAGE).read_text(encoding="utf-8")
+    for vendor in VENDORS:
+        assert f"## {vendor}" in page
+        for op in load_index(ROOT, vendor):
+            row = next(line for line in page.splitlines() if line.startswith(f"| `{op.id}` |"))
+            if vendor not in VENDOR_MODULES:
+                assert f"| {NOT_YET} |" in row
+            elif vendor in CHECKED:
+                assert NOT_YET not in row
+    assert sum(len(load_index(ROOT, v)) for v in VENDORS) == 121  # the catalog's operation count
+
+
+def test_every_catalog_operation_of_a_vendor_with_contracts_has_a_passing_contract() -> None:
+    page = (ROOT / COVERAGE).read_text(encoding="utf-8")
+    assert {"kerauno", "voipcloud", "mycalls"} <= set(CHECKED)
+    for vendor in CHECKED:
+        for op in load_index(ROOT, vendor):
+            row = next(line for line in page.splitlines() if line.startswith(f"| `{op.id}` |"))
+            cells = [c.strip() for c in row.strip("|").split("|")]
+            contracts, passing = int(cells[3]), cells[4]
+            assert contracts >= 1 and passing == f"{contracts}/{contracts}", row
+
+
+def test_contracts_name_catalog_operations_and_examples_that_exist() -> None:
+    for vendor in vendors_with_contracts(CONTRACTS):
+        ops = {op.id: op for op in load_index(ROOT, vendor)}
+        for contract in load_vendor(CONTRACTS, vendor).contracts:
+            assert contract.catalog in ops, contract.id
+            if contract.example is not None:
+                assert contract.example in ops[contract.catalog].examples, contract.id
+
+
+def test_catalog_skeletons_are_contract_yaml() -> None:
+    """The skeletons read with the contracts' own YAML reader (a helper copies them as they are)."""
+    for vendor in VENDORS:
+        index = read_yaml(ROOT / "contracts" / "_catalog" / f"{vendor}.yaml")
+        assert index["vendor"] == vendor and index["operations"]
+
+
+def test_the_catalog_index_is_in_step_with_the_operation_catalog() -> None:
+    catalog = default_catalog(ROOT)
+    if not catalog.is_dir():
+        pytest.skip(f"the operation catalog is not beside this checkout ({catalog}); "
+                    "contracts/_catalog is checked against it where it is")
+    for vendor, text in render_all(catalog).items():
+        committed = (ROOT / "contracts" / "_catalog" / f"{vendor}.yaml").read_text(encoding="utf-8")
+        assert committed == text, f"contracts/_catalog/{vendor}.yaml is out of date: run `telemock contracts generate`"
+        assert yaml.safe_load(committed)["vendor"] == vendor
