@@ -14,7 +14,7 @@ from ..core.world import Tenant
 from ..dialect.ids import ASTERISK
 from ..registry import random_secret
 from ..vendor import Listener, VendorSpec
-from . import hooks, seed, sessions
+from . import hooks, seed, sessions, sms_hooks
 from .api import API
 from .model import VENDOR
 
@@ -43,6 +43,7 @@ class DaktelaDialect:
     def on_event(self, tenant: Tenant, event: Event) -> None:
         sessions.track(tenant, event)
         hooks.on_event(tenant, event)
+        sms_hooks.on_event(tenant, event)
 
     def on_delivered(self, tenant: Tenant, delivery: Delivery) -> None:
         hooks.on_delivered(tenant, delivery)

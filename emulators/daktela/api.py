@@ -23,7 +23,7 @@ from ..dialect.api import VendorApi
 from ..dialect.errors import Err, Refusal
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import MISSING, PATH, Param, ParamError, choice
-from . import cache, ops_admin, ops_agents, ops_calls, ops_stats, render
+from . import cache, ops_admin, ops_agents, ops_calls, ops_sms, ops_stats, render
 from . import errors as e
 from .catalog_table import OPERATIONS as CATALOG
 from .catalog_table import VERSIONS
@@ -34,7 +34,8 @@ from .seed import TOKEN
 DOC = "Daktela API reference (daktela.txt)"
 METHODS = ("GET", "POST")
 
-SERVED: dict[str, Spec] = {**ops_admin.SPECS, **ops_agents.SPECS, **ops_calls.SPECS, **ops_stats.SPECS}
+SERVED: dict[str, Spec] = {**ops_admin.SPECS, **ops_agents.SPECS, **ops_calls.SPECS, **ops_stats.SPECS,
+                           **ops_sms.SPECS}
 """Catalog operation id -> how it is served."""
 
 NOT_YET_SERVED: tuple[str, ...] = tuple(op["id"] for op in CATALOG if op["id"] not in SERVED)

@@ -38,7 +38,7 @@ from ..core.formats import parse_sql_datetime
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, synthesize_history
 from ..core.world import Tenant
-from . import cache, model
+from . import cache, model, seed_sms, sms
 from .docdata import example_result
 from .model import VENDOR, Destination, Extension, Pause, Span
 
@@ -60,6 +60,7 @@ SETTINGS: dict[str, Any] = {
         "record_calls": True,  # every answered call gets a recording (AboutCall's recording_hash)
         "trunk": "gsm",  # outgoing calls leave on SIP/<trunk> (CDR dst_channels)
         "long_poll_seconds": 60.0,  # RTUserState 4.0 with a hash: the longest wait, wall seconds
+        "sms_senders": ["Info", "Daktela", "+420226211245"],  # SMSConnect senders allowed (Info: default)
     },
 }
 """Daktela's defaults, merged over the core's; a tenant's own settings override them."""
@@ -73,6 +74,8 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "record_calls": {"type": "boolean"},
         "trunk": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,32}$"},
         "long_poll_seconds": {"type": "number", "minimum": 0, "maximum": 120},
+        "sms_senders": {"type": "array", "maxItems": 100,
+                        "items": {"type": "string", "minLength": 1, "maxLength": 64}},
     },
 }
 """What ``settings["daktela"]`` may hold (the control plane refuses anything else)."""
@@ -474,7 +477,9 @@ def seed(t: Tenant) -> None:
         t.credentials = {TOKEN: DOC_TOKEN, ALT_TOKEN: DOC_TOKEN_41}
     cache.bump(t)  # a build (also of a reset or a restore): no kept answer holds
     model.declare(t)
+    sms.declare(t)
     _doc_spans(t)  # explicit ids first: the directory's open spans take the next ones
     _directory(t)
     _history(t)
     _live(t)
+    seed_sms.seed(t)
