@@ -10,8 +10,8 @@
   on a line when it is submitted: the one asked for, else the account's lines in turn (a group
   of 20,000 spreads over every SIM card). Each line sends its due messages by priority (high
   first), then by due time, then in submission order.
-- **Segments**: GSM-7 (160 septets in one message, 153 per part of a longer one; the extension
-  characters ``^{}\\[~]|€`` take two) or UCS-2 (70 UTF-16 units, 67 per part).
+- **Segments** (``sms_text``): GSM-7 (160 septets in one message, 153 per part of a longer one;
+  the extension characters ``^{}\\[~]|€`` take two) or UCS-2 (70 UTF-16 units, 67 per part).
 - **Lifecycle** (``TRANSITIONS``): ``waiting`` (until due, within the allowed hours and the rate
   limit, and a line is free) -> ``sending`` -> ``sent`` -> ``delivered``, or ``failed`` at the
   send or at the report, with a reason; ``waiting`` -> ``cancelled`` (a group cancelled);
@@ -31,9 +31,7 @@ line, ``sms.report`` per message) and is recorded as an event the dialect turns 
 from __future__ import annotations
 
 import heapq
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
@@ -41,6 +39,7 @@ from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from .errors import CoreError, IllegalTransition, InvalidNumber, NotFound
+from .sms_text import GSM7, PART, SINGLE, UCS2, Segmentation, fold_ascii, segment  # noqa: F401 (the engine's API)
 from .store import Collection
 from .timers import timer_handler
 from .world import Tenant
@@ -71,16 +70,6 @@ SEND_FAULTS = {"congestion": CONGESTION, "reject": REJECTED}
 REPORT_FAULTS = {"unreachable": UNREACHABLE, "no_answer": EXPIRED}
 """A party's fault -> how its messages fail (at the send, at the report)."""
 
-GSM7, UCS2 = "gsm7", "ucs2"
-ENCODINGS = (GSM7, UCS2)
-SINGLE = {GSM7: 160, UCS2: 70}
-PART = {GSM7: 153, UCS2: 67}
-"""Units in one message, and in each part of a concatenated one (the rest carries the header)."""
-GSM7_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
-                       "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
-GSM7_EXTENDED = frozenset("\f^{}\\[~]|€")
-"""GSM 03.38: the basic alphabet (one septet each) and the extension table (an escape and one
-septet)."""
 NUMBER = re.compile(r"\+?[0-9]{3,20}")
 """A number an SMS can go to: digits, optionally international with ``+``."""
 PRIORITIES = range(0, 21)
@@ -227,64 +216,6 @@ def _collection(t: Tenant, name: str) -> Collection[Any]:
 
 def has_sms(t: Tenant) -> bool:
     return ACCOUNTS in t.store
-
-
-# -- text ---------------------------------------------------------------------------------------
-_ASCII = {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l",
-          "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "€": "EUR", "£": "GBP", "¥": "JPY", "“": '"', "”": '"',
-          "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "`": "'", "–": "-", "—": "-",
-          "…": "...", "\u00a0": " ", "\t": " "}
-
-
-def fold_ascii(text: str) -> str:
-    """The text in ASCII, as a gateway that sends only plain text converts it: accents dropped
-    (``Příliš`` -> ``Prilis``), a few letters and signs spelt out, anything else ``?``; control
-    characters other than line breaks removed."""
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFKD", text):
-        if ch in _ASCII:
-            out.append(_ASCII[ch])
-        elif ch.isascii():
-            if ch >= " " or ch in "\n\r":
-                out.append(ch)
-        elif not unicodedata.combining(ch):
-            out.append("?")
-    return "".join(out)
-
-
-def septets(text: str) -> int | None:
-    """GSM-7 septets of ``text``, or None when a character is outside GSM-7."""
-    n = 0
-    for ch in text:
-        if ch in GSM7_BASIC:
-            n += 1
-        elif ch in GSM7_EXTENDED:
-            n += 2
-        else:
-            return None
-    return n
-
-
-def utf16_units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-@dataclass(frozen=True)
-class Segmentation:
-    encoding: str
-    units: int
-    """Septets (GSM-7) or UTF-16 units (UCS-2)."""
-    count: int
-    """Messages the network carries (1 for an empty text)."""
-
-
-def segment(text: str, encoding: str = GSM7) -> Segmentation:
-    """How ``text`` is carried: GSM-7 when asked and possible (else UCS-2), in how many parts."""
-    units = septets(text) if encoding == GSM7 else None
-    if units is None:
-        encoding, units = UCS2, utf16_units(text)
-    count = 1 if units <= SINGLE[encoding] else math.ceil(units / PART[encoding])
-    return Segmentation(encoding, units, count)
 
 
 def max_units(account: Account, encoding: str) -> int:
