@@ -24,6 +24,7 @@ from . import errors as e
 from .common import ID, IDS, NAME, NUMBER, Spec, epoch, fail, tenant, user
 from .model import Pause
 from .ops_records import FIELDS, PHONE, field_values, queue_of, record_of, status_id, user_id
+from .recordings import recording_hash
 from .records import Record
 from .render import keyed
 
@@ -71,6 +72,8 @@ def _cc(t: Tenant, agent: Agent | None, pause_name: str | None) -> dict[str, Any
     pause = pause_by_name(t, pause_name)
     if pause is None:
         return {"result": False, "error": e.PAUSE_NOT_FOUND}
+    if agent.call_id is not None:  # as PauseOn without force
+        return {"result": False, "error": e.AGENT_BUSY}
     if not (agent.paused and agent.pause_reason == pause.id):
         engine.pause(t, agent.id, pause.id)
     return {"result": True, "error": None}
@@ -208,8 +211,7 @@ def _exported(t: Tenant, record: Record, queue: Any) -> dict[str, Any]:
     call = _last_call(t, record)
     recording = None
     if call is not None:
-        from .recordings import recording_hash
-        recording = recording_hash(t, call)
+                recording = recording_hash(t, call)
     row = {
         "sysdata_number": _cell("Tel.číslo", record.number, "sysdata_number"),
         "sysdata_date": _cell("Datum", _date(t, record.edited if record.edited is not None else record.created),

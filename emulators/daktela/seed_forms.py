@@ -11,7 +11,7 @@ Activities, Autodialer and Emails examples of daktela.txt, each with the state i
   800123456: GetRecordSnapshots, GetRecords), 62 (daktelatester's open script: CallScriptOpened),
   64 (2003, to be called again: DeleteRecord, UpdateRecord), 66 (demouser's open script on the
   call in progress: RTUserState), 67 (novak's script of call 1367484976.46040WS) and 68
-  (sedlacek's of 1367484976.4601WS: CallScriptClose), 100 (2003, edited 2013-01-14: the copy
+  (daktelatester's of 1367484976.4601WS: CallScriptClose), 100 (2003, edited 2013-01-14: the copy
   and move windows), 318 (2003, admin's, scheduled: ExportData).
 - Activities ``activity_100``, ``activity_200``, ``activity_123`` in Support; an earlier e-mail
   (14) in the e-mail queue, so EmailCreate makes e-mail 15, ticket 5, activity 244 as the doc.
@@ -96,14 +96,14 @@ def _records(t: Tenant) -> None:
     _record(t, "67", "9", "226211245", at("2013-10-22 14:36:58"), edited=now - 1800, user="11",
             action=records.BEFORE_SAVE, call_id="1367484976.46040WS", opened_by="11", by="11",
             values={"1": "Jan", "4": "Olomouc", "5": "77900"})
-    _record(t, "68", "1", "226211245", at("2013-10-22 15:36:58"), edited=now - 1200, user="9",
-            action=records.BEFORE_SAVE, call_id="1367484976.4601WS", opened_by="9", by="9")
+    _record(t, "68", "3", "226211245", at("2013-10-22 15:36:58"), edited=now - 1200, user="10",
+            action=records.BEFORE_SAVE, call_id="1367484976.4601WS", by="10")
     _record(t, "100", "9", "731555123", at("2012-12-03 09:00:00"), edited=at("2013-01-14 10:00:00"), status="9",
             action=records.DONE, values={"1": "Alena", "4": "Ostrava", "5": "70030"})
     _record(t, "318", "9", "226211245", at("2012-08-27 11:13:52"), edited=at("2012-08-28 16:20:17"), user="1",
             nextcall=at("2012-08-28 16:20:11"), action=records.SCHEDULED, by="1",
             values={"1": "Michal", "4": "Nemcice", "5": "12345"})
-    for agent_id, rid in (("10", "62"), ("11", "67"), ("9", "68")):
+    for agent_id, rid in (("10", "62"), ("11", "67")):
         t.agents[agent_id].extra["callscript"] = rid
     for record in records.records(t):
         dialer.sync(t, record)

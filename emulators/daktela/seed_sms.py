@@ -6,7 +6,7 @@ waiting for their scheduled time, so every SMS example of daktela.txt has its st
 - GetSMS: 7178 "Ahoj,jak se mas?" (sent on port 1, delivered, 3.500) and 7180 "Ahoj toto je jen
   na ukazku" (port 2, not delivered), both to 603927227 with a delivery report; an answer from
   603927227 came in later.
-- RemoveGroupSMS/1234: a group of two messages scheduled for tomorrow, 10:00.
+- RemoveGroupSMS/1234: a group of three, one sent, two scheduled for tomorrow, 10:00.
 - StatusGroupSMS: 11213 (accountcode 1) of three, one sent, two scheduled for tomorrow; two more
   such campaigns before it (11205, 11209).
 - GetSMSConnect: 16 "Ahoj" to +420123456789 (sent, no report asked, 0.590).
@@ -80,6 +80,6 @@ def seed(t: Tenant) -> None:
     _message(t, "16", sms.CONNECT, sms.CONNECT_LINE, "+420123456789", "Ahoj", 5 * 3600, status=core.SENT,
              sent_after=1.0, billing_id="987", price="0.590", unicode=True,
              message_id="013000000009689Bulk_000000bc")
-    _group(t, "1234", sms.GSM, None, 3 * 3600, 0, 2)
+    _group(t, "1234", sms.GSM, "2", 3 * 3600, 1, 2)
     for gid, code in (("11205", "1"), ("11209", "1"), ("11213", "1")):
         _group(t, gid, sms.GSM, code, 2 * 3600, 1, 2)

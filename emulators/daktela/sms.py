@@ -89,6 +89,15 @@ def ensure_accounts(t: Tenant) -> None:
         sms.add_line(t, CONNECT_LINE, CONNECT, data={"sender": DEFAULT_SENDER})
 
 
+def scenario_account(t: Tenant) -> str:
+    """The GSM gateway, with a SIM card (gateway 1, slot 1, port 1) if it has none."""
+    settings(t)
+    ensure_accounts(t)
+    if not sms.lines_of(t, GSM):
+        sms.add_line(t, sim_line("1", "1", "1"), GSM, data={"gw": "1", "slot": "1", "port": "1"})
+    return GSM
+
+
 def sim_line(gw: str, slot: str, port: str) -> str:
     return f"{GSM}:{gw}:{slot}:{port}"
 
