@@ -5,7 +5,8 @@ needs and the API never does.
   connect, "gw"?, "slot"?, "port"?}``, the SIM it comes in on): it shows in GetSMS (or
   GetSMSConnect) and the ``incoming_callback`` fires. 201 with the message as GetSMS shows it.
 - ``GET .../daktela/dialer``: each autodialer campaign (one per outbound campaign queue): its
-  status, calls in progress and the records waiting for their next call.
+  status, calls in progress, and its records with their next call, whether they are held (deleted,
+  done, assigned to a user) and their attempts so far.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from ..control.plane import ControlPlane
 
 MAX_TEXT = 2000
+_EMPTY = campaigns.RecordList("", "", "", campaigns.CONTACTS, 0.0)
 
 
 def _incoming(body: Any) -> tuple[str, str, str, str | None]:
@@ -65,14 +67,16 @@ def routes(plane: "ControlPlane") -> list[BaseRoute]:
             return []
         out = []
         for campaign in campaigns.campaigns(t):
-            waiting = []
-            for retry in campaign.retries:
-                core_record = campaigns.records(t).get(retry.record)
-                found = records.records(t).where(entry=core_record.entry_id) if core_record else []
-                waiting.append({"record": found[0].id if found else None, "due": retry.due})
+            rows = []
+            for n in range(1, (campaigns.lists(t).get(campaign.list_id) or _EMPTY).size + 1):
+                entry = campaigns.entry_at(t, campaign.list_id, n)
+                found = records.records(t).where(entry=entry.id) if entry is not None else []
+                if entry is None or not found:
+                    continue
+                rows.append({"record": found[0].id, "number": entry.number, "next_call": entry.next_call,
+                             "held": entry.held, "attempts": len(found[0].attempts)})
             out.append({"campaign": campaign.id, "queue": campaign.on_answer.get("queue"), "status": campaign.status,
-                        "live": campaign.live, "unconnected": campaign.unconnected,
-                        "dialled": campaign.cursor, "waiting": waiting})
+                        "live": campaign.live, "unconnected": campaign.unconnected, "records": rows})
         return out
 
     base = f"{TENANT}/{VENDOR}"

@@ -10,8 +10,11 @@ through to the queue, whose operator gets the record's call script.
 - Every call made for a record (the dialer's, or an operator's with a record's script open) is
   one of the record's attempts, and its latest ``call_id``.
 - When an operator answers a record's call, the record's call script opens for them (action 1,
-  ``callscript_opened`` in RTUserState). When the call ends with the script still open, the
-  operator goes on the system pause "Wrap" until the script is closed (CallScriptClose).
+  ``callscript_opened`` in RTUserState). When the call leaves them with the script still open,
+  they go on the system pause "Wrap" until the script is closed (CallScriptClose). The pause is
+  set as their leg ends, before they are free again, so the autodialer never sees them free in
+  between (the one place the dialect changes the world while hearing an event: a pause sets two
+  flags of the agent and records an event, nothing else).
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from ..core import autodialer, campaigns, engine
 from ..core import events as ev
 from ..core.events import Event
 from ..core.queues import Queue
-from ..core.timers import timer_handler
 from ..core.world import Tenant
 from . import model, records, views
 from .records import Record
@@ -30,7 +32,6 @@ from .records import Record
 CALLS_PER_MINUTE = 10.0
 MAX_RETRIES, RETRY_AFTER = 2, 600.0
 """Unanswered numbers are called twice more, ten minutes after each attempt."""
-WRAP = "daktela.script_wrap"
 
 
 def campaign_id(queue: Queue) -> str:
@@ -136,23 +137,20 @@ def _leg_answered(t: Tenant, event: Event, record: Record, call_id: str) -> None
     agent.extra["callscript"] = record.id
 
 
+def _leg_ended(t: Tenant, event: Event, record: Record, call_id: str) -> None:
+    """The call leaves the operator whose script is open: they wrap up on "Wrap"."""
+    agent = t.agents.get(event.agent_id or "")
+    pause = views.wrap_pause(t)
+    if agent is None or pause is None or record.opened_by != agent.id or not agent.logged_in:
+        return
+    if not (agent.paused and agent.pause_reason == pause):
+        engine.pause(t, agent.id, pause)
+
+
 def _ended(t: Tenant, event: Event, record: Record, call_id: str) -> None:
     call = t.calls[call_id]
     record.attempts.append({"at": call.created_at, "call": call.id, "answered": call.answered_by is not None})
-    if record.opened_by is not None:
-        t.clock.call_later(0.0, WRAP, agent=record.opened_by)
 
 
 _HANDLERS: dict[str, Callable[[Tenant, Event, Record, str], None]] = {
-    ev.CALL_CREATED: _created, ev.LEG_ANSWERED: _leg_answered, ev.CALL_ENDED: _ended}
-
-
-@timer_handler(WRAP, agent="agent")
-def _wrap(t: Tenant, payload: dict[str, Any]) -> None:
-    """The call is over and the operator's script is still open: they wrap up on "Wrap"."""
-    agent = t.agents.get(payload["agent"])
-    pause = views.wrap_pause(t)
-    if agent is None or pause is None or not agent.logged_in or agent.call_id is not None:
-        return
-    if records.opened_by(t, agent.id) is not None and agent.pause_reason != pause:
-        engine.pause(t, agent.id, pause)
+    ev.CALL_CREATED: _created, ev.LEG_ANSWERED: _leg_answered, ev.LEG_ENDED: _leg_ended, ev.CALL_ENDED: _ended}

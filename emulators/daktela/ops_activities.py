@@ -27,7 +27,7 @@ EVENT_PREFIX = "Custom_"
 PARAGRAPH = "\u00b6"
 """``¶``: what HTML-entity decoding made of ``&para`` in the doc's CreateEvent URL."""
 EMAIL = text(max_len=255, pattern=r"[^@\s]+@[^@\s]+")
-_RELATIVE = re.compile(r"([+-]?\d+)\s*(sec|second|min|minute|hour|day|week)s?", re.IGNORECASE)
+_RELATIVE = re.compile(r"([+-]?\d+)\s*(second|sec|minute|min|hour|day|week)s?", re.IGNORECASE)
 
 
 # -- CreateEvent --------------------------------------------------------------------------------

@@ -30,8 +30,10 @@ def _time(ctx: Ctx, name: str) -> float | None:
     return epoch(tenant(ctx), wall, name) if isinstance(wall, datetime) else None
 
 
-def queue_of(t: Tenant, key: Any, name: str = "queue") -> Queue:
-    queue = forms.call_queue(t, str(key))
+def queue_of(t: Tenant, key: Any, name: str = "queue", *, by_id: bool = False) -> Queue:
+    """The call queue a parameter names by its number ("name"); ``by_id``: its id first (CreateRecord's
+    "A queue's ID or a campaign", UpdateRecord's "Queue's ID")."""
+    queue = forms.call_queue(t, str(key)) if by_id else model.queue_by_number(t, str(key))
     if queue is None:
         raise fail(e.QUEUE_NOT_FOUND, f"no queue {key!r} ({name})")
     return queue
@@ -95,7 +97,7 @@ def changed(t: Tenant, record: Record, by: str | None, fields_changed: bool) -> 
 # -- create, update, delete ---------------------------------------------------------------------
 def create_record(ctx: Ctx) -> dict[str, Any]:
     t, p = tenant(ctx), ctx.params
-    queue = queue_of(t, p["queue"])
+    queue = queue_of(t, p["queue"], by_id=True)
     values = field_values(t, p["fields"])
     user = user_id(t, p["user"]) if p["user"] is not None else None
     record = records.new(t, queue, str(p["phonenumber"]), user=user, nextcall=_time(ctx, "nextcall"),
@@ -107,7 +109,7 @@ def create_record(ctx: Ctx) -> dict[str, Any]:
 def update_record(ctx: Ctx) -> dict[str, Any]:
     t, p = tenant(ctx), ctx.params
     record = record_of(t, p["record"])
-    queue = queue_of(t, p["queue"]) if p["queue"] is not None else t.queues.get(record.queue)
+    queue = queue_of(t, p["queue"], by_id=True) if p["queue"] is not None else t.queues.get(record.queue)
     values = field_values(t, p["fields"])
     user = user_id(t, p["user"]) if p["user"] is not None else record.user
     status = status_id(t, p["status"], queue) if p["status"] is not None else record.status

@@ -96,7 +96,7 @@ def _records(t: Tenant) -> None:
     _record(t, "67", "9", "226211245", at("2013-10-22 14:36:58"), edited=now - 1800, user="11",
             action=records.BEFORE_SAVE, call_id="1367484976.46040WS", opened_by="11", by="11",
             values={"1": "Jan", "4": "Olomouc", "5": "77900"})
-    _record(t, "68", "3", "226211245", at("2013-10-22 15:36:58"), edited=now - 1200, user="10",
+    _record(t, "68", "9", "226211245", at("2013-10-22 15:36:58"), edited=now - 1200, user="10",
             action=records.BEFORE_SAVE, call_id="1367484976.4601WS", by="10")
     _record(t, "100", "9", "731555123", at("2012-12-03 09:00:00"), edited=at("2013-01-14 10:00:00"), status="9",
             action=records.DONE, values={"1": "Alena", "4": "Ostrava", "5": "70030"})

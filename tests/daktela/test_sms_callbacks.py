@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from .conftest import Dak
-from .helpers import T, TOKEN
+from .helpers import TOKEN, T
 from .receiver import Crm
 from support.harness import wait_until
 
