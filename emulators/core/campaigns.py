@@ -15,6 +15,13 @@ placeholders filled in, its length the time it takes to speak; the system hangs 
 ``{"mode": "announce", "seconds": s}`` (a recording of known length), or ``{"mode": "talk"}``
 (an IVR or voice bot: the callee talks for their own talk time).
 
+An entry may carry a next-call time (``next_call``: not dialled before it) and be ``held`` (not
+dialled until released: removed, or handled by hand); ``requeue`` dials an entry again at a
+time of the caller's choosing. A ``standing`` campaign (an autodialer working through a queue's
+records) never finishes by itself: once its list is done it waits for entries to be added or
+requeued (``wake``). A mode of ``on_answer`` may register a gate in ``DIAL_GATES`` that says
+whether the campaign may dial now (``core/autodialer.py``: only while agents are free).
+
 Status: ``scheduled`` until the start, ``running``, then ``finished`` (every record done),
 ``expired`` (the end came first) or ``stopped`` (by request). Calls in progress are never cut
 off; they end on their own and their outcomes are still recorded. Records live in
@@ -25,8 +32,9 @@ clock through the timers below.
 from __future__ import annotations
 
 import re
+from bisect import insort
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import events as ev
 from .calls import D_ANSWERED, DISPOSITIONS, Call
@@ -65,6 +73,9 @@ TIMERS = (START, TICK, END)
 UNANSWERED = tuple(d for d in DISPOSITIONS if d != D_ANSWERED)
 """Default ``retry_on``: every way a call can end unanswered."""
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+DIAL_GATES: dict[str, Callable[[Tenant, "Campaign"], bool]] = {}
+"""``on_answer`` mode -> whether a campaign of that mode may dial now (registered by the module
+that runs the mode; without a gate a campaign dials at its pace)."""
 
 
 @dataclass(slots=True)
@@ -88,6 +99,10 @@ class Entry:
     name: str = ""
     fields: dict[str, str] = field(default_factory=dict)
     """Free data of the record (``{field1}`` placeholders of an announcement read them)."""
+    next_call: float | None = None
+    """Not dialled before this instant (None: whenever its turn comes)."""
+    held: bool = False
+    """Not dialled while held (removed, or being handled by hand)."""
 
 
 @dataclass(slots=True)
@@ -131,8 +146,11 @@ class Campaign:
     last_dial: float | None = None
     next_tick: float | None = None
     retries: list[Retry] = field(default_factory=list)
-    """Records waiting to be dialled again, in due order (retries wait the same time after their
-    attempt ended, so they come in order)."""
+    """Records waiting to be dialled (again), in due order."""
+    standing: bool = False
+    """Never finishes by itself: with nothing left to dial it waits to be woken (``wake``)."""
+    unconnected: int = 0
+    """Calls of the campaign not yet connected to whoever takes them (a queue's agent)."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Campaign":
@@ -235,9 +253,9 @@ def create_campaign(t: Tenant, *, campaign_id: str, owner: str, name: str, list_
                     start_at: float, end_at: float | None, calls_per_minute: float, dnd_list_id: str = "",
                     max_retries: int = 0, retry_after: float = 60.0, retry_on: Iterable[str] = UNANSWERED,
                     on_answer: dict[str, Any] | None = None, call_tags: dict[str, Any] | None = None,
-                    data: dict[str, Any] | None = None) -> Campaign:
+                    data: dict[str, Any] | None = None, standing: bool = False) -> Campaign:
     """A campaign that starts at ``start_at`` (at once if that has passed) and stops dialling at
-    ``end_at`` (None: when its list is done)."""
+    ``end_at`` (None: when its list is done, or never when ``standing``)."""
     get_list(t, list_id, CONTACTS)
     if dnd_list_id:
         get_list(t, dnd_list_id, DND)
@@ -249,7 +267,7 @@ def create_campaign(t: Tenant, *, campaign_id: str, owner: str, name: str, list_
         start_at=start_at, end_at=end_at, calls_per_minute=float(calls_per_minute),
         max_retries=int(max_retries), retry_after=float(retry_after), retry_on=retry_on,
         on_answer=dict(on_answer or {"mode": "talk"}), created_at=now, call_tags=dict(call_tags or {}),
-        data=dict(data or {})))
+        data=dict(data or {}), standing=bool(standing)))
     t.clock.call_at(max(start_at, now), START, campaign=campaign.id)
     if end_at is not None:
         t.clock.call_at(max(end_at, now), END, campaign=campaign.id)
@@ -306,6 +324,36 @@ def stop_campaign(t: Tenant, campaign_id: str) -> bool:
     return True
 
 
+def wake(t: Tenant, campaign_id: str) -> None:
+    """Look for something to dial now (entries were added, requeued or released; the gate may
+    open): a running campaign plans its next dial."""
+    campaign = get_campaign(t, campaign_id)
+    if campaign.status == RUNNING:
+        _plan(t, campaign)
+
+
+def requeue(t: Tenant, campaign_id: str, entry_id: str, at: float | None = None) -> None:
+    """Dial an entry of the campaign's list (again) at ``at`` (now when None or past), whatever
+    its earlier attempts: a callback the person asked for. Its ``next_call`` becomes ``at``."""
+    campaign = get_campaign(t, campaign_id)
+    entry = entries(t).get(entry_id)
+    if entry is None or entry.list_id != campaign.list_id:
+        raise IllegalTransition(f"entry {entry_id} is not on campaign {campaign_id}'s list")
+    now = t.now()
+    entry.next_call = at if at is not None and at > now else None
+    n = entry.id.rpartition(":")[2]
+    record = records(t).get(f"{campaign.id}:{n}")
+    if record is not None and record.status != DIALING:  # the cursor took it: it comes back as a retry
+        campaign.retries = [r for r in campaign.retries if r.record != record.id]
+        record.status = RETRY
+        _defer(campaign, record.id, entry.next_call if entry.next_call is not None else now)
+    wake(t, campaign_id)
+
+
+def _defer(campaign: Campaign, record_id: str, due: float) -> None:
+    insort(campaign.retries, Retry(due, record_id), key=lambda r: r.due)
+
+
 def _end(t: Tenant, campaign: Campaign, status: str) -> None:
     campaign.status = status
     campaign.ended_at = t.now()
@@ -354,19 +402,28 @@ def _tick(t: Tenant, campaign: Campaign) -> None:
     """Dial the next record (a due retry first), then plan the next dial."""
     if campaign.end_at is not None and t.now() >= campaign.end_at:
         return  # the end timer, due now too, closes the campaign
-    record = _next_record(t, campaign)
-    if record is not None:
-        _dial(t, campaign, record)
+    gate = DIAL_GATES.get(str(campaign.on_answer.get("mode")))
+    if gate is None or gate(t, campaign):
+        record = _next_record(t, campaign)
+        if record is not None:
+            _dial(t, campaign, record)
     _plan(t, campaign)
 
 
 def _next_record(t: Tenant, campaign: Campaign) -> CampaignRecord | None:
     now = t.now()
     retries = campaign.retries
-    if retries and retries[0].due <= now:
+    while retries and retries[0].due <= now:
         record = records(t).get(retries.pop(0).record)
-        if record is not None:
-            return record
+        if record is None:
+            continue
+        entry = entries(t).get(record.entry_id)
+        if entry is not None and entry.held:
+            continue  # released later: ``requeue`` brings it back
+        if entry is not None and entry.next_call is not None and entry.next_call > now:
+            _defer(campaign, record.id, entry.next_call)
+            continue
+        return record
     store = records(t)
     size = _size(t, campaign.list_id)
     while campaign.cursor < size:
@@ -383,6 +440,12 @@ def _next_record(t: Tenant, campaign: Campaign) -> CampaignRecord | None:
             record.attempts.append({"at": now, "call": None, "outcome": OUTCOME_DND})
             t.record(CAMPAIGN_RECORD_SKIPPED, None, None, campaign=campaign.id, record=record.id,
                      number=entry.number)
+            continue
+        if entry.held:
+            continue
+        if entry.next_call is not None and entry.next_call > now:
+            record.status = RETRY
+            _defer(campaign, record.id, entry.next_call)
             continue
         return record
     return None
@@ -418,11 +481,14 @@ def _dial(t: Tenant, campaign: Campaign, record: CampaignRecord) -> None:
     if text:
         tags["announcement"] = text
     now = t.now()
+    if entry is not None:
+        record.number = entry.number  # the entry's number may have changed since the cursor took it
     call = dial_number(t, record.number, caller=campaign.caller, origin="campaign", tags=tags,
                        announce=seconds)
     record.status = DIALING
     record.attempts.append({"at": now, "call": call.id, "outcome": None})
     campaign.live += 1
+    campaign.unconnected += 1
     campaign.last_dial = now
 
 
@@ -437,13 +503,16 @@ def _plan(t: Tenant, campaign: Campaign) -> None:
         at = earliest
     elif campaign.retries:
         at = max(earliest, campaign.retries[0].due)
-    elif campaign.live == 0:
+    elif campaign.live == 0 and not campaign.standing:
         _end(t, campaign, FINISHED)
         return
     else:
-        return  # the calls in progress decide: a retry, or the end
+        return  # the calls in progress decide (a retry, or the end), or a standing one waits
     if campaign.end_at is not None and at >= campaign.end_at:
         return  # the end timer closes it
+    gate = DIAL_GATES.get(str(campaign.on_answer.get("mode")))
+    if gate is not None and not gate(t, campaign):
+        return  # the gate's module wakes it when it opens
     campaign.next_tick = at
     t.clock.call_at(at, TICK, campaign=campaign.id)
 
@@ -458,6 +527,8 @@ def _call_ended(t: Tenant, event: ev.Event) -> None:
     if campaign is None or record is None:
         return
     campaign.live = max(0, campaign.live - 1)
+    if not call.tags.get("connected"):
+        campaign.unconnected = max(0, campaign.unconnected - 1)
     _record_outcome(t, campaign, record, call)
     _plan(t, campaign)
 

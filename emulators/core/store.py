@@ -73,6 +73,9 @@ class Collection(Generic[T]):
         """The last id handed out by ``next_id`` (snapshotted: ids never repeat after a restore)."""
         self._items: dict[str, T] = {}
         self._index: dict[str, dict[Any, dict[str, None]]] = {f: {} for f in self.indexes}
+        self.generation = 0
+        """Bumped whenever the records are replaced wholesale (``load``, ``clear``): an engine
+        that keeps an index of its own beside the collection rebuilds it then."""
 
     # -- ids and records -------------------------------------------------------------------
     def next_id(self) -> int:
@@ -175,6 +178,7 @@ class Collection(Generic[T]):
         return {"counter": self.counter, "items": [self._to_dict(item) for item in self._items.values()]}
 
     def load(self, data: Mapping[str, Any]) -> None:
+        self.generation += 1
         self._items = {}
         self._index = {f: {} for f in self.indexes}
         self.counter = self._start - 1

@@ -1,7 +1,7 @@
 """Daktela contact-centre emulator (daktela.txt, the legacy action API 3.0-4.1): queues,
-operators, calls, extensions, pauses, statistics, real time and recordings, as json or xml;
-CRM hooks and queue callbacks. SMS, records, statuses, events, activities and e-mail are not yet
-served (``api.NOT_YET_SERVED``).
+operators, calls, extensions, pauses, statistics, real time and recordings; SMS and SMSConnect;
+campaign records, forms, call scripts and statuses with the autodialer; events, activities,
+number checks and e-mail; as json or xml. CRM hooks, queue callbacks and SMS callbacks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..core.world import Tenant
 from ..dialect.ids import ASTERISK
 from ..registry import random_secret
 from ..vendor import Listener, VendorSpec
-from . import hooks, seed, sessions
+from . import control, dialer, hooks, seed, sessions, sms, sms_hooks
 from .api import API
 from .model import VENDOR
 
@@ -31,8 +31,9 @@ class DaktelaDialect:
     id_scheme = ASTERISK
     features = frozenset({"inbound_calls", "click_to_call", "queues", "ring_groups", "agent_login",
                           "queue_login", "pause", "hold", "transfer", "attended_transfer", "dtmf",
-                          "faults", "webhooks"})
+                          "faults", "webhooks", "sms", "campaigns"})
     """What scenarios may ask of this vendor: no call park (the API has none)."""
+    default_owner = ""
     state_schema: dict[str, Any] = {"type": "object", "properties": {VENDOR: {
         "type": "object", "properties": {"live": {"type": "object"}}}}}
     """``tenant.state``: the ids of live calls, kept from the events (checked on restore)."""
@@ -43,6 +44,13 @@ class DaktelaDialect:
     def on_event(self, tenant: Tenant, event: Event) -> None:
         sessions.track(tenant, event)
         hooks.on_event(tenant, event)
+        sms_hooks.on_event(tenant, event)
+        dialer.on_event(tenant, event)
+
+    def sms_account(self, tenant: Tenant) -> str:
+        """The account a scenario's ``send_sms`` uses: the GSM gateway (a scenario's own world
+        gets the products and one SIM card)."""
+        return sms.scenario_account(tenant)
 
     def on_delivered(self, tenant: Tenant, delivery: Delivery) -> None:
         hooks.on_delivered(tenant, delivery)
@@ -59,4 +67,5 @@ SPEC = VendorSpec(
     listeners=[Listener("daktela", PORT, API)],
     new_credentials=_new_credentials,
     credential_fields=(seed.TOKEN, seed.ALT_TOKEN),
+    control_routes=control.routes,
 )

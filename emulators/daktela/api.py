@@ -23,7 +23,18 @@ from ..dialect.api import VendorApi
 from ..dialect.errors import Err, Refusal
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import MISSING, PATH, Param, ParamError, choice
-from . import cache, ops_admin, ops_agents, ops_calls, ops_stats, render
+from . import (
+    cache,
+    ops_activities,
+    ops_admin,
+    ops_agents,
+    ops_calls,
+    ops_records,
+    ops_scripts,
+    ops_sms,
+    ops_stats,
+    render,
+)
 from . import errors as e
 from .catalog_table import OPERATIONS as CATALOG
 from .catalog_table import VERSIONS
@@ -34,7 +45,8 @@ from .seed import TOKEN
 DOC = "Daktela API reference (daktela.txt)"
 METHODS = ("GET", "POST")
 
-SERVED: dict[str, Spec] = {**ops_admin.SPECS, **ops_agents.SPECS, **ops_calls.SPECS, **ops_stats.SPECS}
+SERVED: dict[str, Spec] = {**ops_admin.SPECS, **ops_agents.SPECS, **ops_calls.SPECS, **ops_stats.SPECS,
+                           **ops_sms.SPECS, **ops_records.SPECS, **ops_scripts.SPECS, **ops_activities.SPECS}
 """Catalog operation id -> how it is served."""
 
 NOT_YET_SERVED: tuple[str, ...] = tuple(op["id"] for op in CATALOG if op["id"] not in SERVED)
@@ -43,6 +55,9 @@ scripts, statuses, events, activities, e-mail, ExportData): a request for one is
 action. Empty once they are served."""
 
 FORMAT = Param("format", choice(render.FORMATS), where=PATH, required=True, doc="json or xml", example="json")
+ALIASES: dict[str, tuple[str, ...]] = {"ActivityUpdate": ("TicketUpdate",)}
+"""Further names of an action: ActivityUpdate's example calls it TicketUpdate (the name of the
+activities' older "tickets"), so both are served."""
 PARAM_DISPATCHED = frozenset({"CreateCall", "Monitoring"})
 """Actions whose two variants the parameters choose (``user``: the call-centre one); the other
 two-variant actions served here (GetPauses, RTUserState) are chosen by the version."""
@@ -86,7 +101,7 @@ def _run(spec: Spec) -> Any:
 
 def _operation(row: dict[str, Any], spec: Spec) -> Operation:
     action = row["action"]
-    paths: tuple[str, ...] = (f"/api/{{version}}/{action}/{{format}}",)
+    paths: tuple[str, ...] = tuple(f"/api/{{version}}/{name}/{{format}}" for name in (action, *ALIASES.get(action, ())))
     if row["id_in_path"]:
         paths += (f"/api/{{version}}/{action}/{{id}}/{{format}}",)
     envelope = tuple(row["envelope"]) or render.RESULT_FIRST

@@ -61,6 +61,36 @@ BAD_TIME_RANGE = "Neplatný časový rozsah"
 NO_ROUTE_FOR_DID = "Pro toto číslo neexistuje příchozí směrování"
 NOT_PLAYING = "Nepřehrává se žádná zpráva"
 
+# -- records, activities, e-mail (documented) --------------------------------------------------------
+NO_QUEUE_FOR_PAUSE = "Agent není přihlášen do žádné z front, tedy není možné ho dát na pauzu"
+"""CallScriptClose, third example: reported inside ``result.cc.error`` (the save stands)."""
+STATUS_NOT_FOUND = "Stav neexistuje"
+"""ActivityClose, second example (a status the activity's queue does not offer); also every
+unknown status of the Forms actions."""
+NOT_EMAIL_QUEUE = "Zadana fronta neni typu email"
+"""EmailCreate, second example."""
+
+# -- records, activities, events (ours) -------------------------------------------------------------
+RECORD_NOT_FOUND = "Záznam neexistuje"
+STATUS_REQUIRED = "Stav musí být vyplněn"
+"""CallScriptClose: "State must be set for first call entry"."""
+SCRIPT_OPEN = "Agent má otevřený formulář, nejprve jej uložte"
+"""PauseOff and Logout of an operator with an open call script ("Open forms protects release
+from pause or logout from call centre")."""
+ACTIVITY_NOT_FOUND = "Aktivita neexistuje"
+EVENT_PREFIX = "Název události musí začínat předponou Custom_"
+"""CreateEvent: "Event name, must start with prefix Custom_"."""
+EMAIL_TAKEN = "E-mail s tímto jménem již existuje"
+
+# -- SMS and SMSConnect (ours) ---------------------------------------------------------------------
+MESSAGE_TOO_LONG = "Zpráva je příliš dlouhá (nejvýše 1377 znaků, v unicode 603)"
+"""SendSMS & co.: "Maximum length is 1377 characters (utf8 603)" (9 parts of 153 or 67)."""
+SIM_NOT_FOUND = "SIM karta neexistuje"
+GROUP_NOT_FOUND = "Skupina SMS neexistuje"
+GROUP_TOO_LARGE = "Maximální počet zpráv ve skupině je 20000"
+SENDER_NOT_ALLOWED = "Odesílatel není povolen"
+"""SendSMSConnect: "This identification must be allowed"."""
+
 RAW_UTF8 = frozenset({USER_NOT_FOUND})
 """Messages the doc shows unescaped (PHP ``JSON_UNESCAPED_UNICODE``): sent as raw UTF-8."""
 
@@ -96,5 +126,8 @@ ERRORS = ErrorTable({
     "agent_unavailable": err(AGENT_BUSY),
     "illegal_transition": err(TRANSFER_FAILED),
     "invalid_number": err(PARAM_INVALID, name="number"),
+    "message_too_long": err(MESSAGE_TOO_LONG),
+    "no_line": err(SIM_NOT_FOUND),
+    "group_not_found": err(GROUP_NOT_FOUND),
     "core_error": err(BAD_REQUEST),
 })

@@ -26,6 +26,9 @@ VENDOR = "daktela"
 OUT_TYPES = ("out", "outbounder", "dialer", "interviewer")
 """Queue types that place calls (direction ``out``)."""
 QUEUE_TYPES = ("in", "out", "outbounder", "ctc", "dialer", "chat", "email", "interviewer")
+EMAIL = "email"
+DIALER_TYPES = ("outbounder", "dialer")
+"""Queues whose records the autodialer calls (``dialer.py``)."""
 
 
 # -- records of the store ----------------------------------------------------------------------
@@ -156,8 +159,17 @@ def queue_deleted(queue: Queue) -> bool:
 
 
 def queue_by_number(t: Tenant, number: str) -> Queue | None:
+    """The call queue with this number (e-mail queues are numbered apart: EmailCreate's example
+    sends to an e-mail queue 2000 beside the call queue 2000, Support)."""
     for queue in t.queues.values():
-        if queue.number == number and not queue_deleted(queue):
+        if queue.number == number and not queue_deleted(queue) and queue_type(queue) != EMAIL:
+            return queue
+    return None
+
+
+def email_queue_by_number(t: Tenant, number: str) -> Queue | None:
+    for queue in t.queues.values():
+        if queue.number == number and not queue_deleted(queue) and queue_type(queue) == EMAIL:
             return queue
     return None
 

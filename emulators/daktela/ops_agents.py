@@ -16,7 +16,7 @@ from ..core.world import Tenant
 from ..dialect.operation import Ctx
 from ..dialect.params import MISSING, Param, ParamError, choice, php_int
 from . import errors as e
-from . import model
+from . import model, records
 from .common import FLAG, ID, NAME, NUMBER, Spec, fail, live_call_of, queue_by_number, tenant, user, user_or_extension
 
 WHO = (Param("user", NAME, doc="User login name (or give extension)", example="michalhajek"),
@@ -77,6 +77,7 @@ def logout(ctx: Ctx) -> None:
     call = live_call_of(t, agent)
     if call is not None:
         raise fail(e.LOGOUT_DURING_CALL, f"{agent.username} has call {call.id}", number=model.customer_number(call))
+    _no_open_script(t, agent)
     for queue, _ in list(model.logged_queues(t, agent)):
         engine.queue_logout(t, agent.id, queue.id)
     engine.unpause(t, agent.id)
@@ -137,8 +138,20 @@ def pause_on(ctx: Ctx) -> None:
 
 
 def pause_off(ctx: Ctx) -> None:
-    """Ends the user's pause; a user on no pause has nothing to end (success)."""
-    engine.unpause(tenant(ctx), user_or_extension(ctx).id)
+    """Ends the user's pause; a user on no pause has nothing to end (success). An open call
+    script keeps the user on their pause until it is saved (CallScriptClose)."""
+    t = tenant(ctx)
+    agent = user_or_extension(ctx)
+    if agent.paused:
+        _no_open_script(t, agent)
+    engine.unpause(t, agent.id)
+
+
+def _no_open_script(t: Tenant, agent: Agent) -> None:
+    """ "Open forms protects release from pause or logout from call centre" (CallScriptOpened)."""
+    record = records.opened_by(t, agent.id)
+    if record is not None:
+        raise fail(e.SCRIPT_OPEN, f"{agent.username} has record {record.id}'s call script open")
 
 
 # -- calls at the operator ----------------------------------------------------------------------

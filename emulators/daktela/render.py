@@ -66,3 +66,13 @@ def respond(body: Mapping[str, Any], fmt: str, *, raw_utf8: bool = False, status
 def keyed(items: Mapping[str, Any]) -> Any:
     """An id-keyed result as PHP encodes it: ``[]`` when empty."""
     return dict(items) if items else []
+
+
+def literal_result(keys: Sequence[str], fmt: str, literal: str, data: Any) -> Response:
+    """An answer whose JSON result the vendor writes by hand, bytes as the doc shows them
+    (SendSMS: ``{"count_sms":"1", "id":"2222"}``, a space after the comma); XML from ``data``."""
+    if fmt == "xml":
+        return respond(success(keys, data), "xml")
+    marker = "\u0000result\u0000"
+    body = php_json(success(keys, marker)).replace(php_json(marker), literal.encode("ascii"))
+    return Response(body, media_type=JSON_TYPE)

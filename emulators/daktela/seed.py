@@ -38,7 +38,7 @@ from ..core.formats import parse_sql_datetime
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, synthesize_history
 from ..core.world import Tenant
-from . import cache, model
+from . import activities, cache, dialer, forms, model, records, seed_forms, seed_sms, sms
 from .docdata import example_result
 from .model import VENDOR, Destination, Extension, Pause, Span
 
@@ -60,6 +60,8 @@ SETTINGS: dict[str, Any] = {
         "record_calls": True,  # every answered call gets a recording (AboutCall's recording_hash)
         "trunk": "gsm",  # outgoing calls leave on SIP/<trunk> (CDR dst_channels)
         "long_poll_seconds": 60.0,  # RTUserState 4.0 with a hash: the longest wait, wall seconds
+        "sms_senders": ["Info", "Daktela", "+420226211245"],  # SMSConnect senders allowed (Info: default)
+        "notification_rules": {"Custom_SendSMS": "send_sms"},  # CreateEvent: what an event name runs
     },
 }
 """Daktela's defaults, merged over the core's; a tenant's own settings override them."""
@@ -73,6 +75,11 @@ SETTINGS_SCHEMA: dict[str, Any] = {
         "record_calls": {"type": "boolean"},
         "trunk": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,32}$"},
         "long_poll_seconds": {"type": "number", "minimum": 0, "maximum": 120},
+        "sms_senders": {"type": "array", "maxItems": 100,
+                        "items": {"type": "string", "minLength": 1, "maxLength": 64}},
+        "notification_rules": {"type": "object", "maxProperties": 100,
+                               "propertyNames": {"pattern": "^Custom_[A-Za-z0-9_]{1,64}$"},
+                               "additionalProperties": {"enum": ["send_sms"]}},
     },
 }
 """What ``settings["daktela"]`` may hold (the control plane refuses anything else)."""
@@ -103,6 +110,8 @@ _USERS: tuple[tuple[str, str, str, str, str, str, str, float | None, str, str], 
     ("7", "demouser", "Demo User", "600", "demo", "", "", 5.5, "", "auto"),
     ("8", "klatil", "Zvonimír Klátil", "700", "klatil", "", "", 1.5, "", "auto"),
     ("9", "sedlacek", "Tomáš Sedláček", "900", "tomas", "", "", 3.0, "", "auto"),
+    ("10", "daktelatester", "Daktela Tester", "110", "tester", "", "", 1.0, "2", "auto"),  # script 62 open
+    ("11", "novak", "Petr Novák", "111", "novak", "", "", 2.5, "", "auto"),  # in no queue; script 67 open
 )
 
 # device: extension, ip, port (800: registered nowhere, as the doc's UNAVAILABLE device)
@@ -113,6 +122,7 @@ _EXTENSIONS: tuple[tuple[str, str, str], ...] = (
     ("700", "212.24.153.186", "5068"), ("800", "-none-", "0"), ("900", "212.24.153.186", "5069"),
     ("101", "212.24.153.187", "5070"), ("102", "212.24.153.187", "5071"), ("103", "212.24.153.187", "5072"),
     ("104", "212.24.153.187", "5073"), ("105", "212.24.153.187", "5074"),
+    ("110", "212.24.153.188", "5075"), ("111", "212.24.153.188", "5076"),
 )
 """101-105: free desks (no user is bound to them) where new users can log in."""
 
@@ -140,7 +150,7 @@ def _queues() -> tuple[tuple[Any, ...], ...]:
         ("2", "99990", "Daktela Test OUT", "Daktela Test OUT pro ucely testovani", "out", "out", "", "15",
          "0", "0", None, _options("daktela.RTUserState.v3_9", "calls", 0, "oqueue"), (("4", 0, False),)),
         ("3", "1002", "Outbounder", "", "outbounder", "out", "", "0", "1", "0", None, _getqueues_options(),
-         (("1", 0, False),)),
+         (("1", 0, False), ("10", 0, True))),
         ("4", "5000", "Prodej", "", "in", "in", "", "15", "0", "0", None, _options(*users_state, 1),
          (("5", 0, True), ("1", 1, False))),
         ("5", "5001", "Reklamace", "", "in", "in", "", "15", "0", "0", None, _options(*users_state, 1),
@@ -151,6 +161,13 @@ def _queues() -> tuple[tuple[Any, ...], ...]:
          _options(*user_state, 6), (("6", 0, True),)),
         ("8", "2006", "Click2Call", "", "ctc", "in", "", "0", "0", "0", None, _options(*user_state, 7),
          (("6", 0, True), ("4", 1, True))),
+        # the Forms examples' campaigns (CreateRecord, ExportData, CopyRecords, MoveRecords) and
+        # EmailCreate's e-mail queue 2000 (e-mail queues are numbered apart from call queues)
+        ("9", "2003", "Kampaň Podzim", "", "outbounder", "out", "", "0", "1", "0", None, _getqueues_options(),
+         (("1", 0, False),)),
+        ("10", "2000", "Email", "", "email", "in", "", "0", "0", "0", None, {"type": "email", "missed": ""}, ()),
+        ("11", "2009", "Kampaň Zima", "", "outbounder", "out", "", "0", "1", "0", None, _getqueues_options(),
+         (("1", 0, False),)),
     )
 
 
@@ -474,7 +491,14 @@ def seed(t: Tenant) -> None:
         t.credentials = {TOKEN: DOC_TOKEN, ALT_TOKEN: DOC_TOKEN_41}
     cache.bump(t)  # a build (also of a reset or a restore): no kept answer holds
     model.declare(t)
+    sms.declare(t)
+    forms.declare(t)
+    records.declare(t)
+    activities.declare(t)
+    dialer.declare(t)
     _doc_spans(t)  # explicit ids first: the directory's open spans take the next ones
     _directory(t)
     _history(t)
     _live(t)
+    seed_sms.seed(t)
+    seed_forms.seed(t)

@@ -3,7 +3,8 @@ needs, and the core engine call that executes it.
 
 This table is the single source of the steps: the JSON Schema is built from it, so a step the
 schema accepts always has an executor here (and a test checks both ways). Steps reserved for
-later engines (SMS, campaigns) are listed in ``RESERVED`` and rejected until an engine exists.
+later engines are listed in ``RESERVED`` and rejected until an engine exists (none is now: the
+SMS engine opened ``send_sms`` and ``receive_sms``, the campaign engine ``start_campaign``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
-from ..core import campaigns, engine
+from ..core import autodialer, campaigns, engine, sms
 from ..core.agents import Agent
 from ..core.calls import DISPOSITIONS, LEG_RINGING, Call
 from ..core.errors import IllegalTransition
@@ -46,10 +47,7 @@ class Action:
 
 ACTIONS: dict[str, Action] = {}
 
-RESERVED: dict[str, str] = {
-    "send_sms": "the SMS engine (Daktela SMS)",
-    "receive_sms": "the SMS engine (Daktela SMS)",
-}
+RESERVED: dict[str, str] = {}
 """Step names kept free for engines that do not exist yet; the schema refuses them today."""
 
 CONTROL_STEPS = ("wait_until", "expect_error")
@@ -302,15 +300,19 @@ CONTACT = {"description": "A number to dial, or {number, name, fields} (fields f
              "caller": ref("phone"),
              "message": text("Spoken to whoever answers, {field} placeholders filled in; the system "
                              "hangs up after it."),
-             "announce": {**ref("duration"), "description": "A recording of this length instead of a message."}},
+             "announce": {**ref("duration"), "description": "A recording of this length instead of a message."},
+             "queue": {**ref("id"), "description": "Answered calls wait in this queue for its agents (an "
+                                                   "autodialer: it dials only while an agent is free)."}},
             ["id", "contacts"]), "campaigns")
 def _start_campaign(ctx: StepContext, a: dict[str, Any]) -> None:
     t, cid = ctx.tenant, _s(a["id"])
     if campaigns.campaign_exists(t, cid):
         raise IllegalTransition(f"campaign {cid} exists")
     now = t.now()
-    if a.get("announce") is not None:
-        on_answer: dict[str, Any] = {"mode": "announce", "seconds": parse_duration(a["announce"])}
+    if a.get("queue") is not None:
+        on_answer: dict[str, Any] = {"mode": autodialer.MODE, "queue": engine.get_queue(t, _s(a["queue"])).id}
+    elif a.get("announce") is not None:
+        on_answer = {"mode": "announce", "seconds": parse_duration(a["announce"])}
     elif a.get("message"):
         on_answer = {"mode": "announce", "text": str(a["message"])}
     else:
@@ -332,6 +334,50 @@ def _start_campaign(ctx: StepContext, a: dict[str, Any]) -> None:
         "campaigns")
 def _stop_campaign(ctx: StepContext, a: dict[str, Any]) -> None:
     campaigns.stop_campaign(ctx.tenant, _s(a["campaign"]))
+
+
+# -- SMS -----------------------------------------------------------------------------------------
+def _sms_account(ctx: StepContext, a: dict[str, Any]) -> str:
+    """The account named, else the vendor's own for scenarios (``dialect.sms_account``), else the
+    tenant's first."""
+    t = ctx.tenant
+    if a.get("account") is not None:
+        return _s(a["account"])
+    own = getattr(t.dialect, "sms_account", None)
+    if callable(own):
+        return str(own(t))
+    first = next(iter(sms.accounts(t)), None)
+    if first is None:
+        raise sms.NoLine("this tenant has no SMS account")
+    return first.id
+
+
+SMS_TEXT = text("The message text.", maxLength=2000)
+
+
+@action("send_sms", "The tenant sends an SMS (the SMS engine: queued on a line, sent on the clock, a "
+        "delivery report when asked; the number's fault decides how it ends).",
+        obj({"to": ref("phone"), "text": SMS_TEXT,
+             "unicode": {"type": "boolean", "description": "UCS-2 (70 characters per part) instead of GSM-7."},
+             "report": {"type": "boolean", "description": "Ask for a delivery report."},
+             "priority": {"type": "integer", "minimum": 0, "maximum": 20, "description": "0-20 (default 10)."},
+             "delay": {**ref("duration"), "description": "Scheduled this long after the step."},
+             "account": text("The tenant's SMS account (default: the vendor's own).", maxLength=64)},
+            ["to", "text"]), "sms")
+def _send_sms(ctx: StepContext, a: dict[str, Any]) -> None:
+    t = ctx.tenant
+    delay = _secs(a.get("delay"))
+    sms.send(t, _sms_account(ctx, a), _s(a["to"]), str(a["text"]),
+             encoding=sms.UCS2 if a.get("unicode") else sms.GSM7, report=bool(a.get("report")),
+             priority=int(a.get("priority", 10)), due=t.now() + delay if delay is not None else None)
+
+
+@action("receive_sms", "An SMS from a number arrives at the tenant (its incoming callbacks fire).",
+        obj({"from": ref("phone"), "text": SMS_TEXT,
+             "account": text("The tenant's SMS account (default: the vendor's own).", maxLength=64)},
+            ["from", "text"]), "sms")
+def _receive_sms(ctx: StepContext, a: dict[str, Any]) -> None:
+    sms.receive(ctx.tenant, _sms_account(ctx, a), _s(a["from"]), str(a["text"]))
 
 
 def step_needs(name: str, args: dict[str, Any]) -> list[str]:

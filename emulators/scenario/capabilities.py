@@ -30,6 +30,7 @@ FEATURES: dict[str, str] = {
     "faults": "network faults on numbers and phones (busy, no answer, congestion, unreachable)",
     "webhooks": "webhooks pushed to a receiver",
     "campaigns": "campaigns dialling contact lists (start_campaign / stop_campaign steps)",
+    "sms": "SMS sent and received (send_sms / receive_sms steps)",
 }
 """Every feature name a dialect may declare, with what it means."""
 

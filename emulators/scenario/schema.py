@@ -225,10 +225,10 @@ def build_schema() -> Schema:
         "behaviour": BEHAVIOUR, "agent": AGENT, "queue": QUEUE, "number": NUMBER, "party": PARTY,
         "dist": DIST, "wait_until": WAIT_UNTIL, "call_expect": CALL_EXPECT, "states": STATES,
         "totals": TOTALS, "webhook_expect": WEBHOOK_EXPECT, "api_expect": API_EXPECT, "step": _step_schema(),
-        "reserved_steps": {"description": "Reserved for engines that do not exist yet: "
-                           + "; ".join(f"{k}: {v}" for k, v in RESERVED.items())
-                           + ". The format keeps these names free; the schema refuses them until an "
-                             "engine executes them.", "enum": list(RESERVED)},
+        "reserved_steps": {"description": "Step names kept free for engines that do not exist yet ("
+                           + ("; ".join(f"{k}: {v}" for k, v in RESERVED.items()) or "none at present")
+                           + "). The schema refuses them until an engine executes them.",
+                           "enum": list(RESERVED)},
     })
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

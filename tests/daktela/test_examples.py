@@ -37,10 +37,13 @@ SETUP: dict[tuple[str, int], Callable[[Dak], None]] = {
     ("daktela.CreateCall.v3_1_cc", 1): _out_queue_for_michal,
     ("daktela.UpdateUser", 1): lambda dak: dak.client.get(_path("daktela.CreateUser", 1)),
     ("daktela.ControlPlayback", 2): lambda dak: dak.client.get(_path("daktela.ControlPlayback", 1)),
+    ("daktela.CallScriptOpened", 2): lambda dak: dak.ok("CallScriptClose", "4.0", record="62", status="nezajem"),
 }
 """What the doc's example presumes beyond the default world. CreateCall 3.1's two examples are
 the same request with opposite answers: the default world answers the second (michalhajek is
-in no outgoing queue); the first needs him logged into one."""
+in no outgoing queue); the first needs him logged into one. CallScriptOpened's two examples are
+the same request too: the default world answers the first (daktelatester has record 62's script
+open); the second comes once it is closed."""
 
 SENT_INSTEAD: dict[tuple[str, int], Callable[[str], str]] = {
     ("daktela.GetUser", 2): lambda path: path.replace(TOKEN, "f" * 40),

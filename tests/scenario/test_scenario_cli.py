@@ -51,9 +51,9 @@ def test_run_fails_with_exit_1_and_says_why(tmp_path: Path, capsys: Any) -> None
 
 
 def test_run_malformed_file_exits_2(capsys: Any) -> None:
-    bad = next(p for p in BROKEN if p.stem == "reserved_sms")
+    bad = next(p for p in BROKEN if p.stem == "sms_without_text")
     assert main(["scenario", "run", str(bad)]) == 2
-    assert f"{bad}:4:5:" in capsys.readouterr().err
+    assert f"{bad}:4:15:" in capsys.readouterr().err
 
 
 def test_run_not_applicable_anywhere_exits_3(tmp_path: Path, capsys: Any) -> None:

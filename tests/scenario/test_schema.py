@@ -42,14 +42,14 @@ def test_schema_steps_are_exactly_the_executable_ones() -> None:
     assert not set(RESERVED) & names
 
 
-@pytest.mark.parametrize("name", sorted(RESERVED))
-def test_reserved_steps_are_documented_but_refused(name: str) -> None:
-    assert name in SCHEMA["$defs"]["reserved_steps"]["enum"]
-    doc = {"name": "x", "timeline": [{name: {}}]}
-    assert list(VALIDATOR.iter_errors(doc)), f"the schema accepted the reserved step {name}"
-    with pytest.raises(ScenarioError) as info:
-        load_text(f"name: x\ntimeline:\n  - {name}: {{}}\n", "r.yaml")
-    assert "reserved" in str(info.value) and str(info.value).startswith("r.yaml:3:5:")
+def test_reserved_steps_are_documented_but_refused() -> None:
+    assert SCHEMA["$defs"]["reserved_steps"]["enum"] == list(RESERVED)  # none now: SMS and campaigns run
+    for name in RESERVED:
+        doc = {"name": "x", "timeline": [{name: {}}]}
+        assert list(VALIDATOR.iter_errors(doc)), f"the schema accepted the reserved step {name}"
+        with pytest.raises(ScenarioError) as info:
+            load_text(f"name: x\ntimeline:\n  - {name}: {{}}\n", "r.yaml")
+        assert "reserved" in str(info.value) and str(info.value).startswith("r.yaml:3:5:")
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
