@@ -69,7 +69,7 @@ def request_problems(doc: Mapping[str, Any], request: "Request") -> list[str]:
             if param.get("required"):
                 problems.append(f"{where} parameter {name!r} is required")
             continue
-        problems += _value_problems(f"{where} parameter {name!r}", value, param.get("schema", {}))
+        problems += value_problems(f"{where} parameter {name!r}", value, param.get("schema", {}))
     for name in request.query:
         if name not in declared and name not in credentials["query"]:
             problems.append(f"query parameter {name!r} is not in the document")
@@ -116,14 +116,14 @@ def _body_problems(operation: Mapping[str, Any], body: Any, is_form: bool, crede
     properties = schema.get("properties", {})
     for name, value in body.items():
         if name in properties:
-            problems += _value_problems(f"form field {name!r}", value, properties[name])
+            problems += value_problems(f"form field {name!r}", value, properties[name])
         elif name not in credential_fields:
             problems.append(f"form field {name!r} is not in the document")
     problems += [f"form field {name!r} is required" for name in schema.get("required", []) if name not in body]
     return problems
 
 
-def _value_problems(what: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
+def value_problems(what: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
     values = value if isinstance(value, list) else [value]
     for text in values:
         if not any(not _errors(schema, candidate) for candidate in _readings(str(text))):
