@@ -10,6 +10,7 @@ text answer (CSV, XML) is a string.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import __version__
@@ -198,11 +199,16 @@ def _or_empty(schema: dict[str, Any], json: bool = False) -> dict[str, Any]:
 
 
 def _union(groups: Iterable[tuple[Param, ...]]) -> list[Param]:
+    """Every variant's parameters; one is required only where every variant requires it (a
+    request names its variant by what it sends)."""
     seen: dict[tuple[str, str], Param] = {}
+    groups = list(groups)
     for group in groups:
         for p in group:
             seen.setdefault((p.name, p.where), p)
-    return list(seen.values())
+    return [replace(p, required=False)
+            if p.required and not all(any(q.name == p.name and q.required for q in g) for g in groups) else p
+            for p in seen.values()]
 
 
 def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
