@@ -33,6 +33,10 @@ class Listener:
         """Every API this port serves, ``api`` first (OpenAPI, contracts, the table fuzzer)."""
         return (self.api, *self.mounted)
 
+    def api_for(self, path: str) -> "VendorApi":
+        """The API that answers ``path`` (as the port's app routes: a mounted API its prefix)."""
+        return next((other for other in self.mounted if path.startswith(other.prefix)), self.api)
+
     documented_port: bool = False
     """``default_port`` is the vendor document's own port, kept even where it is a poor choice
     (inside the ephemeral range 32768-60999); other defaults stay outside that range."""

@@ -94,8 +94,16 @@ _Loader.add_constructor("!format", _scalar(Format))
 _Loader.add_constructor("!any", lambda loader, node: Anything())
 _Loader.add_constructor("!type", _types)
 _Loader.add_constructor("!example", _deep(Example))
-_Loader.add_constructor("!each", _deep(Each))
-_Loader.add_constructor("!each_or_empty", _deep(lambda item: Each(item, 0)))
+def _each(minimum: int) -> Any:
+    """``!each {...}``, or ``!each [m]``: a one-item sequence holds the item's expectation, so
+    that a tag can sit on it (``!each [!type string]``: YAML allows one tag per node)."""
+    def make(item: Any) -> Each:
+        return Each(item[0] if isinstance(item, list) and len(item) == 1 else item, minimum)
+    return make
+
+
+_Loader.add_constructor("!each", _deep(_each(1)))
+_Loader.add_constructor("!each_or_empty", _deep(_each(0)))
 _Loader.add_constructor("!keyed", _deep(_keyed))
 _Loader.add_constructor("!some", _deep(Some))
 _Loader.add_constructor("!descending", _scalar(lambda pointer: Sorted(_pointer(pointer), True)))

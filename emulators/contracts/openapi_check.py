@@ -62,22 +62,38 @@ def request_problems(doc: Mapping[str, Any], request: "Request") -> list[str]:
     for param in operation.get("parameters", []):
         where, name = param["in"], param["name"]
         if where == "query":
-            declared.add(name)
-        value = {"query": request.query.get(name), "path": path_params.get(name),
-                 "header": headers.get(name.lower())}.get(where)
+            value, keys = php_value(request.query, name, param.get("style") == "deepObject")
+            declared |= keys
+        else:
+            value = {"path": path_params.get(name), "header": headers.get(name.lower())}.get(where)
         if value is None:
             if param.get("required"):
                 problems.append(f"{where} parameter {name!r} is required")
             continue
-        problems += _value_problems(f"{where} parameter {name!r}", value, param.get("schema", {}))
+        problems += value_problems(f"{where} parameter {name!r}", value, param.get("schema", {}))
     for name in request.query:
         if name not in declared and name not in credentials["query"]:
             problems.append(f"query parameter {name!r} is not in the document")
     body = request.form if request.form is not None else (None if _absent(request.json) else request.json)
+    if request.body is not None:
+        raw = _raw_body(request)
+        if isinstance(raw, str):
+            problems.append(raw)
+        body = raw
     problems += _body_problems(operation, body, request.form is not None, credentials["query"])
     if operation.get("security") and not _has_credential(request, credentials, headers):
         problems.append("no credential the document's security schemes name")
     return problems
+
+
+def _raw_body(request: "Request") -> Any:
+    """A raw JSON body as its value (a string: why it is none)."""
+    if "json" not in (request.content_type or "").lower():
+        return f"a {request.content_type or 'raw'} body the document does not describe"
+    try:
+        return {"value": json.loads(request.body or "")}["value"]
+    except ValueError:
+        return "the body is not JSON"
 
 
 def _absent(value: Any) -> bool:
@@ -103,7 +119,7 @@ def _has_credential(request: "Request", names: Mapping[str, set[str]], headers: 
 
 
 def _body_problems(operation: Mapping[str, Any], body: Any, is_form: bool, credential_fields: set[str]) -> list[str]:
-    if body is None or body == {}:
+    if body is None or (is_form and body == {}):
         return []
     content = operation.get("requestBody", {}).get("content", {})
     media = "application/x-www-form-urlencoded" if is_form else "application/json"
@@ -113,17 +129,53 @@ def _body_problems(operation: Mapping[str, Any], body: Any, is_form: bool, crede
     if not is_form:
         return [f"body: {e}" for e in _errors(schema, body)]
     problems = []
-    properties = schema.get("properties", {})
-    for name, value in body.items():
-        if name in properties:
-            problems += _value_problems(f"form field {name!r}", value, properties[name])
-        elif name not in credential_fields:
-            problems.append(f"form field {name!r} is not in the document")
-    problems += [f"form field {name!r} is required" for name in schema.get("required", []) if name not in body]
+    encoding = content[media].get("encoding", {})
+    used: set[str] = set()
+    for name, prop in schema.get("properties", {}).items():
+        value, keys = php_value(body, name, encoding.get(name, {}).get("style") == "deepObject")
+        used |= keys
+        if value is None:
+            if name in schema.get("required", []):
+                problems.append(f"form field {name!r} is required")
+            continue
+        problems += value_problems(f"form field {name!r}", value, prop)
+    problems += [f"form field {name!r} is not in the document" for name in body
+                 if name not in used and name not in credential_fields]
     return problems
 
 
-def _value_problems(what: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
+_PHP_KEY = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\]$")
+
+
+def php_value(fields: Mapping[str, Any], name: str, keyed: bool) -> tuple[Any, set[str]]:
+    """The value a PHP server reads for a documented field, and the names that carry it: an
+    array field (``a[]``) from ``a[]=1&a[]=2`` or ``a[0]=1&a[1]=2``, a keyed one (``style:
+    deepObject``) from ``a[key]=1``; any other field by its own name."""
+    base = name[:-2] if name.endswith("[]") else name if keyed else None
+    if base is None:
+        return fields.get(name), {name}
+    items: list[Any] = []
+    keys: set[str] = set()
+    for key, value in fields.items():
+        found = _PHP_KEY.match(key)
+        if found is not None and found.group(1) == base:
+            keys.add(key)
+            items += value if isinstance(value, list) else [value]
+    if not keys:
+        return None, set()
+    return (items if not keyed else {str(i): v for i, v in enumerate(items)}), keys
+
+
+def value_problems(what: str, value: Any, schema: Mapping[str, Any]) -> list[str]:
+    """Why a parameter's text (or PHP array of texts) does not fit its schema (empty: it does);
+    an array's items and an object's values are held to their own schemas."""
+    kind = schema.get("type")
+    if kind == "array" or isinstance(value, dict):
+        inner = schema.get("items", {}) if kind == "array" else schema.get("additionalProperties", {})
+        items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else [value]
+        if "maxItems" in schema and len(items) > schema["maxItems"]:
+            return [f"{what}: more than {schema['maxItems']} items"]
+        return [p for item in items for p in value_problems(what, item, inner)][:1]
     values = value if isinstance(value, list) else [value]
     for text in values:
         if not any(not _errors(schema, candidate) for candidate in _readings(str(text))):

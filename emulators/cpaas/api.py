@@ -20,7 +20,7 @@ from ..dialect.errors import Err, VendorError
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import BODY
 from ..dialect.request import BadBody, json_too_deep
-from . import accounts, calls, campaign_ops, lists, reports, views
+from . import accounts, calls, campaign_ops, lists, reports, schemas, views
 from . import errors as e
 from .accounts import HEADER_ACCOUNT, HEADER_AUTH, VENDOR
 
@@ -36,34 +36,40 @@ def _doc_body(text: str) -> Any:
 
 def _op(name: str, method: str, run: Any, summary: str, section: str, *, params: tuple[Any, ...] = (),
         style: str = views.SPACED, paths: tuple[str, ...] | None = None, response: str | None = None,
-        mutates: bool = False) -> Operation:
+        mutates: bool = False, schema: Mapping[str, Any] = schemas.MESSAGE) -> Operation:
     return Operation(name=name, methods=(method,), paths=paths or (API + name,), run=run, params=params,
                      mutates=mutates, summary=summary, doc=f"cpaas.txt, {section}",
                      examples=({"response": _doc_body(response)},) if response else (),
-                     options={"style": style})
+                     response_schema=schema, options={"style": style})
 
 
 OPERATIONS: tuple[Operation, ...] = (
     _op("click2call", "POST", calls.click2call, "Call the agent, then the destination, and bridge them",
         "Click To Call", params=calls.CLICK2CALL, mutates=True,
-        response='{"response": {"request_id": "57362de4f0","success": "true"}}'),
+        response='{"response": {"request_id": "57362de4f0","success": "true"}}',
+        schema=schemas.REQUESTED),
     _op("callback", "POST", calls.create_callback, "Book a click-to-call for a future time",
         "Callback Request (POST)", params=calls.CALLBACK_CREATE, mutates=True,
-        response='{"response": {"request_id": "fd5ff6e021","success": "true"}}'),
+        response='{"response": {"request_id": "fd5ff6e021","success": "true"}}',
+        schema=schemas.REQUESTED),
     _op("callback_update", "PATCH", calls.update_callback, "Change a booked callback",
         "Callback Request (PATCH)", params=calls.CALLBACK_UPDATE, paths=(API + "callback",), mutates=True,
         response='{"response": {"message": "callback data modified successfully","request_id": "fd5ff6e021",'
-                 '"success": "true"}}'),
+                 '"success": "true"}}',
+        schema=schemas.CHANGED),
     _op("callback_delete", "DELETE", calls.delete_callback, "Cancel a booked callback",
         "Callback Request (DELETE)", params=calls.CALLBACK_DELETE, paths=(API + "callback",), mutates=True,
         response='{"response": {"message": "callback request deleted successfully","request_id": "fd5ff6e021",'
-                 '"success": "true"}}'),
+                 '"success": "true"}}',
+        schema=schemas.CHANGED),
     _op("outbound_call", "POST", calls.outbound_call, "Call a customer and announce an OTP",
         "One Time Password", params=calls.OUTBOUND_CALL, mutates=True,
-        response='{"response": {"request_id": "ae63e9576e","success": "true"}}'),
+        response='{"response": {"request_id": "ae63e9576e","success": "true"}}',
+        schema=schemas.REQUESTED),
     _op("create_campaign_list", "POST", lists.create_campaign_list, "Create a contact list",
         "Create Campaign List", params=lists.CREATE_LIST, mutates=True,
-        response='{"response": {"list_id": "LSdb6a12e1f1","success": "true"}}'),
+        response='{"response": {"list_id": "LSdb6a12e1f1","success": "true"}}',
+        schema=schemas.envelope(list_id=schemas.TEXT)),
     _op("add_contact_to_list", "POST", lists.add_contact_to_list, "Add contacts to a list",
         "Add Contacts to List", params=lists.ADD_CONTACTS, mutates=True,
         response='{"response": {"message": "(2) contacts imported successfully","success": "true"}}'),
@@ -73,7 +79,8 @@ OPERATIONS: tuple[Operation, ...] = (
         response='{"response": {"message": "(2) contacts imported successfully","success": "true"}}'),
     _op("create_campaign_dnd_list", "POST", lists.create_campaign_dnd_list, "Create a DND list",
         "Create Campaign DND List", params=lists.CREATE_DND_LIST, mutates=True,
-        response='{"response": {"dnd_list_id": "DNda1b361461","success": "true"}}'),
+        response='{"response": {"dnd_list_id": "DNda1b361461","success": "true"}}',
+        schema=schemas.envelope(dnd_list_id=schemas.TEXT)),
     _op("add_dnd_contact_to_list", "POST", lists.add_dnd_contact_to_list, "Add numbers to a DND list",
         "Add DND Contacts To List", params=lists.ADD_DND_CONTACTS, mutates=True,
         response='{"response": {"message": "(2) DND contacts imported successfully","success": "true"}}'),
@@ -83,7 +90,8 @@ OPERATIONS: tuple[Operation, ...] = (
         response='{"response": {"message": "(2) DND contacts imported successfully","success": "true"}}'),
     _op("create_campaign", "POST", campaign_ops.create_campaign, "Create a campaign over a list",
         "Create Campaign", params=campaign_ops.CREATE_CAMPAIGN, mutates=True,
-        response='{"response": {"campaign_id": "CMcc0cb33a01","success": "true"}}'),
+        response='{"response": {"campaign_id": "CMcc0cb33a01","success": "true"}}',
+        schema=schemas.envelope(campaign_id=schemas.TEXT)),
     _op("stop_campaign", "POST", campaign_ops.stop_campaign, "Stop a campaign", "Stop Campaign",
         params=campaign_ops.CAMPAIGN, paths=("/stop_campaign", API + "stop_campaign"), mutates=True,
         response='{"response": {"message": " campaign stopped successfully","success": "true"}}'),
@@ -93,9 +101,11 @@ OPERATIONS: tuple[Operation, ...] = (
                  '"campaign_caller_id":"15168148111","campaign_end_date":"Wed, 12 Jul 2023 20:00:00 GMT",'
                  '"campaign_id":"CMf32a68bc63","campaign_name":"test_broadcast_campaign_max",'
                  '"campaign_start_date":"Tue, 11 Jul 2023 09:00:00 GMT","campaign_status":"3","campaign_type":"0",'
-                 '"max_retries":"1","repeat_announcement_count":"3","retry_time":"60"}],"success":"true"}}'),
+                 '"max_retries":"1","repeat_announcement_count":"3","retry_time":"60"}],"success":"true"}}',
+        schema=schemas.CAMPAIGNS),
     _op("get_cdr_by_date", "POST", reports.cdr_by_date, "CDRs of a range of days", "Get CDR By Date",
-        params=reports.CDR_BY_DATE, style=views.COMPACT),
+        params=reports.CDR_BY_DATE, style=views.COMPACT,
+        schema=schemas.CDRS),
     _op("get_cdr_by_request_id", "POST", reports.cdr_by_request_id, "CDRs of a request",
         "Get CDR By Request ID", params=reports.CDR_BY_REQUEST_ID, style=views.COMPACT,
         response='{"response":{"message":"cdr found","result":[{"account_id":"ACvjfnvjnfs",'
@@ -105,20 +115,25 @@ OPERATIONS: tuple[Operation, ...] = (
                  '"customer_number":"91997927XXXX","destination_context":"click2call","dial_status":"ANSWER",'
                  '"dialed_number":"91997927XXXX","dtmf_inputs":"","end":"Tue, 04 Jul 2023 05:31:51 GMT",'
                  '"id":328,"recording_name":"","request_id":"91da7c083f","uniqueid":"1688448695.804"}],'
-                 '"success":"true"}}'),
+                 '"success":"true"}}',
+        schema=schemas.CDRS),
     _op("get_cdr_by_campaign_id", "POST", reports.cdr_by_campaign_id, "CDRs of a campaign",
-        "Get CDR By Campaign ID", params=campaign_ops.CAMPAIGN, style=views.COMPACT),
+        "Get CDR By Campaign ID", params=campaign_ops.CAMPAIGN, style=views.COMPACT,
+        schema=schemas.CAMPAIGN_CDRS),
     _op("get_cdr_statistics", "GET", reports.cdr_statistics, "The account's CDR counters",
-        "Get CDR Statistics", style=views.COMPACT),
+        "Get CDR Statistics", style=views.COMPACT,
+        schema=schemas.CDR_STATISTICS),
     _op("get_live_call_statistics", "GET", calls.live_call_statistics, "Calls in progress, by kind",
         "Get Live Calls Statistics", style=views.COMPACT,
         response='{"response":{"result":{"live_calls_c2c":0,"live_calls_campaign":0,"live_calls_inbound":0,'
-                 '"live_calls_otp":0},"success":"true"}}'),
+                 '"live_calls_otp":0},"success":"true"}}',
+        schema=schemas.LIVE_CALL_STATISTICS),
     _op("get_campaign_cdr_statistics", "POST", reports.campaign_cdr_statistics, "A campaign's CDR counters",
         "Get Campaign CDR Statistics", params=campaign_ops.CAMPAIGN, style=views.COMPACT,
         response='{"response":{"result":{"answer_calls":[5],"busy_calls":[0],"cancel_calls":[0],'
                  '"chanunavail_calls":[0],"congestion_calls":[0],"dnd_calls":[4],"noanswer_calls":[0],'
-                 '"total_calls":[9]},"success":"true"}}'),
+                 '"total_calls":[9]},"success":"true"}}',
+        schema=schemas.CAMPAIGN_CDR_STATISTICS),
     _op("modify_call", "POST", calls.modify_call, "Transfer, hang up or record a live call",
         "Modify Live Call", params=calls.MODIFY_CALL, style=views.COMPACT, mutates=True,
         response='{"response":{"message":"blind transferred successfully","success":"true"}}'),
@@ -141,7 +156,9 @@ class CpaasApi(VendorApi):
     }
     auth_combined = True
     success_schema = views.ENVELOPE_SCHEMA
-    error_schema = views.ENVELOPE_SCHEMA
+    error_schema = schemas.REFUSAL
+    refusals = (e.page(415, e.NOT_JSON),)
+    body_required = True
 
     def authenticate(self, ctx: Ctx) -> None:
         accounts.authenticate(ctx)
@@ -178,6 +195,11 @@ class CpaasApi(VendorApi):
 
     def media_types(self, op: Operation) -> list[str]:
         return [JSON_TYPE]
+
+    def error_contents(self, err: Err) -> Mapping[str, Mapping[str, Any]]:
+        if err.code == e.WERKZEUG:
+            return {views.HTML_TYPE: schemas.PAGE}
+        return {JSON_TYPE: schemas.REFUSAL}
 
 
 def _json_problem(body: bytes) -> str:

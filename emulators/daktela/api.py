@@ -34,6 +34,7 @@ from . import (
     ops_sms,
     ops_stats,
     render,
+    schemas,
 )
 from . import errors as e
 from .catalog_table import OPERATIONS as CATALOG
@@ -111,7 +112,8 @@ def _operation(row: dict[str, Any], spec: Spec) -> Operation:
         variant=spec.variant,
         summary=(f"[{row['variant']}] " if row["variant"] else "") + (row["summary"] or row["description"]),
         doc=f"daktela.txt, {row['section']}, {action} (requirement version {row['requirement_version']})",
-        examples=_examples(row), options={"envelope": envelope, "raw_utf8": spec.raw_utf8, "catalog_id": row["id"]})
+        examples=_examples(row), response_schema=schemas.response_schema(row["id"], envelope, row["examples"]),
+        options={"envelope": envelope, "raw_utf8": spec.raw_utf8, "catalog_id": row["id"]})
 
 
 def _table() -> tuple[Operation, ...]:
@@ -129,6 +131,10 @@ class DaktelaApi(VendorApi):
     operations = OPERATIONS
     errors = e.ERRORS
     php_arrays = True
+    body_types = ("application/x-www-form-urlencoded",)
+    """The body the document's PHP server reads into ``$_REQUEST`` (its own examples are GETs
+    with a query string): a form. The emulator reads JSON and multipart too; the document
+    promises neither."""
     title = "Daktela contact centre API (legacy action API 3.0-4.1)"
     doc = DOC
     auth_schemes = {
@@ -138,8 +144,7 @@ class DaktelaApi(VendorApi):
     }
     success_schema = {"type": "object", "required": ["status", "error"],
                       "properties": {"status": {"enum": [1]}, "error": {"type": "null"}}}
-    error_schema = {"type": "object", "required": ["error", "status"],
-                    "properties": {"error": {"type": "string"}, "status": {"enum": [0]}}}
+    error_schema = schemas.ERROR
 
     def authenticate(self, ctx: Ctx) -> None:
         token = ctx.value(TOKEN)
@@ -176,6 +181,10 @@ class DaktelaApi(VendorApi):
         if op.name == "GetRecording":
             return ["audio/x-wav", "application/octet-stream"]
         return [render.JSON_TYPE, render.XML_TYPE]
+
+    def error_contents(self, err: Err) -> Mapping[str, Mapping[str, Any]]:
+        """A refusal is written in the format the path names, as every answer is."""
+        return {render.JSON_TYPE: self.error_schema, render.XML_TYPE: {"type": "string"}}
 
 
 def _format(ctx: Ctx) -> str:

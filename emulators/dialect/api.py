@@ -68,10 +68,21 @@ class VendorApi:
     """JSON Schema of a success body when an operation declares none (the envelope)."""
     error_schema: ClassVar[Mapping[str, Any]] = {}
     error_media_type: ClassVar[str] = "application/json"
+    refusals: ClassVar[tuple[Err, ...]] = ()
+    """Refusals the operations raise beyond the error table's entries (a web server's own
+    pages): the OpenAPI document lists their statuses too."""
+    body_required: ClassVar[bool] = False
+    """An operation with body fields refuses a request without a body (a Flask view's
+    ``get_json()``): the OpenAPI document marks its request body required."""
 
     def media_types(self, op: Operation) -> list[str]:
         """Media types a success answer of ``op`` can have (OpenAPI)."""
         return ["application/json"]
+
+    def error_contents(self, err: Err) -> Mapping[str, Mapping[str, Any]]:
+        """Media type -> JSON Schema of the answers refusing with ``err`` (OpenAPI; a text
+        answer's schema is a string)."""
+        return {self.error_media_type: self.error_schema}
 
     def success_status(self, op: Operation) -> int:
         return 200

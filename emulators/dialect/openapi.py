@@ -10,6 +10,7 @@ text answer (CSV, XML) is a string.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import __version__
@@ -27,6 +28,8 @@ _VAR = re.compile(r"{([^}]+)}")
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
+VERSION = "version"
+"""The path parameter naming the API version (``Ctx.version``)."""
 
 
 def document(spec: "VendorSpec", host: str = "127.0.0.1") -> dict[str, Any]:
@@ -74,32 +77,28 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
     if text:
         out["description"] = text
     declared = {p.name for p in params if p.where == PATH}
-    parameters = [_path_param(name) for name in _VAR.findall(template) if name not in declared]
-    body_props: dict[str, Any] = {}
-    body_required: list[str] = []
+    parameters = [_path_param(name, ops, params) for name in _VAR.findall(template) if name not in declared]
+    body_params: list[Param] = []
     for p in params:
         if p.where == BODY or (p.where == ANY and method != "GET"):
             # a write documents its fields in the body (a PHP server would also take them from
-            # the query string); an empty optional field counts as absent
-            body_props[p.name] = _schema(p) if p.required or not p.empty_is_missing else _or_empty(_schema(p))
-            if p.required:
-                body_required.append(p.name)
+            # the query string)
+            body_params.append(p)
             continue
         if p.where in _LOCATION or p.where == ANY:
-            entry = {"name": p.name, "in": _LOCATION.get(p.where, "query"), "required": p.required,
+            php = api.php_arrays and p.where in (QUERY, ANY)
+            entry = {"name": _field_name(p, php), "in": _LOCATION.get(p.where, "query"), "required": p.required,
                      "schema": _schema(p), **({"description": p.doc} if p.doc else {})}
-            if not p.required and p.empty_is_missing and entry["in"] == "query":
+            if php and _kind(p) == "object":
+                entry.update(style="deepObject", explode=True)  # ``variables[key]=value``
+            if not p.required and p.empty_is_missing and entry["in"] == "query" and not _php_array(p, php):
                 entry["allowEmptyValue"] = True  # ``a=`` is read as absent: the default
             parameters.append(entry)
     if parameters:
         out["parameters"] = parameters
-    if body_props and method != "GET":
-        schema: dict[str, Any] = {"type": "object", "properties": body_props}
-        if body_required:
-            schema["required"] = body_required
-        out["requestBody"] = {"required": False,
-                              "content": {mt: {"schema": _json_body(schema) if _is_json(mt) else schema}
-                                          for mt in api.body_types}}
+    if body_params and method != "GET":
+        out["requestBody"] = {"required": api.body_required,
+                              "content": {mt: _body(body_params, mt, api.php_arrays) for mt in api.body_types}}
     schemes = api.auth_schemes_for(method)
     if schemes:
         out["security"] = ([{name: [] for name in schemes}] if api.auth_combined
@@ -113,8 +112,26 @@ def _operation_id(op: "Operation", template: str, method: str) -> str:
     return f"{op.name}__{method.lower()}__{tail}"
 
 
-def _path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+def _path_param(name: str, ops: list["Operation"], params: list[Param]) -> dict[str, Any]:
+    """A path segment no parameter declares as such: the API version (``Ctx.version``) is one
+    of the versions the operations exist in; a segment named like a declared parameter (an id
+    also taken from the query) takes its converter's schema; any other is text."""
+    versions: set[str] = set()
+    for op in ops:
+        versions |= op.versions or set()
+    same = next((p for p in params if p.name == name), None)
+    if name == VERSION and versions and all(op.versions is not None for op in ops):
+        schema: dict[str, Any] = {"type": "string", "enum": sorted(versions, key=_version_key)}
+    elif same is not None:
+        schema = dict(same.conv.schema)
+    else:
+        schema = {"type": "string"}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """``3.9`` before ``3.10``: numeric parts as numbers."""
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.split("."))
 
 
 def _schema(p: Param) -> dict[str, Any]:
@@ -126,6 +143,45 @@ def _schema(p: Param) -> dict[str, Any]:
     return schema
 
 
+def _kind(p: Param) -> Any:
+    return p.conv.schema.get("type")
+
+
+def _php_array(p: Param, php: bool) -> bool:
+    """A PHP array field (``a[]=``, ``a[key]=``): sent empty, it still holds an empty text."""
+    return php and _kind(p) in ("array", "object")
+
+
+def _field_name(p: Param, php: bool) -> str:
+    """A PHP server reads ``a[]=1&a[]=2`` as an array: so its array fields are named (a plain
+    repeated ``a=1&a=2`` would be read as the last value only)."""
+    return f"{p.name}[]" if php and _kind(p) == "array" else p.name
+
+
+def _body(params: list[Param], media_type: str, php: bool) -> dict[str, Any]:
+    """The request body's media type object: every field (an empty optional one counts as
+    absent); a form's PHP arrays as ``a[]`` fields and ``a[key]`` objects."""
+    form = not _is_json(media_type)
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    encoding: dict[str, Any] = {}
+    for p in params:
+        name = _field_name(p, php and form)
+        empty_is_absent = not p.required and p.empty_is_missing and not _php_array(p, php and form)
+        props[name] = _or_empty(_schema(p), json=not form) if empty_is_absent else _schema(p)
+        if p.required:
+            required.append(name)
+        if php and form and _kind(p) == "object":
+            encoding[name] = {"style": "deepObject", "explode": True}
+    schema: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = required
+    out: dict[str, Any] = {"schema": _json_body(schema) if not form else schema}
+    if encoding:
+        out["encoding"] = encoding
+    return out
+
+
 def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
     """A JSON body's fields: a number, boolean or null is read as the text a form would carry
     (``params._as_text``), so it is taken wherever text is and judged by that text."""
@@ -134,17 +190,25 @@ def _json_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": props}
 
 
-def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
-    """A field that may also be sent empty (read as absent)."""
-    return {"anyOf": [schema, {"const": ""}]}
+def _or_empty(schema: dict[str, Any], json: bool = False) -> dict[str, Any]:
+    """A field that may also be sent empty (read as absent): ``""``; in JSON also ``[]`` or ``{}``
+    (``params.is_empty``)."""
+    if not json:
+        return {"anyOf": [schema, {"const": ""}]}
+    return {"anyOf": [schema, {"const": ""}, {"type": "array", "maxItems": 0}, {"type": "object", "maxProperties": 0}]}
 
 
 def _union(groups: Iterable[tuple[Param, ...]]) -> list[Param]:
+    """Every variant's parameters; one is required only where every variant requires it (a
+    request names its variant by what it sends)."""
     seen: dict[tuple[str, str], Param] = {}
+    groups = list(groups)
     for group in groups:
         for p in group:
             seen.setdefault((p.name, p.where), p)
-    return list(seen.values())
+    return [replace(p, required=False)
+            if p.required and not all(any(q.name == p.name and q.required for q in g) for g in groups) else p
+            for p in seen.values()]
 
 
 def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
@@ -162,12 +226,42 @@ def _responses(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:
         content[mt] = entry
     if content:
         success["content"] = content
-    responses: dict[str, Any] = {str(api.success_status(first)): success}
-    for status in sorted({err.status for err in api.errors.entries.values() if err.status != 200}):
-        responses.setdefault(str(status), {
-            "description": "refused (the vendor's error envelope)",
-            "content": {api.error_media_type: {"schema": dict(api.error_schema)}}})
+    status = str(api.success_status(first))
+    responses: dict[str, Any] = {status: success}
+    for code, refused in _refusals(api).items():
+        if code != status:
+            responses[code] = {"description": "refused (the vendor's error answer)",
+                               "content": {mt: {"schema": schema} for mt, schema in refused.items()}}
+            continue
+        # a vendor that refuses with its success status: the answer is either
+        success["description"] = "success, or refused (the vendor's error answer, with this status too)"
+        for mt, schema in refused.items():
+            entry = content.setdefault(mt, {})
+            entry["schema"] = _either(entry["schema"], schema) if "schema" in entry else schema
+        success["content"] = content
     return responses
+
+
+def _refusals(api: "VendorApi") -> dict[str, dict[str, Any]]:
+    """Status -> media type -> schema of every answer refusing a request: the error table's
+    entries and the vendor's further refusals, in status order."""
+    out: dict[str, dict[str, Any]] = {}
+    for err in sorted([*api.errors.entries.values(), *api.refusals], key=lambda e: e.status):
+        contents = out.setdefault(str(err.status), {})
+        for mt, schema in api.error_contents(err).items():
+            contents[mt] = _either(contents[mt], dict(schema)) if mt in contents else dict(schema)
+    return out
+
+
+def _either(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """A schema of the values either schema describes."""
+    if a == b:
+        return a
+    options: list[dict[str, Any]] = []
+    for option in (*a.get("anyOf", [a]), *b.get("anyOf", [b])):
+        if option not in options:
+            options.append(option)
+    return {"anyOf": options}
 
 
 def success_schema(api: "VendorApi", ops: list["Operation"]) -> dict[str, Any]:

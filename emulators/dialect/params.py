@@ -177,7 +177,9 @@ def flag(*, strict: bool = True) -> Conv:
         if word in FALSE_WORDS or not strict:
             return False
         raise ParamError(INVALID, "not a yes/no value")
-    return Conv("flag", parse, {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no"]})
+    words = ["1", "0", "true", "false", "yes", "no"]
+    # a loose flag takes any text (what is not a yes is a no): its schema says only that
+    return Conv("flag", parse, {"type": "string", "enum": words} if strict else {"type": "string", "examples": words})
 
 
 FLAG = flag()

@@ -13,6 +13,7 @@ import re
 from typing import Any, Iterable
 
 _DIGITS = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _NUMBERED = re.compile(r"([A-Za-z_]+?)_?([0-9]+)")
 
 
@@ -50,11 +51,14 @@ def of(value: Any) -> dict[str, Any]:
 
 
 def _id_pattern(keys: list[str]) -> str | None:
-    """``^[0-9]+$`` for ``"1133", "3924"``; ``^cdr_[0-9]+$`` for ``cdr_0, cdr_1``; else None."""
+    """``^[0-9]+$`` for ``"1133", "3924"``; ``^[0-9]+\\.[0-9]+$`` for ``"1332333840.98"``;
+    ``^cdr_[0-9]+$`` for ``cdr_0, cdr_1``; else None."""
     if not keys:
         return None
     if all(_DIGITS.fullmatch(k) for k in keys):
         return "^[0-9]+$"
+    if all(_DECIMAL.fullmatch(k) for k in keys):
+        return r"^[0-9]+\.[0-9]+$"  # call ids (Asterisk's ``<epoch>.<sequence>``)
     found = [_NUMBERED.fullmatch(k) for k in keys]
     prefixes = {m.group(1) for m in found if m is not None}
     if all(found) and len(prefixes) == 1:

@@ -15,6 +15,7 @@ from emulators.contracts.openapi_check import find_operation, request_problems, 
 from emulators.contracts.publish import OPENAPI_DIR, openapi_text
 from emulators.contracts.runner import Exchange, verify
 from emulators.contracts.targets import InProcess
+from emulators.dialect.app import CONTROL_PREFIX
 from emulators.dialect.openapi import document
 from emulators.kerauno import doc_examples
 from emulators.vendors import VENDOR_MODULES, load_vendors
@@ -26,8 +27,11 @@ CHECKED = [v for v in vendors_with_contracts(CONTRACTS) if v in VENDOR_MODULES]
 
 
 def exchanges(vendor: str) -> list[tuple[str, Exchange]]:
+    """Every request a contract sends to the vendor's API (not the emulator's control plane,
+    which an emulator-only contract may read) and its answer."""
     run = verify(load_vendor(CONTRACTS, vendor), InProcess(vendor))
-    return [(r.contract.id, s.exchange) for r in run.results for s in r.steps if s.exchange is not None]
+    return [(r.contract.id, s.exchange) for r in run.results for s in r.steps
+            if s.exchange is not None and not s.exchange.request.path.startswith(CONTROL_PREFIX)]
 
 
 @pytest.mark.parametrize("vendor", CHECKED)
