@@ -70,8 +70,16 @@ def _results(examples: Iterable[Mapping[str, Any]]) -> Iterable[Any]:
             yield body["result"]
 
 
+def with_error_code(messages: Mapping[str, Any]) -> dict[str, Any]:
+    """GetSMS's messages, a failed one also with ``code_error`` ("If result contains "error",
+    then in code_error is hex error code"): the example shows a failed message without it."""
+    item = dict(messages["items"])
+    return {**messages, "items": {**item, "properties": {**item["properties"], "code_error": {"type": "string"}}}}
+
+
 RESULTS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "daktela.GetQueues": one_or_all,
+    "daktela.GetSMS": with_error_code,
 }
 """Catalog id -> the result's schema, from the one its examples imply, where they do not show
 every shape the action answers."""
