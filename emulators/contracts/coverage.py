@@ -22,6 +22,7 @@ from .runner import PASSED, ContractResult, verify
 from .targets import InProcess
 
 NOT_YET = "not yet"
+"""What the page says of a catalog operation no table implements (none today: a test keeps it so)."""
 
 
 @dataclass

@@ -144,16 +144,19 @@ def _body_problems(operation: Mapping[str, Any], body: Any, is_form: bool, crede
     return problems
 
 
-_PHP_KEY = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\]$")
+_PHP_KEY = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\](?:\[[^\[\]]*\])*$")
 
 
 def php_value(fields: Mapping[str, Any], name: str, keyed: bool) -> tuple[Any, set[str]]:
     """The value a PHP server reads for a documented field, and the names that carry it: an
     array field (``a[]``) from ``a[]=1&a[]=2`` or ``a[0]=1&a[1]=2``, a keyed one (``style:
-    deepObject``) from ``a[key]=1``; any other field by its own name."""
+    deepObject``) from ``a[key]=1`` (or ``a[key][sub]=1``); any other field by its own name,
+    else, as PHP reads brackets whatever the document says, from ``a[key]=1`` too."""
     base = name[:-2] if name.endswith("[]") else name if keyed else None
     if base is None:
-        return fields.get(name), {name}
+        if name in fields or not any((m := _PHP_KEY.match(key)) and m.group(1) == name for key in fields):
+            return fields.get(name), {name}
+        base, keyed = name, True
     items: list[Any] = []
     keys: set[str] = set()
     for key, value in fields.items():

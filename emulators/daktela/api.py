@@ -50,11 +50,6 @@ SERVED: dict[str, Spec] = {**ops_admin.SPECS, **ops_agents.SPECS, **ops_calls.SP
                            **ops_sms.SPECS, **ops_records.SPECS, **ops_scripts.SPECS, **ops_activities.SPECS}
 """Catalog operation id -> how it is served."""
 
-NOT_YET_SERVED: tuple[str, ...] = tuple(op["id"] for op in CATALOG if op["id"] not in SERVED)
-"""The catalog's operations this emulator does not serve yet (SMS, SMSConnect, records and call
-scripts, statuses, events, activities, e-mail, ExportData): a request for one is an unknown
-action. Empty once they are served."""
-
 FORMAT = Param("format", choice(render.FORMATS), where=PATH, required=True, doc="json or xml", example="json")
 ALIASES: dict[str, tuple[str, ...]] = {"ActivityUpdate": ("TicketUpdate",)}
 """Further names of an action: ActivityUpdate's example calls it TicketUpdate (the name of the

@@ -70,11 +70,42 @@ def _results(examples: Iterable[Mapping[str, Any]]) -> Iterable[Any]:
             yield body["result"]
 
 
+def with_error_code(messages: Mapping[str, Any]) -> dict[str, Any]:
+    """GetSMS's messages, a failed one also with ``code_error`` ("If result contains "error",
+    then in code_error is hex error code"): the example shows a failed message without it."""
+    item = dict(messages["items"])
+    return {**messages, "items": {**item, "properties": {**item["properties"], "code_error": {"type": "string"}}}}
+
+
 RESULTS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "daktela.GetQueues": one_or_all,
+    "daktela.GetSMS": with_error_code,
 }
 """Catalog id -> the result's schema, from the one its examples imply, where they do not show
 every shape the action answers."""
+
+
+def form_rows(rows: Mapping[str, Any]) -> dict[str, Any]:
+    """ExportData's rows: the system items (``sysdata_*``) as the example shows them, and the
+    campaign form's own items, ``data_<item id>``, shaped like the example's."""
+    row = dict(rows["items"])
+    items = {k: v for k, v in row["properties"].items() if k.startswith("data_")}
+    system = {k: v for k, v in row["properties"].items() if k not in items}
+    return {**rows, "items": {**row, "properties": system, "required": [k for k in row["required"] if k in system],
+                              "patternProperties": {"^data_[0-9]+$": next(iter(items.values()))}}}
+
+
+def echoed_params(results: Mapping[str, Any]) -> dict[str, Any]:
+    """CreateEvent's result: the parameters sent, named by the caller (PHP's ``[]`` for none)."""
+    return {**results, "items": {"type": ["object", "array"]}}
+
+
+LOOSENED_RESULTS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "daktela.ExportData": form_rows,
+    "daktela.CreateEvent": echoed_params,
+}
+"""Catalog id -> the result's schema, from the loosened one its examples imply, where the
+example's keys are data (a form's items, the caller's parameters)."""
 
 
 def envelope(keys: Iterable[str], result: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -88,6 +119,9 @@ def envelope(keys: Iterable[str], result: Mapping[str, Any] | None) -> dict[str,
 def response_schema(op_id: str, keys: Iterable[str], examples: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """An action's success body: its envelope, its result as the examples (and ``RESULTS``) say."""
     derived = schemas.from_examples(_results(examples))
-    if derived is not None and op_id in RESULTS:
+    if derived is None:
+        return envelope(keys, None)
+    if op_id in RESULTS:
         derived = RESULTS[op_id](derived)
-    return envelope(keys, loosen(derived) if derived is not None else None)
+    loosened = loosen(derived)
+    return envelope(keys, LOOSENED_RESULTS[op_id](loosened) if op_id in LOOSENED_RESULTS else loosened)

@@ -65,6 +65,7 @@ def _description(spec: "VendorSpec") -> str:
 def _operation(api: "VendorApi", template: str, method: str, ops: list["Operation"]) -> dict[str, Any]:
     first = ops[0]
     params = _union(op.params for op in ops)
+    partial = _not_taken_by_every(ops)
     out: dict[str, Any] = {
         "operationId": _operation_id(first, template, method),
         "summary": first.summary or first.name,
@@ -88,7 +89,8 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
         if p.where in _LOCATION or p.where == ANY:
             php = api.php_arrays and p.where in (QUERY, ANY)
             entry = {"name": _field_name(p, php), "in": _LOCATION.get(p.where, "query"), "required": p.required,
-                     "schema": _schema(p), **({"description": p.doc} if p.doc else {})}
+                     "schema": _schema(p, partial.get(p.name)),
+                     **({"description": _doc(p, partial.get(p.name))} if p.doc or p.name in partial else {})}
             if php and _kind(p) == "object":
                 entry.update(style="deepObject", explode=True)  # ``variables[key]=value``
             if not p.required and p.empty_is_missing and entry["in"] == "query" and not _php_array(p, php):
@@ -98,7 +100,8 @@ def _operation(api: "VendorApi", template: str, method: str, ops: list["Operatio
         out["parameters"] = parameters
     if body_params and method != "GET":
         out["requestBody"] = {"required": api.body_required,
-                              "content": {mt: _body(body_params, mt, api.php_arrays) for mt in api.body_types}}
+                              "content": {mt: _body(body_params, mt, api.php_arrays, partial)
+                                          for mt in api.body_types}}
     schemes = api.auth_schemes_for(method)
     if schemes:
         out["security"] = ([{name: [] for name in schemes}] if api.auth_combined
@@ -134,13 +137,47 @@ def _version_key(version: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(part), "") if part.isdigit() else (-1, part) for part in version.split("."))
 
 
-def _schema(p: Param) -> dict[str, Any]:
+def _schema(p: Param, taken_by: str | None = None) -> dict[str, Any]:
     schema = dict(p.conv.schema)
     if p.default is not None and isinstance(p.default, (str, int, float, bool)):
         schema["default"] = p.default
     if p.example is not None:
         schema["examples"] = [p.example]
+    if taken_by is not None:  # another variant ignores it: any value of it is taken there
+        return {"anyOf": [schema, {}]}
     return schema
+
+
+def _doc(p: Param, taken_by: str | None) -> str:
+    if taken_by is None:
+        return p.doc
+    return (f"{p.doc} " if p.doc else "") + f"(Read by {taken_by} only; the other variants ignore it.)"
+
+
+def _not_taken_by_every(ops: list["Operation"]) -> dict[str, str]:
+    """Parameters some variants of a path do not take, each with the variants that read it. A
+    request a variant answers may carry anything in a field that variant ignores (a PHP server
+    reads only its own): which variant answers hangs on the version or another parameter, which
+    a schema of this one field cannot say."""
+    if len(ops) < 2:
+        return {}
+    names = [{p.name for p in op.params} for op in ops]
+    out: dict[str, str] = {}
+    for name in set().union(*names):
+        readers = [op for op, taken in zip(ops, names) if name in taken]
+        if len(readers) < len(ops):
+            out[name] = ", ".join(_variant_label(op) for op in readers)
+    return out
+
+
+def _variant_label(op: "Operation") -> str:
+    """A variant as a reader of the document knows it: its versions, else its summary."""
+    if op.versions:
+        ordered = sorted(op.versions, key=_version_key)
+        span = ordered[0] if len(ordered) == 1 else f"{ordered[0]}-{ordered[-1]}"
+        return f"`{op.name}` {span}" + (f" ({op.summary.split(']')[0].strip('[')})"
+                                        if op.summary.startswith("[") else "")
+    return f"`{op.name}`" + (f" ({op.summary})" if op.summary else "")
 
 
 def _kind(p: Param) -> Any:
@@ -158,7 +195,7 @@ def _field_name(p: Param, php: bool) -> str:
     return f"{p.name}[]" if php and _kind(p) == "array" else p.name
 
 
-def _body(params: list[Param], media_type: str, php: bool) -> dict[str, Any]:
+def _body(params: list[Param], media_type: str, php: bool, partial: dict[str, str] | None = None) -> dict[str, Any]:
     """The request body's media type object: every field (an empty optional one counts as
     absent); a form's PHP arrays as ``a[]`` fields and ``a[key]`` objects."""
     form = not _is_json(media_type)
@@ -168,7 +205,8 @@ def _body(params: list[Param], media_type: str, php: bool) -> dict[str, Any]:
     for p in params:
         name = _field_name(p, php and form)
         empty_is_absent = not p.required and p.empty_is_missing and not _php_array(p, php and form)
-        props[name] = _or_empty(_schema(p), json=not form) if empty_is_absent else _schema(p)
+        own = _schema(p, (partial or {}).get(p.name))
+        props[name] = _or_empty(own, json=not form) if empty_is_absent else own
         if p.required:
             required.append(name)
         if php and form and _kind(p) == "object":

@@ -23,8 +23,8 @@ from . import php_reading
 EXAMPLES = 40
 """Examples per operation and mode (derandomized: CI sees the same examples every run)."""
 FEWER_EXAMPLES = {"daktela": 10}
-"""Vendors with many operations: Daktela's table is 50 actions on 52 paths, each GET and POST
-(104 operations), so 10 examples each keep its two runs near the others' (10 to 20 s each)."""
+"""Vendors with many operations: Daktela's table is 81 operations on 84 paths, each GET and POST
+(168 operations), so 10 examples each keep its two runs near the others'."""
 OFF = {"positive_data_acceptance": {"enabled": False}}
 """Schema-valid requests the vendor still refuses are the rules a document cannot state across
 parameters (from_date after to_date, a group name taken, an unverified number): not failures."""

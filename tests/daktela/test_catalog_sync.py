@@ -1,5 +1,5 @@
 """The committed operation table is the catalog's (where the catalog is beside the checkout, as
-in CI), and every catalog operation is either served or listed as not yet served."""
+in CI), and every catalog operation is served."""
 
 from __future__ import annotations
 
@@ -34,17 +34,14 @@ def test_the_committed_table_is_the_catalogs() -> None:
         "the catalog changed: run python tools/daktela_table.py and review the diff")
 
 
-def test_every_operation_is_served_or_listed_as_not_yet_served() -> None:
+def test_every_operation_of_the_catalog_is_served() -> None:
     ids = [op["id"] for op in catalog_table.OPERATIONS]
     assert len(ids) == len(set(ids))
-    served = set(api.SERVED)
-    assert served <= set(ids) and not served & set(api.NOT_YET_SERVED)
-    assert served | set(api.NOT_YET_SERVED) == set(ids)
-    assert {op.options["catalog_id"] for op in api.OPERATIONS} == served
+    assert set(api.SERVED) == set(ids)
+    assert {op.options["catalog_id"] for op in api.OPERATIONS} == set(ids)
 
 
 def test_every_section_of_the_catalog_is_served() -> None:
     sections = {op["section"] for op in catalog_table.OPERATIONS}
     assert set(PART_TWO) <= sections
-    assert api.NOT_YET_SERVED == ()
     assert all(i.startswith(f"{VENDOR}.") for i in api.SERVED)
