@@ -1,0 +1,224 @@
+"""How the history-reading operations grow with the stored calls: one page of a day's calls out
+of 1k, 10k, 100k and 1M, each vendor's app called as ASGI in this process, and what a stored
+call costs in memory.
+
+    python bench/reads_scaling.py [--sizes 1000,10000,100000,1000000] [--requests 200]
+                                  [--only kerauno,voipcloud] [--json out.json]
+
+Per vendor, the default tenant of ``telemock serve`` (manual clock at the fixed test instant);
+its seed history is copied back in time, week by week (each copy a new call with its own id,
+legs and times) until it holds N calls, and becomes the tenant's history. Each operation asks
+for the calls of one day in the middle of that history (a page of up to 100 where the operation
+pages). p50 / p95 of ``--requests`` requests after 20 unmeasured ones; the first request after
+the history grew (it builds the shared indexes) is reported apart. Memory: tracemalloc's growth
+while the history is built, and the RSS growth, per call. Issue #16's targets: a page of 100
+out of 1,000,000 in <= 2 ms p50, <= 1 KiB per stored call. Prints figures; never fails a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import gc
+import json
+import sys
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WEEK = 7 * 86400.0
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+def grow(history: tuple[Any, ...], size: int) -> tuple[Any, ...]:
+    """``history`` copied back in time week by week until ``size`` calls (oldest first)."""
+    span = max(WEEK, (history[-1].created_at - history[0].created_at) // WEEK * WEEK + WEEK) if history else WEEK
+    out: list[Any] = []
+    seq = 0
+    back = 0
+    while len(out) < size - len(history):
+        back += 1
+        shift = span * back
+        for call in history:
+            seq += 1
+            at = call.created_at - shift
+            cid = f"{int(at)}.{900000 + seq}"
+            legs = [dataclasses.replace(leg, id=f"{cid}-{n}", created_at=leg.created_at - shift,
+                                        ringing_at=None if leg.ringing_at is None else leg.ringing_at - shift,
+                                        answered_at=None if leg.answered_at is None else leg.answered_at - shift,
+                                        ended_at=None if leg.ended_at is None else leg.ended_at - shift)
+                    for n, leg in enumerate(call.legs, 1)]
+            out.append(dataclasses.replace(
+                call, id=cid, created_at=at, legs=legs, tags=dict(call.tags), tried=[], transfers=[],
+                answered_at=None if call.answered_at is None else call.answered_at - shift,
+                ended_at=None if call.ended_at is None else call.ended_at - shift,
+                queue_entered_at=None if call.queue_entered_at is None else call.queue_entered_at - shift,
+                queue_left_at=None if call.queue_left_at is None else call.queue_left_at - shift))
+    out = out[-(size - len(history)):] if size > len(history) else []
+    out.sort(key=lambda c: c.created_at)
+    return tuple(out) + tuple(history[-size:] if size < len(history) else history)
+
+
+# -- the requests: (operation, listener, method, path, query, headers, json body) ----------------
+Request = tuple[str, str, str, str, dict[str, Any], dict[str, str], Any]
+
+
+def requests_for(vendor: str, t: Any, day: datetime) -> list[Request]:
+    d = day.strftime("%Y-%m-%d")
+    c = t.credentials
+    if vendor == "kerauno":
+        q = {"key": c["key"], "start_date": f"{d} 00:00:00", "end_date": f"{d} 23:59:59"}
+        return [(f"reporting {kind} {fmt}", "kerauno", "GET", "/kerauno/api/v1/reporting/",
+                 {**q, "type": kind, "export_type": fmt}, {}, None)
+                for kind in ("cdr", "ring_groups") for fmt in ("json", "csv", "xml")]
+    if vendor == "voipcloud":
+        h = {"token": c["api_key"]}
+        q = {"from_date": d, "to_date": d, "limit": 100}
+        return [("v1 get-user-calls", "voipcloud", "GET", "/api/integration/v1/get-user-calls", q, h, None),
+                ("v1 get-queue-calls", "voipcloud", "GET", "/api/integration/v1/get-queue-calls", q, h, None),
+                ("v2 get-user-calls", "voipcloud", "GET", "/api/integration/v2/get-user-calls", q, h, None)]
+    if vendor == "daktela":
+        q = {"access_token": c["access_token"], "datetime_from": f"{d} 00:00:00", "datetime_to": f"{d} 23:59:59"}
+        return [("CDR", "daktela", "GET", "/api/3.5/CDR/json", q, {}, None),
+                ("StatsCalls", "daktela", "GET", "/api/4.1/StatsCalls/json", {**q, "skip": 0, "take": 100}, {}, None),
+                ("GetAttempts", "daktela", "GET", "/api/4.1/GetAttempts/json", {**q, "skip": 0, "take": 100}, {}, None)]
+    if vendor == "mycalls":
+        app = "1a11fe2082b044b4a3b55718c79c29d5"
+        return [("call log", "mycalls", "GET", f"/api/v1/app/{app}/calls", {}, {"X-APIKey": c["apikey"]}, None)]
+    if vendor == "cpaas":
+        h = {"account": "account_1", "auth": c["account_1"]}
+        return [("get_cdr_by_date", "cpaas", "POST", "/api/get_cdr_by_date", {}, h,
+                 {"start_call_date": d, "end_call_date": d, "record_count": "100", "offset": "0"}),
+                ("get_cdr_statistics", "cpaas", "GET", "/api/get_cdr_statistics", {}, h, None)]
+    raise SystemExit(f"unknown vendor {vendor}")
+
+
+def asgi_call(app: Any, method: str, path: str, query: dict[str, Any], headers: dict[str, str],
+              body: Any) -> Callable[[], Any]:
+    raw = json.dumps(body).encode() if body is not None else b""
+    hdrs = [(b"host", b"127.0.0.1"), *((k.lower().encode(), v.encode()) for k, v in headers.items())]
+    if body is not None:
+        hdrs += [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
+    scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(),
+             "query_string": urlencode(query).encode(), "root_path": "", "headers": hdrs, "scheme": "http",
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
+    got: dict[str, Any] = {}
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            got["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            got["bytes"] = got.get("bytes", 0) + len(message.get("body", b""))
+
+    async def once() -> dict[str, Any]:
+        got.clear()
+        await app(scope, receive, send)
+        return dict(got)
+    return once
+
+
+def measure_vendor(vendor: str, sizes: list[int], n: int) -> list[dict[str, Any]]:
+    from emulators.core import calllog
+    from emulators.core.world import merge
+    from emulators.registry import Registry
+    from emulators.server import listener_app
+    from emulators.vendors import load_vendors
+
+    vendors = load_vendors([vendor])
+    registry = Registry(vendors, settings=merge({}, {"clock": {"start": "2026-01-05T14:00:00Z", "mode": "manual"},
+                                                     "rate_limit": {"limit": 0}}))
+    spec = vendors[vendor]
+    apps = {lst.name: listener_app(registry, spec, lst, lifespan=False) for lst in spec.listeners}
+    t = registry.get(vendor, "default")
+    base = tuple(t.history)
+    out = []
+    for size in sizes:
+        t.history = ()
+        gc.collect()
+        tracemalloc.start()
+        rss0 = rss_bytes()
+        t0 = time.perf_counter()
+        grown = grow(base, size)
+        built = time.perf_counter() - t0
+        traced = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        rss = rss_bytes() - rss0
+        t.history = grown
+        t1 = time.perf_counter()
+        if hasattr(calllog, "of"):
+            calllog.of(t)  # the shared index of this history, built once
+        index_s = time.perf_counter() - t1
+        mid = grown[len(grown) // 2].created_at
+        day = datetime.fromtimestamp(mid, ZoneInfo(t.timezone))
+        row: dict[str, Any] = {"vendor": vendor, "calls": len(grown), "build_s": built, "index_s": index_s,
+                               "traced_bytes_per_call": traced / len(grown), "rss_bytes_per_call": rss / len(grown),
+                               "ops": {}}
+        for name, listener, method, path, query, headers, body in requests_for(vendor, t, day):
+            once = asgi_call(apps[listener], method, path, query, headers, body)
+            first_t = time.perf_counter()
+            first = asyncio.run(once())
+            first_s = time.perf_counter() - first_t
+
+            async def run() -> list[float]:
+                for _ in range(min(20, n)):
+                    await once()
+                times = []
+                for _ in range(n):
+                    s = time.perf_counter()
+                    await once()
+                    times.append(time.perf_counter() - s)
+                return sorted(times)
+            times = asyncio.run(run())
+            row["ops"][name] = {"status": first.get("status"), "bytes": first.get("bytes"), "first_ms": first_s * 1e3,
+                                "p50_ms": times[len(times) // 2] * 1e3, "p95_ms": times[int(len(times) * 0.95)] * 1e3}
+        out.append(row)
+        t.history = base
+        del grown
+    return out
+
+
+def report(rows: list[dict[str, Any]]) -> str:
+    lines = ["| vendor | calls | operation | status | bytes | p50 ms | p95 ms | first ms | traced B/call | RSS B/call |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        for name, op in r["ops"].items():
+            lines.append(f"| {r['vendor']} | {r['calls']:,} | {name} | {op['status']} | {op['bytes']:,} | "
+                         f"{op['p50_ms']:.3f} | {op['p95_ms']:.3f} | {op['first_ms']:.1f} | "
+                         f"{r['traced_bytes_per_call']:.0f} | {r['rss_bytes_per_call']:.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000,1000000")
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--only", default="kerauno,voipcloud,daktela,mycalls,cpaas")
+    ap.add_argument("--json")
+    a = ap.parse_args(argv)
+    sizes = [int(s) for s in a.sizes.split(",")]
+    rows: list[dict[str, Any]] = []
+    for vendor in a.only.split(","):
+        rows += measure_vendor(vendor, sizes, a.requests)
+        print(report([r for r in rows if r["vendor"] == vendor]).split("\n", 2)[-1], flush=True)
+    print(report(rows))
+    if a.json:
+        Path(a.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
