@@ -4,10 +4,12 @@ json / csv / xml renderings. One home for every field mapping (docs/FIDELITY.md)
 
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable, Mapping, Sequence
 
 from starlette.responses import Response
 
+from ..core import calllog
 from ..core.agents import ON_CALL, RINGING, WRAPUP, Agent
 from ..core.calls import BY_AGENT, BY_CALLER, BY_REMOTE, D_TIMEDOUT, INBOUND, INTERNAL, OUTBOUND, Call
 from ..core.formats import csv_bytes, sql_datetime, xml_document
@@ -87,8 +89,9 @@ def release_reason(call: Call) -> str:
 
 def report_rows(tenant: Tenant, start: float, end: float, ring_groups: bool) -> list[dict[str, str]]:
     """Ended calls whose start (whole seconds) lies in [start, end], oldest first."""
-    calls = [c for c in tenant.ended_calls()
-             if start <= int(c.created_at) <= end and (not ring_groups or c.queue_id is not None)]
+    # int(created_at) in [start, end] is created_at in [ceil(start), floor(end) + 1)
+    calls = [c for c in calllog.of(tenant).window(math.ceil(start), math.floor(end) + 1)
+             if c.ended and (not ring_groups or c.queue_id is not None)]
     calls.sort(key=lambda c: (int(c.created_at), _seq(c.id)))
     return [cdr_row(tenant, c, ring_groups) for c in calls]
 
