@@ -6,8 +6,9 @@ call costs in memory.
                                   [--only kerauno,voipcloud] [--json out.json]
 
 Per vendor, the default tenant of ``telemock serve`` (manual clock at the fixed test instant);
-its seed history is copied back in time, week by week (each copy a new call with its own id,
-legs and times) until it holds N calls, and becomes the tenant's history. Each operation asks
+copies of its seed history's last week are laid back over three years (each copy a new call
+with its own id, legs and times: ``grow``) until it holds N calls, and become the tenant's
+history. Each operation asks
 for the calls of one day in the middle of that history (a page of up to 100 where the operation
 pages). p50 / p95 of ``--requests`` requests after 20 unmeasured ones; the first request after
 the history grew (it builds the shared indexes) is reported apart. Memory: tracemalloc's growth
@@ -42,32 +43,37 @@ def rss_bytes() -> int:
 
 
 def grow(history: tuple[Any, ...], size: int) -> tuple[Any, ...]:
-    """``history`` copied back in time week by week until ``size`` calls (oldest first)."""
-    span = max(WEEK, (history[-1].created_at - history[0].created_at) // WEEK * WEEK + WEEK) if history else WEEK
+    """``history`` with copies of its last week added before it until ``size`` calls: copy i
+    moved back by i * (three years / copies), so a million calls span three years (a copy's
+    week overlaps the next ones': a busy centre) and no time goes before 1970."""
+    if size <= len(history):
+        return tuple(history[-size:])
+    week = [c for c in history if c.created_at >= history[-1].created_at - WEEK]
+    copies = -(-(size - len(history)) // len(week))
+    step = max(3600.0, 3 * 365 * 86400.0 / copies)
     out: list[Any] = []
     seq = 0
-    back = 0
-    while len(out) < size - len(history):
-        back += 1
-        shift = span * back
-        for call in history:
+    for back in range(1, copies + 1):
+        shift = WEEK + step * back
+        for call in week:
             seq += 1
-            at = call.created_at - shift
+            moved: dict[float, float] = {}  # equal times stay one object, as the seed builder shares them
+
+            def m(v: float | None) -> float | None:
+                return None if v is None else moved.setdefault(v, v - shift)
+            at = m(call.created_at)
             cid = f"{int(at)}.{900000 + seq}"
-            legs = [dataclasses.replace(leg, id=f"{cid}-{n}", created_at=leg.created_at - shift,
-                                        ringing_at=None if leg.ringing_at is None else leg.ringing_at - shift,
-                                        answered_at=None if leg.answered_at is None else leg.answered_at - shift,
-                                        ended_at=None if leg.ended_at is None else leg.ended_at - shift)
+            legs = [dataclasses.replace(leg, id=f"{cid}-{n}", created_at=m(leg.created_at), ringing_at=m(leg.ringing_at),
+                                        answered_at=m(leg.answered_at), ended_at=m(leg.ended_at))
                     for n, leg in enumerate(call.legs, 1)]
             out.append(dataclasses.replace(
                 call, id=cid, created_at=at, legs=legs, tags=dict(call.tags), tried=[], transfers=[],
-                answered_at=None if call.answered_at is None else call.answered_at - shift,
-                ended_at=None if call.ended_at is None else call.ended_at - shift,
-                queue_entered_at=None if call.queue_entered_at is None else call.queue_entered_at - shift,
-                queue_left_at=None if call.queue_left_at is None else call.queue_left_at - shift))
-    out = out[-(size - len(history)):] if size > len(history) else []
-    out.sort(key=lambda c: c.created_at)
-    return tuple(out) + tuple(history[-size:] if size < len(history) else history)
+                answered_at=m(call.answered_at), ended_at=m(call.ended_at),
+                queue_entered_at=m(call.queue_entered_at), queue_left_at=m(call.queue_left_at)))
+    out = out[: size - len(history)]
+    out.extend(history)
+    out.sort(key=lambda c: c.created_at)  # stable: the history's own order kept
+    return tuple(out)
 
 
 # -- the requests: (operation, listener, method, path, query, headers, json body) ----------------
