@@ -14,6 +14,10 @@ pages). p50 / p95 of ``--requests`` requests after 20 unmeasured ones; the first
 the history grew (it builds the shared indexes) is reported apart. Memory: tracemalloc's growth
 while the history is built, and the RSS growth, per call. Issue #16's targets: a page of 100
 out of 1,000,000 in <= 2 ms p50, <= 1 KiB per stored call. Prints figures; never fails a test.
+
+``--http``: each read over HTTP beside bare Starlette answering the very same bytes (child
+processes, ``http_bench``'s keep-alive client, alternating rounds, the median): the ratio of
+requests per second and of server CPU per request (target >= 0.6).
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ import json
 import sys
 import time
 import tracemalloc
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 WEEK = 7 * 86400.0
 
@@ -59,12 +64,13 @@ def grow(history: tuple[Any, ...], size: int) -> tuple[Any, ...]:
             seq += 1
             moved: dict[float, float] = {}  # equal times stay one object, as the seed builder shares them
 
-            def m(v: float | None) -> float | None:
+            def m(v: float | None, moved: dict[float, float] = moved, shift: float = shift) -> float | None:
                 return None if v is None else moved.setdefault(v, v - shift)
             at = m(call.created_at)
             cid = f"{int(at)}.{900000 + seq}"
-            legs = [dataclasses.replace(leg, id=f"{cid}-{n}", created_at=m(leg.created_at), ringing_at=m(leg.ringing_at),
-                                        answered_at=m(leg.answered_at), ended_at=m(leg.ended_at))
+            legs = [dataclasses.replace(leg, id=f"{cid}-{n}", created_at=m(leg.created_at),
+                                        ringing_at=m(leg.ringing_at), answered_at=m(leg.answered_at),
+                                        ended_at=m(leg.ended_at))
                     for n, leg in enumerate(call.legs, 1)]
             out.append(dataclasses.replace(
                 call, id=cid, created_at=at, legs=legs, tags=dict(call.tags), tried=[], transfers=[],
@@ -179,7 +185,7 @@ def measure_vendor(vendor: str, sizes: list[int], n: int) -> list[dict[str, Any]
             first = asyncio.run(once())
             first_s = time.perf_counter() - first_t
 
-            async def run() -> list[float]:
+            async def run(once: Callable[[], Any] = once) -> list[float]:
                 for _ in range(min(20, n)):
                     await once()
                 times = []
@@ -197,8 +203,101 @@ def measure_vendor(vendor: str, sizes: list[int], n: int) -> list[dict[str, Any]
     return out
 
 
+# -- over HTTP, beside bare Starlette serving the same bytes (``--http``) -----------------------
+def telemock_listener(vendor: str, listener: str) -> Any:
+    from emulators.registry import Registry
+    from emulators.server import listener_app
+    from emulators.vendors import load_vendors
+
+    vendors = load_vendors([vendor])
+    registry = Registry(vendors, settings={"clock": {"mode": "realtime"}, "rate_limit": {"limit": 0}})
+    spec = vendors[vendor]
+    return listener_app(registry, spec, next(lst for lst in spec.listeners if lst.name == listener))
+
+
+def bare_listener(bodies_file: str) -> Any:
+    """Starlette answering each (path, query) with the bytes telemock answered it with."""
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    bodies = json.loads(Path(bodies_file).read_text())
+
+    async def endpoint(request: Any) -> Response:
+        body, media = bodies[request.url.path + "?" + request.url.query]
+        return Response(body.encode("latin-1"), media_type=media)
+    paths = {key.split("?")[0] for key in bodies}
+    return Starlette(routes=[Route(path, endpoint, methods=["GET", "POST"]) for path in paths])
+
+
+def http_ratios(vendor: str, seconds: float, rounds: int, connections: int, scratch: Path) -> list[dict[str, Any]]:
+    """Each read of ``vendor`` (default tenant, the day of its history's middle call; Kerauno
+    also the document's example day) loaded on telemock and on bare Starlette answering the same
+    bytes, alternately; the median round of each."""
+    import http_bench as hb
+    import httpx
+
+    from emulators.registry import Registry
+    from emulators.vendors import load_vendors
+
+    probe = Registry(load_vendors([vendor]), settings={"clock": {"mode": "realtime"}}).get(vendor, "default")
+    day = datetime.fromtimestamp(probe.history[len(probe.history) // 2].created_at, ZoneInfo(probe.timezone))
+    reqs = requests_for(vendor, probe, day)
+    if vendor == "kerauno":
+        reqs += [(f"{name} (doc day)", lst, m, path, {**q, "start_date": "2014-09-09 00:00:00",
+                                                    "end_date": "2014-09-09 23:59:59"}, h, b)
+                 for name, lst, m, path, q, h, b in reqs if "json" in name]
+    out = []
+    for listener in sorted({r[1] for r in reqs}):
+        procs: dict[str, Any] = {}
+        try:
+            port = hb.free_port()
+            procs["telemock"] = hb.start_child(
+                [sys.executable, __file__, "--serve", "telemock", "--vendor", vendor, "--listener", listener,
+                 "--port", str(port)], port, "/_emulator/health")
+            ports = {"telemock": port}
+            mine = [r for r in reqs if r[1] == listener]
+            bodies = {}
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+                for _, _, method, path, query, headers, body in mine:
+                    r = client.request(method, path, params=query, headers=headers, json=body)
+                    bodies[path + "?" + urlencode(query)] = (r.content.decode("latin-1"), r.headers["content-type"])
+            (scratch / "bodies.json").write_text(json.dumps(bodies))
+            port = hb.free_port()
+            first = next(iter(bodies))
+            procs["bare"] = hb.start_child(
+                [sys.executable, __file__, "--serve", "bare", "--bodies", str(scratch / "bodies.json"),
+                 "--port", str(port)], port, first)
+            ports["bare"] = port
+            for name, _, method, path, query, headers, body in mine:
+                raw_body = json.dumps(body).encode() if body is not None else b""
+                runs: dict[str, list[dict[str, Any]]] = {"bare": [], "telemock": []}
+                for _ in range(rounds):
+                    for kind in ("bare", "telemock"):
+                        raw = hb.request_bytes(method, path + "?" + urlencode(query), ports[kind], headers, raw_body)
+                        cpu0 = hb.cpu_seconds(procs[kind].pid)
+                        result = asyncio.run(hb.load(ports[kind], raw, seconds, connections, 0.5))
+                        result["cpu_us"] = (hb.cpu_seconds(procs[kind].pid) - cpu0) / max(1, result["requests"]) * 1e6 \
+                            * seconds / (seconds + 0.5)
+                        runs[kind].append(result)
+                med = {k: sorted(v, key=lambda x: x["rps"])[len(v) // 2] for k, v in runs.items()}
+                out.append({"vendor": vendor, "op": name, "bytes": len(bodies[path + "?" + urlencode(query)][0]),
+                            "bare_rps": med["bare"]["rps"], "telemock_rps": med["telemock"]["rps"],
+                            "ratio": med["telemock"]["rps"] / med["bare"]["rps"],
+                            "cpu_ratio": med["bare"]["cpu_us"] / med["telemock"]["cpu_us"],
+                            "telemock_p99_ms": med["telemock"]["p99_ms"], "errors": med["telemock"]["errors"]})
+                r = out[-1]
+                print(f"| {vendor} | {name} | {r['bytes']:,} | {r['bare_rps']:,.0f} | {r['telemock_rps']:,.0f} | "
+                      f"{r['ratio']:.2f} | {r['cpu_ratio']:.2f} | {r['telemock_p99_ms']:.1f} |", flush=True)
+        finally:
+            for proc in procs.values():
+                hb.stop_child(proc)
+    return out
+
+
 def report(rows: list[dict[str, Any]]) -> str:
-    lines = ["| vendor | calls | operation | status | bytes | p50 ms | p95 ms | first ms | traced B/call | RSS B/call |",
+    lines = ["| vendor | calls | operation | status | bytes | p50 ms | p95 ms | first ms | traced B/call "
+             "| RSS B/call |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         for name, op in r["ops"].items():
@@ -214,7 +313,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--only", default="kerauno,voipcloud,daktela,mycalls,cpaas")
     ap.add_argument("--json")
+    ap.add_argument("--http", action="store_true", help="ratios against bare Starlette over HTTP instead")
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--serve", choices=("telemock", "bare"), help=argparse.SUPPRESS)
+    ap.add_argument("--vendor", help=argparse.SUPPRESS)
+    ap.add_argument("--listener", help=argparse.SUPPRESS)
+    ap.add_argument("--bodies", help=argparse.SUPPRESS)
+    ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.serve:
+        import http_bench as hb
+        import uvicorn
+        app = telemock_listener(a.vendor, a.listener) if a.serve == "telemock" else bare_listener(a.bodies)
+        uvicorn.run(app, port=a.port, **hb.UVICORN)
+        return 0
+    if a.http:
+        import tempfile
+        print("| vendor | operation | bytes | bare req/s | telemock req/s | ratio | CPU ratio | telemock p99 ms |\n"
+              "|---|---|---|---|---|---|---|---|", flush=True)
+        found = []
+        with tempfile.TemporaryDirectory() as scratch:
+            for vendor in a.only.split(","):
+                found += http_ratios(vendor, a.seconds, a.rounds, a.connections, Path(scratch))
+        if a.json:
+            Path(a.json).write_text(json.dumps(found, indent=1))
+        return 0
     sizes = [int(s) for s in a.sizes.split(",")]
     rows: list[dict[str, Any]] = []
     for vendor in a.only.split(","):
