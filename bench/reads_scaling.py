@@ -170,14 +170,17 @@ def measure_vendor(vendor: str, sizes: list[int], n: int) -> list[dict[str, Any]
         tracemalloc.stop()
         rss = rss_bytes() - rss0
         t.history = grown
+        tracemalloc.start()
         t1 = time.perf_counter()
-        if hasattr(calllog, "of"):
-            calllog.of(t)  # the shared index of this history, built once
+        calllog.of(t)  # the shared index of this history, built once
         index_s = time.perf_counter() - t1
+        index_bytes = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
         mid = grown[len(grown) // 2].created_at
         day = datetime.fromtimestamp(mid, ZoneInfo(t.timezone))
         row: dict[str, Any] = {"vendor": vendor, "calls": len(grown), "build_s": built, "index_s": index_s,
                                "traced_bytes_per_call": traced / len(grown), "rss_bytes_per_call": rss / len(grown),
+                               "index_bytes_per_call": index_bytes / len(grown),
                                "ops": {}}
         for name, listener, method, path, query, headers, body in requests_for(vendor, t, day):
             once = asgi_call(apps[listener], method, path, query, headers, body)
@@ -297,13 +300,14 @@ def http_ratios(vendor: str, seconds: float, rounds: int, connections: int, scra
 
 def report(rows: list[dict[str, Any]]) -> str:
     lines = ["| vendor | calls | operation | status | bytes | p50 ms | p95 ms | first ms | traced B/call "
-             "| RSS B/call |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| RSS B/call | index B/call |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         for name, op in r["ops"].items():
             lines.append(f"| {r['vendor']} | {r['calls']:,} | {name} | {op['status']} | {op['bytes']:,} | "
                          f"{op['p50_ms']:.3f} | {op['p95_ms']:.3f} | {op['first_ms']:.1f} | "
-                         f"{r['traced_bytes_per_call']:.0f} | {r['rss_bytes_per_call']:.0f} |")
+                         f"{r['traced_bytes_per_call']:.0f} | {r['rss_bytes_per_call']:.0f} | "
+                         f"{r['index_bytes_per_call']:.0f} |")
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ json / csv / xml renderings. One home for every field mapping (docs/FIDELITY.md)
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from starlette.responses import Response
@@ -93,7 +94,6 @@ def report_rows(tenant: Tenant, start: float, end: float, ring_groups: bool) -> 
     # int(created_at) in [start, end] is created_at in [ceil(start), floor(end) + 1)
     calls = [c for c in calllog.of(tenant).window(math.ceil(start), math.floor(end) + 1)
              if c.ended and (not ring_groups or c.queue_id is not None)]
-    calls.sort(key=lambda c: (int(c.created_at), _seq(c.id)))
     cfg = vendor_settings(tenant)
     site = (tenant.timezone, str(cfg.get("hostname", "")), str(cfg.get("server_name", "")),
             str(cfg.get("server_ip", "")), str(cfg.get("trunk_name", "")))
@@ -112,16 +112,18 @@ def report_rows(tenant: Tenant, start: float, end: float, ring_groups: bool) -> 
                 cache.clear()
             hit = cache[(id(call), ring_groups)] = ReportRow(call, shown, cdr_row(tenant, call, ring_groups))
         out.append(hit)
+    out.sort(key=_ORDER)  # by start second, then the id's sequence number
     return out
 
 
 class ReportRow:
     """One ended call's Reporting row and, once asked, its encodings (json, csv line, xml)."""
 
-    __slots__ = ("call", "shown", "row", "encoded")
+    __slots__ = ("call", "shown", "row", "order", "encoded")
 
     def __init__(self, call: Call, shown: tuple[Any, ...], row: dict[str, str]) -> None:
         self.call, self.shown, self.row = call, shown, row
+        self.order = (int(call.created_at), _seq(call.id))
         self.encoded: dict[str, str] = {}
 
     def json(self) -> str:
@@ -148,6 +150,7 @@ _REPORT_ROWS: dict[tuple[int, bool], ReportRow] = {}
 """(id(ended call), ring groups?) -> its row (the call kept in it: an id is reused only once
 the call is gone, and then the identity check fails)."""
 _REPORT_ROWS_MAX = 200_000
+_ORDER = attrgetter("order")
 
 
 def render_report(rows: Sequence[ReportRow], fields: Sequence[str], export_type: str, root: str) -> Response:
