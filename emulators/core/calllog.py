@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from .world import Tenant
 
 QUEUE, AGENT, NUMBER = "queue", "agent", "number"
-KINDS = (QUEUE, AGENT, NUMBER)
 _SEED_INDEXES_MAX = 64
 """Seed indexes kept (one per distinct history tuple; a process has a handful)."""
 
