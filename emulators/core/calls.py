@@ -54,7 +54,7 @@ INBOUND, OUTBOUND, INTERNAL = "inbound", "outbound", "internal"
 DIRECTIONS = (INBOUND, OUTBOUND, INTERNAL)
 
 
-@dataclass
+@dataclass(slots=True)
 class Leg:
     id: str
     seq: int
@@ -77,7 +77,7 @@ class Leg:
         self.state = to
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     id: str
     """Named by the vendor's id scheme (Asterisk's ``<epoch>.<seq>`` for most)."""

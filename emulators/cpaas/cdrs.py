@@ -12,8 +12,9 @@ tenant's first account's).
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..core import campaigns as cm
 from ..core.calls import (
@@ -126,13 +127,47 @@ def write_call(t: Tenant, call: Call) -> None:
 
 
 # -- reading ----------------------------------------------------------------------------------
-def _history(t: Tenant, account: str, campaign_id: str | None) -> list[Row]:
-    """The seeded calls' rows, by id (the history itself is oldest first)."""
-    found = [Row(int(call.tags["cdr"]), call, None) for call in t.history
+@dataclass(frozen=True, slots=True)
+class _HistoryRows:
+    """One account's (one campaign's) rows of a seed history, read once: the history never
+    changes, so every request of every tenant sharing it reads these."""
+
+    rows: tuple[Row, ...]
+    """In id order."""
+    ends: tuple[float, ...]
+    """The rows' call dates (their calls' ends), ascending."""
+    by_end: tuple[int, ...]
+    """Positions in ``rows``, in the order of ``ends``."""
+    counts: dict[str, int]
+    """Rows per dial status."""
+
+
+_HISTORY_ROWS: dict[tuple[int, str, str | None], tuple[Sequence[Call], _HistoryRows]] = {}
+_HISTORY_ROWS_MAX = 256
+
+
+def _history(t: Tenant, account: str, campaign_id: str | None) -> _HistoryRows:
+    """The seeded calls' rows of ``account`` (one campaign's, with ``campaign_id``)."""
+    history = t.history
+    key = (id(history), account, campaign_id)
+    hit = _HISTORY_ROWS.get(key)
+    if hit is not None and hit[0] is history:
+        return hit[1]
+    found = [Row(int(call.tags["cdr"]), call, None) for call in history
              if "cdr" in call.tags and (call.tags.get("owner") or DEFAULT_ACCOUNT) == account
              and (campaign_id is None or call.tags.get("campaign") == campaign_id)]
     found.sort(key=lambda row: row.id)
-    return found
+    order = sorted(range(len(found)), key=lambda i: float(found[i].call.ended_at or 0.0))  # type: ignore[union-attr]
+    counts: dict[str, int] = {}
+    for row in found:
+        status = status_of(row)
+        counts[status] = counts.get(status, 0) + 1
+    rows = _HistoryRows(tuple(found), tuple(float(found[i].call.ended_at or 0.0) for i in order),  # type: ignore[union-attr]
+                        tuple(order), counts)
+    if len(_HISTORY_ROWS) >= _HISTORY_ROWS_MAX:
+        _HISTORY_ROWS.pop(next(iter(_HISTORY_ROWS)))
+    _HISTORY_ROWS[key] = (history, rows)
+    return rows
 
 
 def _written(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:
@@ -151,8 +186,26 @@ def _written(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:
 
 def rows(t: Tenant, account: str, campaign_id: str | None = None) -> Iterator[Row]:
     """The account's CDRs (one campaign's, with ``campaign_id``) in id order."""
-    return heapq.merge(_history(t, account, campaign_id), _written(t, account, campaign_id),
+    return heapq.merge(_history(t, account, campaign_id).rows, _written(t, account, campaign_id),
                        key=lambda row: row.id)
+
+
+def call_date(row: Row) -> float:
+    """When the row was written: its call's end, or the moment its contact was skipped."""
+    if row.call is not None:
+        return float(row.call.ended_at or 0.0)
+    assert row.skip is not None
+    return row.skip.at
+
+
+def rows_between(t: Tenant, account: str, since: float, until: float) -> Iterator[Row]:
+    """The account's CDRs whose call date lies in [since, until), in id order: the history's
+    by bisection on its call dates."""
+    history = _history(t, account, None)
+    lo, hi = bisect_left(history.ends, since), bisect_left(history.ends, until)
+    seeded = (history.rows[i] for i in sorted(history.by_end[lo:hi]))
+    written = (row for row in _written(t, account, None) if since <= call_date(row) < until)
+    return heapq.merge(seeded, written, key=lambda row: row.id)
 
 
 def status_of(row: Row) -> str:
@@ -161,17 +214,16 @@ def status_of(row: Row) -> str:
     return str(row.call.tags.get("dial_status") or ANSWER)
 
 
-def statistics(found: Iterable[Row], with_dnd: bool) -> dict[str, list[int]]:
-    """Counters per dial status and the total, each a one-element array as the document shows
-    them (get_cdr_statistics, get_campaign_cdr_statistics)."""
-    counts: dict[str, int] = {}
-    total = 0
-    for row in found:
-        total += 1
+def statistics(t: Tenant, account: str, campaign_id: str | None, with_dnd: bool) -> dict[str, list[int]]:
+    """Counters per dial status and the total of the account's (one campaign's) CDRs, each a
+    one-element array as the document shows them (get_cdr_statistics,
+    get_campaign_cdr_statistics). The history's counts are kept; written rows are counted."""
+    counts = dict(_history(t, account, campaign_id).counts)
+    for row in _written(t, account, campaign_id):
         status = status_of(row)
         counts[status] = counts.get(status, 0) + 1
     out = {name: [counts.get(status, 0)] for status, name in COUNTERS}
     if with_dnd:
         out["dnd_calls"] = [counts.get(DND, 0)]
-    out["total_calls"] = [total]
+    out["total_calls"] = [sum(counts.values())]
     return out

@@ -47,16 +47,8 @@ def cdr_by_date(ctx: Ctx) -> dict[str, Any]:
     zone = ZoneInfo(t.timezone)
     since = datetime.combine(p["start_call_date"], datetime.min.time(), zone).timestamp()
     until = datetime.combine(p["end_call_date"] + timedelta(days=1), datetime.min.time(), zone).timestamp()
-    matching = (row for row in cdrs.rows(t, account(ctx)) if since <= _written(row) < until)
-    page = islice(matching, p["offset"], p["offset"] + p["record_count"])
+    page = islice(cdrs.rows_between(t, account(ctx), since, until), p["offset"], p["offset"] + p["record_count"])
     return _found([render_cdr(t, row, False) for row in page])
-
-
-def _written(row: cdrs.Row) -> float:
-    if row.call is not None:
-        return float(row.call.ended_at or 0.0)
-    assert row.skip is not None
-    return row.skip.at
 
 
 def cdr_by_request_id(ctx: Ctx) -> dict[str, Any]:
@@ -73,10 +65,10 @@ def cdr_by_campaign_id(ctx: Ctx) -> dict[str, Any]:
 def cdr_statistics(ctx: Ctx) -> dict[str, Any]:
     """The account's counters; DND rows count in total_calls only (as the document's total is
     more than its counters' sum)."""
-    return {"result": cdrs.statistics(cdrs.rows(tenant(ctx), account(ctx)), with_dnd=False)}
+    return {"result": cdrs.statistics(tenant(ctx), account(ctx), None, with_dnd=False)}
 
 
 def campaign_cdr_statistics(ctx: Ctx) -> dict[str, Any]:
     t, campaign = tenant(ctx), owned_campaign(ctx)
-    return {"result": cdrs.statistics(cdrs.rows(t, account(ctx), campaign.id), with_dnd=True)}
+    return {"result": cdrs.statistics(t, account(ctx), campaign.id, with_dnd=True)}
 

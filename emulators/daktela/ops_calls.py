@@ -5,13 +5,13 @@ sections Calls and Statistics. Reads walk the calls newest or oldest first from 
 
 from __future__ import annotations
 
+import math
 import re
-from bisect import bisect_left
 from typing import Any, Iterator
 
 from starlette.responses import Response
 
-from ..core import engine
+from ..core import calllog, engine
 from ..core.calls import LEG_ENDED, Call
 from ..core.world import Tenant
 from ..dialect.operation import Ctx
@@ -46,28 +46,13 @@ ring) inside it: a queue call waits at most an hour, a conversation a few more."
 
 # -- walking the calls --------------------------------------------------------------------------
 def calls_between(t: Tenant, start: float, end: float) -> Iterator[Call]:
-    """Calls created in [start, end], oldest first (the history, then the tenant's own calls:
-    both are kept in creation order)."""
-    history = t.history
-    i = bisect_left(history, start, key=lambda c: c.created_at)
-    for call in history[i:]:
-        if call.created_at > end:
-            return
-        yield call
-    own = list(t.calls.values())
-    for call in own[bisect_left(own, start, key=lambda c: c.created_at):]:
-        if call.created_at > end:
-            return
-        yield call
+    """Calls created in [start, end], oldest first (the history, then the tenant's own calls)."""
+    return calllog.of(t).window(start, math.nextafter(end, math.inf))
 
 
 def newest_between(t: Tenant, start: float, end: float) -> Iterator[Call]:
     """Calls created in [start, end], newest first."""
-    for call in t.newest_first():
-        if call.created_at < start:
-            return
-        if call.created_at <= end:
-            yield call
+    return calllog.of(t).window(start, math.nextafter(end, math.inf), newest_first=True)
 
 
 # -- CDR ----------------------------------------------------------------------------------------
@@ -247,7 +232,8 @@ def last_call(ctx: Ctx) -> dict[str, Any] | None:
     if found is None:
         found = next((c for c in reversed(model.live_calls(t)) if mine(c)), None)
     if found is None:
-        found = next((c for c in t.newest_first() if c.ended and mine(c)), None)
+        key = (calllog.AGENT, agent.id) if agent is not None else (calllog.NUMBER, str(exten))
+        found = next((c for c in calllog.of(t).newest(key=key) if c.ended and mine(c)), None)
     if found is None:
         return None
     q = model.call_queue(t, found)

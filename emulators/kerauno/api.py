@@ -81,8 +81,7 @@ def reporting(ctx: Ctx) -> Response:
     if not rows:
         raise VendorError(Err(404, NO_RESULTS), "no CDR in that range")
     fields = views.RING_GROUP_FIELDS if ring_groups else views.CDR_FIELDS
-    return views.render(rows, fields, p["export_type"], keys=views.cdr_keys(len(rows)),
-                        root="ring_groups" if ring_groups else "cdr")
+    return views.render_report(rows, fields, p["export_type"], root="ring_groups" if ring_groups else "cdr")
 
 
 def _epoch(t: Tenant, wall: Any, invalid: str) -> float:

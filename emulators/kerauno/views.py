@@ -4,16 +4,20 @@ json / csv / xml renderings. One home for every field mapping (docs/FIDELITY.md)
 
 from __future__ import annotations
 
+import math
+from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from starlette.responses import Response
 
+from ..core import calllog
 from ..core.agents import ON_CALL, RINGING, WRAPUP, Agent
 from ..core.calls import BY_AGENT, BY_CALLER, BY_REMOTE, D_TIMEDOUT, INBOUND, INTERNAL, OUTBOUND, Call
-from ..core.formats import csv_bytes, sql_datetime, xml_document
+from ..core.formats import csv_bytes, json_bytes, sql_datetime, xml_document, xml_element
 from ..core.queues import Member, Queue
 from ..core.world import Tenant
-from .errors import php_json
+from ..dialect.responses import BytesResponse
+from .errors import JSON_TYPE, php_json
 from .seed import vendor_settings
 
 CDR_FIELDS: tuple[str, ...] = (
@@ -85,12 +89,82 @@ def release_reason(call: Call) -> str:
     return "timeout" if call.disposition == D_TIMEDOUT else "system"
 
 
-def report_rows(tenant: Tenant, start: float, end: float, ring_groups: bool) -> list[dict[str, str]]:
-    """Ended calls whose start (whole seconds) lies in [start, end], oldest first."""
-    calls = [c for c in tenant.ended_calls()
-             if start <= int(c.created_at) <= end and (not ring_groups or c.queue_id is not None)]
-    calls.sort(key=lambda c: (int(c.created_at), _seq(c.id)))
-    return [cdr_row(tenant, c, ring_groups) for c in calls]
+def report_rows(tenant: Tenant, start: float, end: float, ring_groups: bool) -> list["ReportRow"]:
+    """Ended calls whose start (whole seconds) lies in [start, end], oldest first, as rows."""
+    # int(created_at) in [start, end] is created_at in [ceil(start), floor(end) + 1)
+    calls = [c for c in calllog.of(tenant).window(math.ceil(start), math.floor(end) + 1)
+             if c.ended and (not ring_groups or c.queue_id is not None)]
+    cfg = vendor_settings(tenant)
+    site = (tenant.timezone, str(cfg.get("hostname", "")), str(cfg.get("server_name", "")),
+            str(cfg.get("server_ip", "")), str(cfg.get("trunk_name", "")))
+    queues, agents, cache = tenant.queues, tenant.agents, _REPORT_ROWS
+    out = []
+    for call in calls:
+        # An ended call's row changes only with what it shows of the site, its ring group and
+        # its answering agent: kept per call with those, checked by identity and value.
+        queue = queues.get(call.queue_id or "")
+        agent = agents.get(call.answered_by or "") if ring_groups else None
+        shown = (ring_groups, site, (queue.number, queue.name) if queue else None,
+                 (agent.extension, agent.name) if agent else None)
+        hit = cache.get((id(call), ring_groups))
+        if hit is None or hit.call is not call or hit.shown != shown:
+            if len(cache) >= _REPORT_ROWS_MAX:
+                cache.clear()
+            hit = cache[(id(call), ring_groups)] = ReportRow(call, shown, cdr_row(tenant, call, ring_groups))
+        out.append(hit)
+    out.sort(key=_ORDER)  # by start second, then the id's sequence number
+    return out
+
+
+class ReportRow:
+    """One ended call's Reporting row and, once asked, its encodings (json, csv line, xml)."""
+
+    __slots__ = ("call", "shown", "row", "order", "encoded")
+
+    def __init__(self, call: Call, shown: tuple[Any, ...], row: dict[str, str]) -> None:
+        self.call, self.shown, self.row = call, shown, row
+        self.order = (int(call.created_at), _seq(call.id))
+        self.encoded: dict[str, str] = {}
+
+    def json(self) -> str:
+        text = self.encoded.get("json")
+        if text is None:
+            text = self.encoded["json"] = json_bytes(self.row, ascii_only=True, escape_slashes=True).decode()
+        return text
+
+    def csv(self, fields: Sequence[str]) -> str:
+        text = self.encoded.get("csv")
+        if text is None:
+            line = csv_bytes(fields, [self.row])[len(csv_bytes(fields, ())):]  # the header cut off
+            text = self.encoded["csv"] = line.decode("utf-8")
+        return text
+
+    def xml(self) -> str:
+        text = self.encoded.get("xml")
+        if text is None:
+            text = self.encoded["xml"] = "".join(xml_element(str(k), v, 2) for k, v in self.row.items())
+        return text
+
+
+_REPORT_ROWS: dict[tuple[int, bool], ReportRow] = {}
+"""(id(ended call), ring groups?) -> its row (the call kept in it: an id is reused only once
+the call is gone, and then the identity check fails)."""
+_REPORT_ROWS_MAX = 200_000
+_ORDER = attrgetter("order")
+
+
+def render_report(rows: Sequence[ReportRow], fields: Sequence[str], export_type: str, root: str) -> Response:
+    """What ``render`` writes for these rows (keys ``cdr_<n>``), from each row's kept encoding."""
+    if export_type == "csv":
+        body = csv_bytes(fields, ()) + "".join(r.csv(fields) for r in rows).encode("utf-8")
+        return Response(body, media_type=CSV_TYPE,
+                        headers={"Content-Disposition": f'attachment; filename="{root}.csv"'})
+    if export_type == "xml":
+        inner = "".join(f"  <cdr_{n}>\n{r.xml()}  </cdr_{n}>\n" for n, r in enumerate(rows))
+        return Response(f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n{inner}</{root}>\n'.encode("utf-8"),
+                        media_type=XML_TYPE)
+    body = "{" + ",".join(f'"cdr_{n}":{r.json()}' for n, r in enumerate(rows)) + "}"
+    return BytesResponse(body.encode("utf-8"), 200, JSON_TYPE)
 
 
 def _seq(call_id: str) -> int:
@@ -109,10 +183,6 @@ def render(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], export_type
         return Response(xml_document(root, [(item or k, dict(r)) for k, r in zip(keys, rows)]),
                         media_type=XML_TYPE)
     return php_json({k: r for k, r in zip(keys, rows)})
-
-
-def cdr_keys(n: int) -> list[str]:
-    return [f"cdr_{i}" for i in range(n)]
 
 
 # -- agent statuses ------------------------------------------------------------------------------

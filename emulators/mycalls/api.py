@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence, overload
 from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
@@ -219,10 +219,39 @@ def call_log(ctx: Ctx) -> dict[str, Any]:
     """The app's calls, newest first, 100 a page; with ``since``, only those newer."""
     t, app = _tenant(ctx), _app(ctx)
     since = since_key(ctx.params["since"], t.timezone) if ctx.params["since"] is not None else None
-    calls = [c for c in t.newest_first() if model.app_of_call(t, c) is app
-             and (since is None or uid_key(c) > since)]
+    own = [c for c in reversed(t.calls.values()) if model.app_of_call(t, c) is app]
+    seeded = model.seeded_calls_of(t, app)  # newest first, like ``Tenant.newest_first``
+    calls: Sequence[Call]
+    if since is not None:
+        calls = [c for c in own if uid_key(c) > since] + [c for c in seeded if uid_key(c) > since]
+    else:
+        calls = Joined(own, seeded)
     now = t.now()
     return _paged(ctx, calls, CALL_LOG_KEYS, lambda c: views.render_call(t, c, now))
+
+
+class Joined(Sequence[Call]):
+    """Two lists read as one (a page of the call log slices it), without copying the second:
+    the history's calls of an app can be most of a million."""
+
+    def __init__(self, first: list[Call], second: list[Call]) -> None:
+        self.first, self.second = first, second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Call]: ...
+
+    def __getitem__(self, index: int | slice) -> Call | list[Call]:
+        if isinstance(index, int):
+            index, n = range(len(self))[index], len(self.first)
+            return self.first[index] if index < n else self.second[index - n]
+        start, stop, _ = index.indices(len(self))
+        n = len(self.first)
+        return self.first[start:stop] + self.second[max(0, start - n):max(0, stop - n)]
 
 
 def call_recording(ctx: Ctx) -> dict[str, str]:

@@ -227,6 +227,31 @@ def app_of_call(t: Tenant, call: Call) -> dict[str, Any] | None:
     return every[0] if every else None
 
 
+_SEEDED: dict[tuple[Any, ...], tuple[Any, dict[str, list[Call]]]] = {}
+_SEEDED_MAX = 64
+
+
+def seeded_calls_of(t: Tenant, app: dict[str, Any]) -> list[Call]:
+    """The seed history's calls of ``app``, newest first. ``app_of_call`` reads only the call,
+    the apps' guids and numbers (in order) and which app each queue names, so the history's
+    split by app is kept per (history, those): a directory change makes a new split, and no
+    request walks the whole history."""
+    key = (id(t.history),
+           tuple((a["guid"], a["number.virtual"], a["number.physical"]) for a in apps(t)),
+           tuple((qid, q.extra.get(APP)) for qid, q in t.queues.items()))
+    hit = _SEEDED.get(key)
+    if hit is None or hit[0] is not t.history:
+        split: dict[str, list[Call]] = {}
+        for call in reversed(t.history):
+            owner = app_of_call(t, call)
+            if owner is not None:
+                split.setdefault(owner["guid"], []).append(call)
+        if len(_SEEDED) >= _SEEDED_MAX:
+            _SEEDED.pop(next(iter(_SEEDED)))
+        hit = _SEEDED[key] = (t.history, split)
+    return hit[1].get(app["guid"], [])
+
+
 def group_of_call(t: Tenant, call: Call) -> Queue | None:
     return t.queues.get(call.queue_id) if call.queue_id is not None else None
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from starlette.responses import Response
 
-from ..core import engine
+from ..core import calllog, engine
 from ..core.calls import Call
 from ..core.errors import CoreError
 from ..core.store import page_of
@@ -78,25 +78,13 @@ def call_by_unique_id(t: Tenant, uid: str) -> Call | None:
     return None
 
 
-def _oldest_in_window(calls: Iterable[Call], w: Window) -> Iterator[Call]:
-    """Calls oldest first whose start lies in the window (stops at the first past ``to_date``)."""
-    for call in calls:
-        if w.since is not None and call.created_at < w.since:
-            continue
-        if w.until is not None and call.created_at >= w.until:
-            return
-        yield call
-
-
 def _walk(t: Tenant, params: Mapping[str, Any], w: Window) -> Iterator[Call]:
     """The calls a list request reads, in its ``sort_by`` order, within its window."""
     uid = params["unique_call_id"]
     if uid is not None:
         found = call_by_unique_id(t, uid)
         return _in_window(iter([found] if found is not None else []), w)
-    if params["sort_by"] == OLDEST_FIRST:
-        return _oldest_in_window(t.all_calls(), w)
-    return _in_window(t.newest_first(), w)
+    return calllog.of(t).window(w.since, w.until, newest_first=params["sort_by"] != OLDEST_FIRST)
 
 
 # -- the operations ---------------------------------------------------------------------------

@@ -79,3 +79,24 @@ def test_host_settings_shape_the_cdr_and_bad_ones_are_refused(emu_factory) -> No
         assert r.status_code == 400 and r.json()["error"].startswith(where), r.text
     row = web.get(REPORTING, params=doc).json()["cdr_0"]
     assert row["hostname"] == "pbx.example.com"  # nothing of the refused patches applied
+
+
+def test_a_reported_row_follows_settings_changed_after_it_was_read(emu_factory) -> None:  # type: ignore[no-untyped-def]
+    """Reporting keeps each ended call's row: a row read once still shows a later host, zone
+    and format change (and csv/xml agree with json)."""
+    web = emu_factory("kerauno").client("kerauno")
+    day = {"key": KEY, "type": "ring_groups", "start_date": "2014-09-09 00:00:00", "end_date": "2014-09-09 23:59:59"}
+    first = web.get(REPORTING, params=day).json()
+    web.patch(f"{T}/default/settings", json={"kerauno": {"hostname": "a/b <&> é"}})
+    again = web.get(REPORTING, params=day).json()
+    assert {r["hostname"] for r in again.values()} == {"a/b <&> é"} != {r["hostname"] for r in first.values()}
+    assert web.get(REPORTING, params=day).content.count(b"a\\/b <&> \\u00e9") == len(again)
+    csv = web.get(REPORTING, params={**day, "export_type": "csv"}).text
+    assert csv.count("a/b <&> é") == len(again)
+    assert web.get(REPORTING, params={**day, "export_type": "xml"}).text.count(
+        "<hostname>a/b &lt;&amp;&gt; é</hostname>") == len(again)
+    web.patch(f"{T}/default/settings", json={"timezone": "UTC"})
+    utc = web.get(REPORTING, params={**day, "start_date": "2014-09-09 04:00:00",
+                                     "end_date": "2014-09-10 03:59:59"}).json()
+    assert [r["date_time"] for r in utc.values()] != [r["date_time"] for r in again.values()]
+    assert [r["unique_id"] for r in utc.values()] == [r["unique_id"] for r in again.values()]
