@@ -115,8 +115,7 @@ def close(ctx: Ctx) -> dict[str, Any]:
     records.snapshot(t, record, operator.id if operator else None)
     dialer.sync(t, record)
     cc = _cc(t, operator, p["pause"])
-    return {"record": records.view(t, record, "closed"),
-            "cc": cc}
+    return {"record": records.view(t, record, "closed"), "cc": cc}
 
 
 # -- search and export --------------------------------------------------------------------------

@@ -172,8 +172,8 @@ STYLES: dict[str, dict[str, Any]] = {
 CallScriptClose an int id and action, CallScriptOpened and GetRecords strings, UpdateRecord an
 int id; CreateRecord and the call-script actions end with ``changes``, the others with ``fields``."""
 CHANGES = {"fields": False, "record_snapshots": False}
-"""``changes`` as all four examples show it (CreateRecord, CallScriptOpened, CallScriptClose),
-even where fields were set and a snapshot written: read as the relations left unsaved after the
+"""``changes`` as every example shows it (CreateRecord's, CallScriptOpened's, CallScriptClose's
+three), even where fields were set and a snapshot written: read as the relations left unsaved after the
 save, which are none."""
 
 
