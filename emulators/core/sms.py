@@ -4,7 +4,8 @@
   SMS centre) with its rules: how long a line takes per segment (``send_seconds``), when a
   delivery report comes (``report_after``), a rate limit for messages sent one by one
   (``rate_limit`` per ``rate_window`` seconds, 0: none), allowed sending hours (local
-  ``hours_begin``..``hours_end`` inclusive, both 0: any time), the longest message
+  ``hours_begin``..``hours_end`` inclusive, both 0: any time, an end of 0: none, until
+  midnight), the longest message
   (``max_segments``) and how long messages are kept (``retention`` seconds, 0: for ever).
 - A **line** (one SIM port, one SMS-centre bind) sends one message at a time. A message is put
   on a line when it is submitted: the one asked for, else the account's lines in turn (a group
@@ -549,7 +550,7 @@ def next_allowed(t: Tenant, account: Account, now: float) -> float | None:
     if account.hours_begin == 0 and account.hours_end == 0:
         return None
     local = datetime.fromtimestamp(now, ZoneInfo(t.timezone))
-    begin, end, hour = account.hours_begin, account.hours_end, local.hour
+    begin, end, hour = account.hours_begin, account.hours_end or 23, local.hour  # end 0: no last hour
     inside = begin <= hour <= end if begin <= end else (hour >= begin or hour <= end)
     if inside:
         return None

@@ -87,11 +87,10 @@ def field_values(t: Tenant, raw: Any) -> dict[str, list[str]]:
     return out
 
 
-def changed(t: Tenant, record: Record, by: str | None, fields_changed: bool) -> dict[str, bool]:
-    """The record was edited: a snapshot, the autodialer told; the ``changes`` of the answer."""
+def changed(t: Tenant, record: Record, by: str | None) -> None:
+    """The record was edited: a snapshot, the autodialer told."""
     records.snapshot(t, record, by)
     dialer.sync(t, record)
-    return {"fields": fields_changed, "record_snapshots": True}
 
 
 # -- create, update, delete ---------------------------------------------------------------------
@@ -102,8 +101,8 @@ def create_record(ctx: Ctx) -> dict[str, Any]:
     user = user_id(t, p["user"]) if p["user"] is not None else None
     record = records.new(t, queue, str(p["phonenumber"]), user=user, nextcall=_time(ctx, "nextcall"),
                          values=values)
-    changes = changed(t, record, None, bool(values))
-    return {"count": 1, "record": records.view(t, record, "created", changes)}
+    changed(t, record, None)
+    return {"count": 1, "record": records.view(t, record, "created")}
 
 
 def update_record(ctx: Ctx) -> dict[str, Any]:
@@ -124,9 +123,9 @@ def update_record(ctx: Ctx) -> dict[str, Any]:
         record.action = int(p["action"])
     if p["nextcall"] is not None:
         record.nextcall = _time(ctx, "nextcall")
-    fields_changed = records.set_fields(t, record, values, None, clear_rest=p["fields"] is not None)
+    records.set_fields(t, record, values, None, clear_rest=p["fields"] is not None)
     record.edited = t.now()
-    changed(t, record, None, fields_changed)
+    changed(t, record, None)
     return {"count": 1, "record": records.view(t, record, "updated")}
 
 
@@ -136,7 +135,7 @@ def delete_record(ctx: Ctx) -> int:
     if not record.deleted:
         record.deleted = True
         record.edited = t.now()
-        changed(t, record, None, False)
+        changed(t, record, None)
     return 1
 
 
@@ -252,7 +251,7 @@ def copy_records(ctx: Ctx) -> None:
             setattr(copy, name, value)
         if p["update_datetime_modify"] == "yes":
             copy.edited = t.now()
-        changed(t, copy, None, False)
+        changed(t, copy, None)
 
 
 def move_records(ctx: Ctx) -> None:
@@ -265,7 +264,7 @@ def move_records(ctx: Ctx) -> None:
         for name, value in updates.items():
             setattr(record, name, value)
         record.edited = t.now()
-        changed(t, record, None, False)
+        changed(t, record, None)
 
 
 # -- statuses (Forms) ---------------------------------------------------------------------------

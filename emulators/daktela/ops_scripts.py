@@ -107,7 +107,7 @@ def close(ctx: Ctx) -> dict[str, Any]:
         record.action, record.nextcall = records.SCHEDULED, at if at > t.now() else None
     else:
         record.action, record.nextcall = records.DONE, None
-    fields_changed = records.set_fields(t, record, values, operator.id if operator else None)
+    records.set_fields(t, record, values, operator.id if operator else None)
     record.edited = t.now()
     record.opened_by = None
     if operator is not None and str(operator.extra.get("callscript")) == record.id:
@@ -115,8 +115,7 @@ def close(ctx: Ctx) -> dict[str, Any]:
     records.snapshot(t, record, operator.id if operator else None)
     dialer.sync(t, record)
     cc = _cc(t, operator, p["pause"])
-    return {"record": records.view(t, record, "closed", {"fields": fields_changed, "record_snapshots": True}),
-            "cc": cc}
+    return {"record": records.view(t, record, "closed"), "cc": cc}
 
 
 # -- search and export --------------------------------------------------------------------------

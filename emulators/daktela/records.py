@@ -171,9 +171,13 @@ STYLES: dict[str, dict[str, Any]] = {
 """How each action types a record, as its example does: CreateRecord ints and ``"call_id":null``,
 CallScriptClose an int id and action, CallScriptOpened and GetRecords strings, UpdateRecord an
 int id; CreateRecord and the call-script actions end with ``changes``, the others with ``fields``."""
+CHANGES = {"fields": False, "record_snapshots": False}
+"""``changes`` as every example shows it (CreateRecord's, CallScriptOpened's, CallScriptClose's
+three), even where fields were set and a snapshot written: read as the relations left unsaved after the
+save, which are none."""
 
 
-def view(t: Tenant, record: Record, style: str, changes: dict[str, bool] | None = None) -> dict[str, Any]:
+def view(t: Tenant, record: Record, style: str) -> dict[str, Any]:
     how = STYLES[style]
     call_id = record.call_id if record.call_id is not None or how["null_call"] else ""
     out: dict[str, Any] = {
@@ -184,7 +188,7 @@ def view(t: Tenant, record: Record, style: str, changes: dict[str, bool] | None 
         "edited": when(t, record.edited), "created": when(t, record.created),
         "deleted": (1 if record.deleted else 0) if how["deleted_int"] else ("1" if record.deleted else "0")}
     if how["tail"] == "changes":
-        out["changes"] = changes or {"fields": False, "record_snapshots": False}
+        out["changes"] = dict(CHANGES)
     else:
         out["fields"] = fields_view(t, record)
     return out

@@ -6,7 +6,8 @@ Activities, Autodialer and Emails examples of daktela.txt, each with the state i
   (SimpleSearchContact), 2003 and 2009 [1 4 5] (ExportData), 99990 [2 17], 2005 [1 2 17].
 - Statuses: GetStatuses 3.8's nine and ``zavolat_pozdeji_rozmysli`` (CallScriptClose);
   ``nevolat`` only in the campaigns 1002, 2003, 2009 (so ActivityClose refuses it in Support).
-- Records: 5 (1002, called once unanswered: GetRecordAttempts), 9 (2003: CopyRecords,
+- Records: 5 (1002, called three times answered and once not, last 2014-04-17 13:45:13:
+  GetRecordAttempts), 9 (2003: CopyRecords,
   MoveRecords), 31 (1002, 2262112455 with status nevolat: SimpleSearchContact), 51-54 (Support,
   800123456: GetRecordSnapshots, GetRecords), 62 (daktelatester's open script: CallScriptOpened),
   64 (2003, to be called again: DeleteRecord, UpdateRecord), 66 (demouser's open script on the
@@ -75,9 +76,11 @@ def _records(t: Tenant) -> None:
     def at(local: str) -> float:
         return parse_sql_datetime(local, tz)
     day = 86400.0
-    five = _record(t, "5", "3", "800123456", now - 20 * day, values={"1": "Jana", "6": "jana@example.cz",
-                                                                     "2": "Dvořáková", "7": "ANO"})
-    five.attempts.append({"at": now - 3 * day, "call": f"{int(now - 3 * day)}.77WS", "answered": False})
+    five = _record(t, "5", "3", "800123456", at("2014-04-14 09:20:00"), values={"1": "Jana", "6": "jana@example.cz",
+                                                                                "2": "Dvořáková", "7": "ANO"})
+    for when, answered in (("2014-04-15 10:02:11", False), ("2014-04-15 14:31:52", True),
+                           ("2014-04-16 11:08:40", True), ("2014-04-17 13:45:13", True)):
+        five.attempts.append({"at": at(when), "call": f"{int(at(when))}.77WS", "answered": answered})
     _record(t, "9", "9", "603927227", now - 14 * day, values={"1": "Karel", "4": "Brno", "5": "60200"})
     _record(t, "31", "3", "2262112455", at("2012-03-19 10:02:11"), edited=at("2012-03-20 16:12:51"), user="3",
             status="7", action=records.DONE, call_id="1329393906.6650WS", by="3",

@@ -209,3 +209,20 @@ def test_export_filters_and_its_date_format(dak: Dak) -> None:
     assert dak.ok("ExportData", "3.8", queue="2003", datetime_created_from="2026-01-01 00:00:00",
                   **{"agents[]": "1"}) == []
     assert dak.error("ExportData", "3.8", queue="1") == "Fronta neexistuje"
+
+
+def test_record_attempts_of_the_docs_record(dak: Dak) -> None:
+    r = dak.client.get(f"/api/4.1/GetRecordAttempts/json?access_token={TOKEN}&record=5")
+    assert r.text == '{"status":1,"error":null,"result":{"count_answered":"3","count_unanswered":"1",' \
+                     '"last_datetime":"2014-04-17 13:45:13"}}'
+
+
+def test_changes_are_false_after_a_save_as_every_example_shows(dak: Dak) -> None:
+    """CreateRecord's example sets a field, CallScriptClose's second one too: both answer
+    ``"changes":{"fields":false,"record_snapshots":false}`` although a snapshot was written."""
+    created = dak.ok("CreateRecord", "4.1", queue="2003", phonenumber="226211245", **{"fields[3]": "API"})
+    assert created["record"]["changes"] == {"fields": False, "record_snapshots": False}
+    closed = dak.ok("CallScriptClose", "4.0", record="67", status="objednavka", **{"fields[field_poznamka]": "x"})
+    assert closed["record"]["changes"] == {"fields": False, "record_snapshots": False}
+    snaps = dak.ok("GetRecordSnapshots", "4.1", record="67")["data"]
+    assert snaps[-1]["fields"]["17"] == ["x"]  # saved all the same

@@ -173,6 +173,21 @@ def test_allowed_hours_hold_messages_until_the_next_morning(dak: Dak) -> None:
     assert row(dak, held["id"])["datetime_processed"] == "2026-01-06 07:00:03"
 
 
+def test_an_allowed_end_hour_of_zero_sets_no_end(dak: Dak) -> None:
+    """SetSMSSettings: allowed_hour_end "Set to 0 for disable": from 8:00 to midnight."""
+    dak.ok("SetSMSSettings", "3.1", allowed_hour_begin="8")  # it is 15:00 in Prague; the end stays 0
+    dak.advance(8.5 * 3600)  # 23:30
+    late = send(dak, number="603111222", message="Pozde", **SIM1)
+    dak.advance(3)
+    assert row(dak, late["id"])["result"] == "ok"
+    dak.advance(3600)  # 00:30: past midnight, before 8:00
+    night = send(dak, number="603111222", message="Noc", **SIM1)
+    dak.advance(7 * 3600)
+    assert row(dak, night["id"])["result"] == "waiting"
+    dak.advance(0.5 * 3600)  # 08:00:03 local (07:00:03 UTC): it left at 08:00, 3 s on the SIM card
+    assert row(dak, night["id"])["datetime_processed"] == "2026-01-06 07:00:03"
+
+
 def test_searches(dak: Dak) -> None:
     mine = send(dak, number="603555666", message="Hledany text", accountcode="A1", email="ja@example.cz", **SIM1)
     other = send(dak, number="603555667", message="Jiny", accountcode="A2", gw="1", slot="1", port="2")
