@@ -1,4 +1,4 @@
-"""Kerauno / Synkato PBX emulator (seeds/kerauno.txt): Make Call, Reporting (json/csv/xml),
+"""Kerauno / Synkato PBX emulator (kerauno.txt): Make Call, Reporting (json/csv/xml),
 Agent Statuses on its own port, and the Post API webhooks.
 """
 
@@ -17,7 +17,7 @@ from .api import STATUS_API, WEB_API
 API_PORT = 8081
 """The web port (80 on the real PBX; 8081 here so it needs no privileges)."""
 STATUS_PORT = 57080
-"""Agent Statuses' own port, as on the real PBX (line 11)."""
+"""Agent Statuses' own port, as on the real PBX (line 145)."""
 
 
 class KeraunoDialect:

@@ -1,7 +1,7 @@
 """Every Kerauno error string, once, and how an error becomes a response.
 
 The doc shows two error bodies, ``{"error": "You must send an api key ('key')."}`` (lines
-37-42, 78-83) and ``{"error": "No Results Found."}`` (lines 161-166). The other messages are
+38-42, 82-86) and ``{"error": "No Results Found."}`` (lines 163-166). The other messages are
 ours, written in the same "You must send a <label> ('<field>')." style with the doc's own
 parameter labels; docs/FIDELITY.md lists them.
 """

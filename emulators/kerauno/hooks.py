@@ -1,4 +1,4 @@
-"""Core events -> Kerauno Post API deliveries (seeds/kerauno.txt lines 199-223).
+"""Core events -> Kerauno Post API deliveries (kerauno.txt lines 199-223).
 
 Four events: ``CALL_STARTED`` (a call is created), ``TRANSFER`` (a transfer completes),
 ``PARKED`` and ``CALL_ENDED``. The target is the core's webhook URL
@@ -24,7 +24,7 @@ CALL_STARTED, CALL_ENDED, TRANSFER, PARKED = "CALL_STARTED", "CALL_ENDED", "TRAN
 """Line 213."""
 
 DESCRIPTIONS = {
-    CALL_STARTED: "{source} is calling {destination}",  # line 221
+    CALL_STARTED: "{source} is calling {destination}",  # line 222
     CALL_ENDED: "The call from {source} to {destination} ended",
     TRANSFER: "{source} transferred {caller} to {destination}",
     PARKED: "{source} parked {caller} on {destination}",

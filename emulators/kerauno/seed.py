@@ -20,16 +20,16 @@ from ..core.world import Tenant
 VENDOR = "kerauno"
 
 DOC_API_KEY = "b0f4ad5193ad04858dae03a1b3dbe9071ff12e52"
-"""seeds/kerauno.txt line 32 (the example of every ``key`` parameter)."""
+"""kerauno.txt line 32 (the example of every ``key`` parameter)."""
 
 SETTINGS: dict[str, Any] = {
     # The doc's uniqueid epochs are 4-5 h ahead of its date_time values (EDT/EST): PBX-local
     # time is America/New_York (catalog conventions.datetime_format).
     "timezone": "America/New_York",
     "kerauno": {
-        "hostname": "test.axiatp.net",  # seeds/kerauno.txt line 95
-        "server_name": "test.axiatp.net",  # line 96
-        "server_ip": "141.101.124.203",  # line 97
+        "hostname": "test.axiatp.net",  # kerauno.txt line 98
+        "server_name": "test.axiatp.net",  # line 99
+        "server_ip": "141.101.124.203",  # line 100
         # CDR trunk_name of calls through the trunk (the doc shows only "Internal").
         "trunk_name": "SIP Trunk",
         # Asterisk peer name in the channel of an outside party: SIP/trunk-000000e7.
@@ -61,18 +61,18 @@ def vendor_settings(tenant: Tenant) -> dict[str, Any]:
 
 
 RING_GROUP = {"id": "rg4000", "number": "4000", "name": "Test"}
-"""seeds/kerauno.txt lines 128-129: ring_group_num 4000, ring_group_name Test."""
+"""kerauno.txt lines 134-135: ring_group_num 4000, ring_group_name Test."""
 
 MAIN_DID = "+19999999999"
-"""The ring-group example's ``to`` (line 121): the number that reaches ring group 4000."""
+"""The ring-group example's ``to`` (line 127): the number that reaches ring group 4000."""
 
 # (id, extension, name or None for a faker name, username or None for a derived one,
 #  presence, device fault, paused in the ring group, ring-group member)
 _DIRECTORY: tuple[tuple[str, str, str | None, str | None, str, str | None, bool, bool], ...] = (
-    ("a2002", "2002", "John Smith", None, "", None, False, False),  # lines 101-102
-    ("a3000", "3000", "Jane Doe", None, "", None, False, False),  # lines 103-104
+    ("a2002", "2002", "John Smith", None, "", None, False, False),  # lines 104-105
+    ("a3000", "3000", "Jane Doe", None, "", None, False, False),  # lines 106-107
     ("a3002", "3002", None, None, "", None, False, False),  # line 35 (dst example)
-    # lines 171-196: 1133 shows the free-text presence "Available" while its phone is busy
+    # lines 176-178: 1133 shows the free-text presence "Available" while its phone is busy
     # (available:false, busy:true); 4433 is paused in the ring group.
     ("a1133", "1133", None, "test@test.com", "Available", "busy", False, True),
     ("a3924", "3924", None, "test2@test.com", "", None, False, True),
@@ -105,9 +105,9 @@ def _people(seed: int) -> dict[str, tuple[str, str]]:
 def _doc_calls() -> tuple[Call, ...]:
     """The doc's two example CDRs as ended calls, at their documented instants.
 
-    ``1410275433.3986``: 2002 John Smith -> 3000 Jane Doe, internal, 8 s (lines 91-107).
+    ``1410275433.3986``: 2002 John Smith -> 3000 Jane Doe, internal, 8 s (lines 94-111).
     ``1410275688.4013``: 2002 dials the main number, ring group 4000 rings, 3000 answers after
-    4 s, the caller hangs up at 6 s (lines 116-139).
+    4 s, the caller hangs up at 6 s (lines 118-141).
     """
     t1 = 1410275433.0
     internal = Call(id="1410275433.3986", direction=INTERNAL, caller="2002", callee="3000",

@@ -23,7 +23,7 @@ from .seed import vendor_settings
 CDR_FIELDS: tuple[str, ...] = (
     "date_time", "hostname", "server_name", "server_ip", "unique_id", "call_type", "to",
     "source_num", "source_name", "dest_num", "dest_name", "trunk_name", "duration")
-"""seeds/kerauno.txt lines 91-107, in the documented order."""
+"""kerauno.txt lines 94-111, in the documented order."""
 RING_GROUP_FIELDS: tuple[str, ...] = CDR_FIELDS + (
     "ring_group_num", "ring_group_name", "ans_agent_num", "ans_agent_name", "hold_time",
     "release_reason")
@@ -34,13 +34,13 @@ POST_API_FIELDS: tuple[str, ...] = ("timestamp", "event", "source", "destination
                                     "channel", "description", "duration")
 """Lines 210-223."""
 
-RING_GROUP_CALL_TYPE = "Ring Groups"  # line 120
-RING_GROUP_DEST_NAME = "Ring Group"  # line 124: the destination's kind, not the group's name
-INTERNAL_LABEL = "Internal"  # lines 99 and 106
+RING_GROUP_CALL_TYPE = "Ring Groups"  # line 126
+RING_GROUP_DEST_NAME = "Ring Group"  # line 131: the destination's kind, not the group's name
+INTERNAL_LABEL = "Internal"  # lines 102 and 108
 CALL_TYPES = {INTERNAL: INTERNAL_LABEL, INBOUND: "Inbound", OUTBOUND: "Outbound"}
 """call_type of calls that did not ring a ring group (only "Internal" is documented)."""
 RELEASE_REASONS = {BY_CALLER: "caller", BY_AGENT: "agent", BY_REMOTE: "agent"}
-"""Who hung up (line 138 shows "caller"); a system end is "timeout" or "system"."""
+"""Who hung up (line 139 shows "caller"); a system end is "timeout" or "system"."""
 
 FORMATS = ("json", "csv", "xml")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -61,7 +61,7 @@ def cdr_row(tenant: Tenant, call: Call, ring_groups: bool) -> dict[str, str]:
         "unique_id": call.id,
         "call_type": RING_GROUP_CALL_TYPE if in_group else CALL_TYPES.get(call.direction, INTERNAL_LABEL),
         # ``to`` is the number dialled from outside the extension plan (the ring-group example's
-        # main number), else the source itself, as in the internal example (line 100).
+        # main number), else the source itself, as in the internal example (line 103).
         "to": call.did or call.caller,
         "source_num": call.caller,
         "source_name": call.caller_name,
@@ -189,7 +189,7 @@ def render(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], export_type
 def agent_status(agent: Agent, member: Member) -> dict[str, Any]:
     """One ring-group member's live status.
 
-    ``status`` is the agent's free-text presence when one is set (1133's "Available", line 173),
+    ``status`` is the agent's free-text presence when one is set (1133's "Available", line 177),
     else the ring-group state; ``available``/``busy`` come from the phone and the membership,
     so the text and the booleans can disagree exactly as the doc shows.
     """
@@ -207,7 +207,7 @@ def agent_status(agent: Agent, member: Member) -> dict[str, Any]:
     elif not reachable:
         status = "Ring Group - Unavailable"
     elif paused:
-        status = "Ring Group - Paused"  # line 189
+        status = "Ring Group - Paused"  # line 192
     elif agent.state == RINGING:
         status = "Ring Group - Ringing"
     elif agent.state == ON_CALL:
@@ -217,7 +217,7 @@ def agent_status(agent: Agent, member: Member) -> dict[str, Any]:
     elif dnd:
         status = "Ring Group - Busy"
     else:
-        status = "Ring Group - Available"  # line 181
+        status = "Ring Group - Available"  # line 184
     return {"extension": agent.extension, "status": status, "available": available, "busy": busy,
             "username": agent.username}
 
@@ -241,5 +241,5 @@ def post_api_fields(tenant: Tenant, at: float, event: str, source: str, destinat
 
 
 def channel_name(peer: str, seq: int) -> str:
-    """Asterisk channel name ``SIP/<peer>-<8 hex>`` (line 219: ``SIP/3000-000000e5``)."""
+    """Asterisk channel name ``SIP/<peer>-<8 hex>`` (line 221: ``SIP/3000-000000e5``)."""
     return f"SIP/{peer}-{seq & 0xffffffff:08x}"
