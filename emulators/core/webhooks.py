@@ -268,6 +268,8 @@ class Dispatcher:
         self._tasks: dict[tuple["Tenant", str], asyncio.Task[None]] = {}
         """One drain task per (tenant, URL): keyed by the tenant object, never by ``id()``,
         which a new tenant could reuse while an old one's task is still running."""
+        self._kicked: set["Tenant"] = set()
+        """Tenants whose outbox will be looked at on the loop's next turn."""
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -296,6 +298,7 @@ class Dispatcher:
         return response.status_code, response.content
 
     async def stop(self) -> None:
+        self._kicked.clear()
         for task in list(self._tasks.values()):
             task.cancel()
         self._tasks.clear()
@@ -317,18 +320,25 @@ class Dispatcher:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
+        if tenant in self._kicked:
+            return  # a look at its outbox is already planned: a burst of adds costs one
+        self._kicked.add(tenant)
         if running is loop:
-            self._ensure(tenant)
+            loop.call_soon(self._ensure, tenant)
         else:
             loop.call_soon_threadsafe(self._ensure, tenant)
 
     def forget(self, tenant: "Tenant") -> None:
         """A deleted tenant: stop sending its deliveries (an attempt in flight is dropped)."""
         tenant.notify = lambda tenant: None
+        self._kicked.discard(tenant)
         for key in [k for k in self._tasks if k[0] is tenant]:
             self._tasks.pop(key).cancel()
 
     def _ensure(self, tenant: "Tenant") -> None:
+        if tenant not in self._kicked:
+            return  # forgotten (or the dispatcher stopped) since the kick
+        self._kicked.discard(tenant)
         for url in tenant.outbox.urls_waiting():
             key = (tenant, url)
             task = self._tasks.get(key)
@@ -338,6 +348,9 @@ class Dispatcher:
     async def idle(self, tenant: "Tenant | None" = None) -> None:
         """Wait until no delivery (of ``tenant``, or of anyone) is being sent right now."""
         while True:
+            if self._kicked if tenant is None else tenant in self._kicked:
+                await asyncio.sleep(0)  # a kick's look at the outbox comes first
+                continue
             tasks = [t for (owner, _), t in self._tasks.items()
                      if not t.done() and (tenant is None or owner is tenant)]
             if not tasks:
