@@ -30,6 +30,17 @@ PROXY_VARIABLES = ("http_proxy", "all_proxy")
 NO_BODY = (204, 304)
 
 
+class Unsendable(Exception):
+    """A request that cannot be sent at all (the message says why, as the journal shows it)."""
+
+
+def port_problem(port: int | None) -> str | None:
+    """Why a URL's port can never be sent to (httpx parses it, and would only fail to connect)."""
+    if port is not None and not 0 < port < 65536:
+        return f"InvalidURL: port {port} is out of range (1-65535)"
+    return None
+
+
 class _Conn:
     __slots__ = ("reader", "writer")
 
@@ -59,6 +70,9 @@ class Http1Sender:
     async def request(self, method: str, url: str, *, headers: dict[str, str], content: bytes | None,
                       timeout: float) -> tuple[int, bytes]:
         request = self._builder.build_request(method, url, headers=headers, content=content)
+        problem = port_problem(request.url.port)
+        if problem is not None:
+            raise Unsendable(problem)
         host, port = request.url.host, request.url.port or 80
         head = [f"{method} {request.url.raw_path.decode('ascii')} HTTP/1.1\r\n".encode("ascii")]
         head += [b"%s: %s\r\n" % (name, value) for name, value in request.headers.raw]

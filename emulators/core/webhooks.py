@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     import httpx
 
     from .http1 import Http1Sender
-
     from .world import Tenant
 
 log = logging.getLogger(__name__)
@@ -96,6 +95,9 @@ class Outbox:
         self.seq = 0
         self._open: dict[str, list[Delivery]] = {}
         """Per URL, the deliveries not yet settled, oldest first (so a send never scans all)."""
+        self._fresh: dict[str, None] = {}
+        """URLs given something to send (a new delivery, a reopened one, a retry come due, a send
+        cut short) since the dispatcher last looked: it looks at these, never at every URL."""
         self._by_id: dict[str, Delivery] = {}
         self.changes: deque[str] = deque(maxlen=CHANGES_KEEP)
         """Ids of the deliveries that changed (made, attempted, reopened), oldest first: change
@@ -123,6 +125,7 @@ class Outbox:
         self.touched(delivery)
         if url:
             self._open.setdefault(url, []).append(delivery)
+            self._fresh[url] = None
             tenant.notify(tenant)
         return delivery
 
@@ -138,6 +141,7 @@ class Outbox:
             delivery.url = url
         delivery.state, delivery.next_attempt_at = PENDING, None
         self.touched(delivery)
+        self._fresh[delivery.url] = None
         waiting = self._open.setdefault(delivery.url, [])
         if delivery not in waiting:
             waiting.append(delivery)
@@ -176,6 +180,17 @@ class Outbox:
     def urls_waiting(self) -> list[str]:
         return [url for url in list(self._open) if self._head(url) is not None]
 
+    def wake(self, url: str) -> None:
+        """Have the dispatcher look at ``url`` again (a retry came due, a send was cut short)."""
+        self._fresh[url] = None
+
+    def take_fresh(self) -> list[str]:
+        """The URLs to look at (see ``_fresh``) that still have something to send; forgets them."""
+        fresh = []
+        while self._fresh:  # popitem: an add from another thread is taken now or left for the next look
+            fresh.append(self._fresh.popitem()[0])
+        return [url for url in reversed(fresh) if self._head(url) is not None]
+
     def get(self, delivery_id: str) -> Delivery | None:
         return self._by_id.get(delivery_id)
 
@@ -192,6 +207,7 @@ class Outbox:
         for d in self.deliveries:
             if d.url and d.state in (PENDING, RETRYING):
                 self._open.setdefault(d.url, []).append(d)
+        self._fresh = dict.fromkeys(self._open)
 
 
 def backoff(policy: dict[str, Any], attempt: int) -> float:
@@ -205,11 +221,10 @@ def backoff(policy: dict[str, Any], attempt: int) -> float:
 
 @timer_handler("webhook.retry", delivery="delivery")
 def _retry_due(tenant: "Tenant", payload: dict[str, Any]) -> None:
+    delivery = tenant.outbox.get(str(payload.get("delivery", "")))
+    if delivery is not None:
+        tenant.outbox.wake(delivery.url)
     tenant.notify(tenant)
-
-
-class _Unsendable(Exception):
-    """A request that cannot be sent at all (the message says why, as the journal shows it)."""
 
 
 def _answered(tenant: "Tenant", delivery: Delivery) -> None:
@@ -238,13 +253,13 @@ def _unsendable(url: str) -> str | None:
     (and so retry): a port out of range. Remembered per URL (a tenant has few; parsing one
     cost a seventh of a delivery)."""
     import httpx
+
+    from .http1 import port_problem
     try:
         port = httpx.URL(url).port
     except httpx.InvalidURL:
         return None  # httpx says so itself, as a permanent error
-    if port is not None and not 0 < port < 65536:
-        return f"InvalidURL: port {port} is out of range (1-65535)"
-    return None
+    return port_problem(port)
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -293,6 +308,10 @@ class Dispatcher:
         if fast is not None and fast.handles(delivery.url):
             return await fast.request(delivery.method, delivery.url, headers=headers, content=content,
                                       timeout=timeout)
+        from .http1 import Unsendable
+        unsendable = _unsendable(delivery.url)
+        if unsendable is not None:
+            raise Unsendable(unsendable)
         response = await client.request(delivery.method, delivery.url, headers=headers, content=content,
                                         timeout=timeout)
         return response.status_code, response.content
@@ -339,11 +358,17 @@ class Dispatcher:
         if tenant not in self._kicked:
             return  # forgotten (or the dispatcher stopped) since the kick
         self._kicked.discard(tenant)
-        for url in tenant.outbox.urls_waiting():
+        for url in tenant.outbox.take_fresh():
             key = (tenant, url)
             task = self._tasks.get(key)
             if task is None or task.done():
-                self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
+                task = self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
+                task.add_done_callback(functools.partial(self._finished, key))
+
+    def _finished(self, key: tuple["Tenant", str], task: "asyncio.Task[None]") -> None:
+        """A drain that ended leaves the table (a tenant may have many one-off URLs)."""
+        if self._tasks.get(key) is task:
+            del self._tasks[key]
 
     async def idle(self, tenant: "Tenant | None" = None) -> None:
         """Wait until no delivery (of ``tenant``, or of anyone) is being sent right now."""
@@ -358,6 +383,13 @@ class Dispatcher:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _drain(self, tenant: "Tenant", url: str) -> None:
+        try:
+            await self._drain_rounds(tenant, url)
+        except BaseException:  # cancelled (the dispatcher stopped) or torn down: look again later
+            tenant.outbox.wake(url)
+            raise
+
+    async def _drain_rounds(self, tenant: "Tenant", url: str) -> None:
         while True:
             outbox = tenant.outbox  # a reset or restore replaces it: read it again every round
             policy = tenant.settings["webhooks"]
@@ -377,6 +409,7 @@ class Dispatcher:
         """One attempt; it is journalled on ``delivery`` unless ``outbox`` was replaced (by a
         reset or restore) while it was in flight: the attempt belonged to a world that is gone,
         and the new world's journal says what the new world has sent."""
+        from .http1 import Unsendable  # (httpx and the sender load with the first delivery)
         attempt = Attempt(n=len(delivery.attempts) + 1, at=tenant.now(),
                           wall=datetime.now(timezone.utc).isoformat())
         headers = dict(delivery.headers)
@@ -386,16 +419,13 @@ class Dispatcher:
         permanent = False
         answer = ""
         try:
-            unsendable = _unsendable(delivery.url)
-            if unsendable is not None:
-                raise _Unsendable(unsendable)
             status, content = await self._request(delivery, headers, float(policy["timeout"]))
             attempt.status = status
             ok = 200 <= status < 300
             if not ok:
                 attempt.error = f"HTTP {status}"
             answer = content[:ANSWER_KEEP * 4].decode("utf-8", "replace")[:ANSWER_KEEP] if ok else ""
-        except _Unsendable as exc:
+        except Unsendable as exc:
             attempt.error, permanent, ok = str(exc), True, False
         except Exception as exc:  # whatever the URL or the network does, the attempt is journalled
             attempt.error = _describe(exc)
