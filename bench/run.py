@@ -79,13 +79,13 @@ def pinned(cpu: int) -> Any:
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
-def py(script: str, *args: str, timeout: float = 1800) -> dict[str, Any]:
-    """Run a bench script's child mode; its last stdout line is JSON."""
+def py(script: str, *args: str, timeout: float = 1800, parse: bool = True) -> dict[str, Any]:
+    """Run a bench script's child mode; its last stdout line is JSON (``parse``)."""
     done = subprocess.run([sys.executable, str(HERE / script), *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"{script} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1]) if parse else {}
 
 
 def rss_mib(pid: int) -> float:
@@ -333,7 +333,7 @@ def scaling_child(n: int) -> dict[str, Any]:
     for vendor in specs:
         tenant = registry.create(vendor)
         weekdays = 22  # of the 30 days before the clock start
-        plan = HistoryPlan(days=30, calls_per_hour=n / (weekdays * 24) * 1.2, open_hour=0, close_hour=24)
+        plan = HistoryPlan(days=30, calls_per_hour=n / (weekdays * 23), open_hour=0, close_hour=23)
         rss0 = rss_mib(os.getpid())
         t0 = time.perf_counter()
         synthesize_history(tenant, plan)
@@ -476,7 +476,7 @@ def goals(quick: bool) -> dict[str, Any]:
     out["sms_engine"] = py("sms_bench.py", "--child", "--no-callbacks", "--count", str(100_000 // scale))
     out["campaign"] = {way: campaign(100_000 // scale, way) for way in ("scenario", "http")}
     with tempfile.TemporaryDirectory() as tmp:
-        py("webhook_bench.py", "--count", str(20_000 // scale), "--json", f"{tmp}/w.json")
+        py("webhook_bench.py", "--count", str(20_000 // scale), "--json", f"{tmp}/w.json", parse=False)
         out["webhooks"] = json.loads(Path(f"{tmp}/w.json").read_text())
     return out
 
@@ -557,8 +557,10 @@ def markdown(runs: list[dict[str, Any]], info: dict[str, Any], args: argparse.Na
         lines += ["## Start-up, memory, tenants and the big runs", "",
                   "| what | target | measured | met? |", "|---|---|---|---|"]
 
-        def row(what: str, target: str, values: list[float], goal: float, at_least: bool, fmt: str = "{:.2f}") -> None:
-            lines.append(f"| {what} | {target} | {span(values, fmt)} | {met(values, goal, at_least)} |")
+        def row(what: str, target: str, values: list[float], goal: float, at_least: bool, fmt: str = "{:.2f}",
+                scaled: bool = False) -> None:
+            verdict = "(scaled down: not judged)" if scaled and scale != 1 else met(values, goal, at_least)
+            lines.append(f"| {what} | {target} | {span(values, fmt)} | {verdict} |")
         for label in ("source", "bytecode"):
             row(f"`telemock serve`, all five vendors: spawn → every listener ready, s ({label})", "≤ 0.5 s",
                 [x["ready"][label]["ready_s"] for x in g], TARGETS["ready_s"], False)
@@ -569,21 +571,21 @@ def markdown(runs: list[dict[str, Any]], info: dict[str, Any], args: argparse.Na
                 [max(x["tenants"][vendor]["create_p95_ms"], x["tenants"][vendor]["reset_p95_ms"]) for x in g],
                 TARGETS["tenant_p95_ms"], False, "{:.3f}")
         for vendor in g[0]["busy_day"]:
-            row(f"busy day, {10_000 // scale:,} calls, --instant, s: {vendor}", "≤ 3 s" if scale == 1 else "(scaled)",
-                [x["busy_day"][vendor]["wall_s"] for x in g], TARGETS["busy_day_s"] / scale, False)
+            row(f"busy day, {10_000 // scale:,} calls, --instant, s: {vendor}", "≤ 3 s",
+                [x["busy_day"][vendor]["wall_s"] for x in g], TARGETS["busy_day_s"], False, scaled=True)
         row(f"{100_000 // scale:,} SMS through Daktela's engine (groups, scheduled, throttled), s", "≤ 10 s",
-            [x["sms_engine"]["engine_wall_s"] for x in g], TARGETS["sms_s"] / scale, False)
+            [x["sms_engine"]["engine_wall_s"] for x in g], TARGETS["sms_s"], False, scaled=True)
         row("the same with outgoing_callback to a local sink: engine, s", "≤ 10 s",
-            [x["sms"]["engine_wall_s"] for x in g], TARGETS["sms_s"] / scale, False)
+            [x["sms"]["engine_wall_s"] for x in g], TARGETS["sms_s"], False, scaled=True)
         row("… and until the sink has every callback, s", "",
-            [x["sms"]["engine_wall_s"] + x["sms"]["callbacks_drained_after_s"] for x in g], TARGETS["sms_s"] / scale,
-            False)
+            [x["sms"]["engine_wall_s"] + x["sms"]["callbacks_drained_after_s"] for x in g], TARGETS["sms_s"],
+            False, scaled=True)
         lines.append(f"| … peak RSS of those runs, MiB (engine alone / with callbacks) | | "
                      f"{span([x['sms_engine']['rss_mib'] for x in g], '{:.0f}')} / "
                      f"{span([x['sms']['rss_mib'] for x in g], '{:.0f}')} | |")
         for way in ("scenario", "http"):
             row(f"CPaaS campaign, {100_000 // scale:,} contacts, instant clock ({way}), s", "≤ 10 s",
-                [x["campaign"][way]["wall_s"] for x in g], TARGETS["campaign_s"] / scale, False)
+                [x["campaign"][way]["wall_s"] for x in g], TARGETS["campaign_s"], False, scaled=True)
         row(f"webhook dispatch to a local sink ({g[0]['webhooks']['count']:,} deliveries, one URL), per s",
             "≥ 2,000/s", [x["webhooks"]["per_s"] for x in g], TARGETS["webhooks_per_s"], True, "{:,.0f}")
         lines.append("")
