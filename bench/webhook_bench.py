@@ -57,7 +57,8 @@ def measure(count: int, urls: int, tenants: int) -> dict[str, Any]:
         async def run() -> tuple[float, float]:
             await registry.dispatcher.start()
             warm = owners[0]  # a running server has its HTTP client and a connection already
-            warm.outbox.add(warm, event="warm-up", url=f"{sink.url}/warm-up", content_type="application/json", body=BODY)
+            warm.outbox.add(warm, event="warm-up", url=f"{sink.url}/warm-up", content_type="application/json",
+                            body=BODY)
             registry.dispatcher.kick(warm)
             await registry.dispatcher.idle()
             for i in range(count):
