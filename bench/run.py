@@ -39,6 +39,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -608,6 +609,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--tenants-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a stopped run still stops its servers
     if args.serve_bare:
         serve_bare(int(args.serve_bare[0]), args.serve_bare[1])
         return 0

@@ -70,7 +70,7 @@ def measure(count: int, urls: int, tenants: int) -> dict[str, Any]:
                 registry.dispatcher.kick(tenant)
             while True:
                 await registry.dispatcher.idle()
-                if all(not t.outbox.urls_waiting() for t in owners):
+                if all(d.state not in ("pending", "retrying") for t in owners for d in t.outbox.deliveries):
                     break
                 await asyncio.sleep(0)
             t1 = time.perf_counter()

@@ -177,9 +177,6 @@ class Outbox:
             waiting = self._waiting(url)
         return [d for d in waiting if d.next_attempt_at is None or d.next_attempt_at <= now]
 
-    def urls_waiting(self) -> list[str]:
-        return [url for url in list(self._open) if self._head(url) is not None]
-
     def wake(self, url: str) -> None:
         """Have the dispatcher look at ``url`` again (a retry came due, a send was cut short)."""
         self._fresh[url] = None
