@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import socket
 from typing import Any
 
@@ -28,6 +29,14 @@ MAX_OPEN = 100
 """Connections open at once (httpx's default ``max_connections``); more requests wait for one."""
 PROXY_VARIABLES = ("http_proxy", "all_proxy")
 NO_BODY = (204, 304)
+
+
+DISCONNECTED = "Server disconnected without sending a response."
+"""httpcore's words for a connection closed before any answer came."""
+
+
+class _Unanswered(Exception):
+    """A kept-alive connection was closed under the request before any answer came."""
 
 
 class Unsendable(Exception):
@@ -42,13 +51,26 @@ def port_problem(port: int | None) -> str | None:
 
 
 class _Conn:
-    __slots__ = ("reader", "writer")
+    __slots__ = ("reader", "writer", "answered")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
+        self.answered = False
+        """Whether the current request's answer has begun (then a failure is no keep-alive race)."""
 
     def usable(self) -> bool:
-        return not (self.writer.is_closing() or self.reader.at_eof())
+        """Still open, and nothing to read while idle: an idle connection that is readable was
+        hung up by the server (its end of file not yet seen by the loop), as httpcore checks."""
+        if self.writer.is_closing() or self.reader.at_eof():
+            return False
+        sock = self.writer.get_extra_info("socket")
+        if sock is None:
+            return True
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
 
     def close(self) -> None:
         self.writer.close()
@@ -73,25 +95,40 @@ class Http1Sender:
         problem = port_problem(request.url.port)
         if problem is not None:
             raise Unsendable(problem)
-        host, port = request.url.host, request.url.port or 80
+        host, port = request.url.raw_host.decode("ascii"), request.url.port or 80  # IDNA as httpx has it
         head = [f"{method} {request.url.raw_path.decode('ascii')} HTTP/1.1\r\n".encode("ascii")]
         head += [b"%s: %s\r\n" % (name, value) for name, value in request.headers.raw]
         data = b"".join(head) + b"\r\n" + request.content
         async with self._open:
-            conn = await self._connection(host, port, timeout)
-            done = False
             try:
-                status, raw_headers, body, keep = await self._exchange(conn, data, method, timeout)
-                done = keep
-            finally:
-                if done:
-                    self._release(host, port, conn)
-                else:
-                    conn.close()
+                status, raw_headers, body = await self._over(host, port, data, method, timeout, reuse=True)
+            except _Unanswered:
+                # a kept-alive connection the server closed as the request went out (it read
+                # nothing of it): once more on a new connection, as urllib3 and Go's client do
+                status, raw_headers, body = await self._over(host, port, data, method, timeout, reuse=False)
         if any(name.lower() == b"content-encoding" for name, _ in raw_headers):
             response = httpx.Response(status, headers=raw_headers, stream=httpx.ByteStream(body))
             body = await response.aread()  # gzip, deflate: httpx's own decoders
         return status, body
+
+    async def _over(self, host: str, port: int, data: bytes, method: str, timeout: float, *,
+                    reuse: bool) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        conn, reused = await self._connection(host, port, timeout, reuse)
+        done = False
+        try:
+            status, raw_headers, body, keep = await self._exchange(conn, data, method, timeout)
+            done = keep
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if reused and not conn.answered and (str(exc) == DISCONNECTED
+                                                 or not isinstance(exc, httpx.RemoteProtocolError)):
+                raise _Unanswered() from exc
+            raise
+        finally:
+            if done:
+                self._release(host, port, conn)
+            else:
+                conn.close()
+        return status, raw_headers, body
 
     async def aclose(self) -> None:
         for conns in self._idle.values():
@@ -100,12 +137,13 @@ class Http1Sender:
         self._idle.clear()
 
     # -- connections ---------------------------------------------------------------------
-    async def _connection(self, host: str, port: int, timeout: float) -> _Conn:
-        idle = self._idle.get((host, port))
+    async def _connection(self, host: str, port: int, timeout: float, reuse: bool) -> tuple[_Conn, bool]:
+        """A connection to (host, port), and whether it was kept alive from an earlier request."""
+        idle = self._idle.get((host, port)) if reuse else None
         while idle:
             conn = idle.pop()
             if conn.usable():
-                return conn
+                return conn, True
             conn.close()
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
@@ -116,7 +154,7 @@ class Http1Sender:
         sock = writer.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return _Conn(reader, writer)
+        return _Conn(reader, writer), False
 
     def _release(self, host: str, port: int, conn: _Conn) -> None:
         idle = self._idle.setdefault((host, port), [])
@@ -135,8 +173,10 @@ class Http1Sender:
             raise httpx.WriteTimeout("timed out") from None
         except OSError as exc:
             raise httpx.WriteError(str(exc)) from exc
+        conn.answered = False
         while True:
             status, version, raw_headers = await self._head(conn, timeout)
+            conn.answered = True
             if status >= 200:
                 break  # 1xx: informational, the answer follows
         fields = {name.lower(): value for name, value in raw_headers}
@@ -190,7 +230,7 @@ class Http1Sender:
             raise httpx.ReadTimeout("timed out") from None
         except asyncio.IncompleteReadError as exc:
             if first and not exc.partial:
-                raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from None
+                raise httpx.RemoteProtocolError(DISCONNECTED) from None
             raise httpx.RemoteProtocolError("peer closed connection without sending complete message body") from None
         except asyncio.LimitOverrunError:
             raise httpx.RemoteProtocolError("a line of the answer is too long") from None
