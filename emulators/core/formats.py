@@ -10,7 +10,9 @@ import io
 import json
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
 
@@ -117,8 +119,11 @@ def iso8601(epoch: float, tz: str) -> str:
     return local_datetime(epoch, tz).replace(microsecond=0).isoformat()
 
 
+@lru_cache(maxsize=4096)
 def parse_sql_datetime(text: str, tz: str) -> float:
-    """Inverse of ``sql_datetime``; raises ValueError on anything but ``YYYY-MM-DD HH:MM:SS``."""
+    """Inverse of ``sql_datetime``; raises ValueError on anything but ``YYYY-MM-DD HH:MM:SS``.
+    Remembered (a pure function): seeds parse the same documented times at every tenant reset,
+    a sixth of Daktela's."""
     if len(text) != 19:
         raise ValueError(text)
     dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(tz))
@@ -143,3 +148,44 @@ def parse_instant(text: str) -> float:
 
 def utc_iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+# -- form bodies ---------------------------------------------------------------------------------
+_ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+_FORM_ASCII = str.maketrans({c: chr(c) if chr(c) in _ALWAYS_SAFE else "+" if c == 0x20 else f"%{c:02X}"
+                             for c in range(128)})
+"""What ``quote_plus`` makes of each ASCII character (unreserved kept, space ``+``, else ``%XX``)."""
+_USUAL = (_ALWAYS_SAFE + " :+/").encode("ascii")
+"""What a webhook's form body is usually made of: unreserved characters, and the four it escapes
+(space, a timestamp's ``:``, the ``+`` of numbers, the ``/`` of channels)."""
+_pair = "%s=%s".__mod__
+
+
+def form_encode(fields: dict[str, Any]) -> str:
+    """``urlencode([(k, str(v)) ...])``, byte for byte, at a fraction of the cost (vendors' form-
+    encoded webhooks: a fifth of a busy day went to ``urlencode``).
+
+    The usual body is joined as it stands and escaped in one go (four ``str.replace``): that is
+    right exactly when, with the usual characters deleted, only the ``=`` and ``&`` of the
+    joining are left (so no name or value holds one). Anything else takes the general path,
+    character by character (``quote_plus`` itself beyond ASCII).
+    """
+    text = "&".join(map(_pair, fields.items()))
+    if text.isascii() and text.encode("ascii").translate(None, _USUAL) == _joints(len(fields)):
+        return text.replace("+", "%2B").replace(":", "%3A").replace("/", "%2F").replace(" ", "+")
+    return "&".join([f"{_form_quote(str(key))}={_form_quote(str(value))}" for key, value in fields.items()])
+
+
+def _joints(n: int) -> bytes:
+    """The ``=`` and ``&`` that join ``n`` pairs, in order."""
+    joints = _JOINTS.get(n)
+    if joints is None:
+        joints = _JOINTS[n] = b"=" + b"&=" * (n - 1) if n else b""
+    return joints
+
+
+_JOINTS: dict[int, bytes] = {}
+
+
+def _form_quote(text: str) -> str:
+    return text.translate(_FORM_ASCII) if text.isascii() else quote_plus(text)

@@ -58,6 +58,9 @@ class HistoryPlan:
 
 
 _CACHE: dict[Any, tuple[tuple[Call, ...], dict[str, int]]] = {}
+CACHE_KEEP = 32
+"""Histories remembered (the newest): the key holds the clock start, so with ``--clock-start now``
+every tenant made later is a new key, and an unbounded cache grew by a history per tenant."""
 _NAMES: dict[tuple[str, int], tuple[str, ...]] = dict(STORED)
 CALLER_NAMES = 40
 """Outside callers' names per history (each call draws one of them)."""
@@ -86,6 +89,8 @@ def synthesize_history(tenant: Tenant, plan: HistoryPlan = HistoryPlan()) -> Non
         calls = tuple(_Builder(tenant, plan).build())
         cached = (calls, dict(tenant.ids.counters))
         _CACHE[key] = cached
+        while len(_CACHE) > CACHE_KEEP:
+            del _CACHE[next(iter(_CACHE))]  # the oldest; its tenants keep their own reference
     tenant.history = cached[0]
     tenant.ids.counters.update(cached[1])
 

@@ -16,6 +16,7 @@ once: retrying cannot help, and the deliveries behind it must not wait.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import deque
@@ -29,6 +30,7 @@ from .timers import timer_handler
 if TYPE_CHECKING:
     import httpx
 
+    from .http1 import Http1Sender
     from .world import Tenant
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,9 @@ class Outbox:
         self.seq = 0
         self._open: dict[str, list[Delivery]] = {}
         """Per URL, the deliveries not yet settled, oldest first (so a send never scans all)."""
+        self._fresh: dict[str, None] = {}
+        """URLs given something to send (a new delivery, a reopened one, a retry come due, a send
+        cut short) since the dispatcher last looked: it looks at these, never at every URL."""
         self._by_id: dict[str, Delivery] = {}
         self.changes: deque[str] = deque(maxlen=CHANGES_KEEP)
         """Ids of the deliveries that changed (made, attempted, reopened), oldest first: change
@@ -120,6 +125,7 @@ class Outbox:
         self.touched(delivery)
         if url:
             self._open.setdefault(url, []).append(delivery)
+            self._fresh[url] = None
             tenant.notify(tenant)
         return delivery
 
@@ -135,6 +141,7 @@ class Outbox:
             delivery.url = url
         delivery.state, delivery.next_attempt_at = PENDING, None
         self.touched(delivery)
+        self._fresh[delivery.url] = None
         waiting = self._open.setdefault(delivery.url, [])
         if delivery not in waiting:
             waiting.append(delivery)
@@ -148,14 +155,38 @@ class Outbox:
             self._open.pop(url, None)
         return waiting
 
+    def _head(self, url: str) -> Delivery | None:
+        """The oldest unsettled delivery to ``url``. Settled ones leave from the front only, so
+        an ordered drain costs O(1) per delivery instead of a pass over all that wait."""
+        waiting = self._open.get(url)
+        settled = 0
+        if waiting:
+            while settled < len(waiting) and waiting[settled].state not in (PENDING, RETRYING):
+                settled += 1
+            del waiting[:settled]
+        if not waiting:
+            self._open.pop(url, None)
+            return None
+        return waiting[0]
+
     def ready(self, url: str, now: float, ordered: bool) -> list[Delivery]:
-        waiting = self._waiting(url)
         if ordered:
-            waiting = waiting[:1]
+            head = self._head(url)
+            waiting = [head] if head is not None else []
+        else:
+            waiting = self._waiting(url)
         return [d for d in waiting if d.next_attempt_at is None or d.next_attempt_at <= now]
 
-    def urls_waiting(self) -> list[str]:
-        return [url for url in list(self._open) if self._waiting(url)]
+    def wake(self, url: str) -> None:
+        """Have the dispatcher look at ``url`` again (a retry came due, a send was cut short)."""
+        self._fresh[url] = None
+
+    def take_fresh(self) -> list[str]:
+        """The URLs to look at (see ``_fresh``) that still have something to send; forgets them."""
+        fresh = []
+        while self._fresh:  # popitem: an add from another thread is taken now or left for the next look
+            fresh.append(self._fresh.popitem()[0])
+        return [url for url in reversed(fresh) if self._head(url) is not None]
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self._by_id.get(delivery_id)
@@ -173,6 +204,7 @@ class Outbox:
         for d in self.deliveries:
             if d.url and d.state in (PENDING, RETRYING):
                 self._open.setdefault(d.url, []).append(d)
+        self._fresh = dict.fromkeys(self._open)
 
 
 def backoff(policy: dict[str, Any], attempt: int) -> float:
@@ -186,11 +218,10 @@ def backoff(policy: dict[str, Any], attempt: int) -> float:
 
 @timer_handler("webhook.retry", delivery="delivery")
 def _retry_due(tenant: "Tenant", payload: dict[str, Any]) -> None:
+    delivery = tenant.outbox.get(str(payload.get("delivery", "")))
+    if delivery is not None:
+        tenant.outbox.wake(delivery.url)
     tenant.notify(tenant)
-
-
-class _Unsendable(Exception):
-    """A request that cannot be sent at all (the message says why, as the journal shows it)."""
 
 
 def _answered(tenant: "Tenant", delivery: Delivery) -> None:
@@ -213,17 +244,19 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+@functools.lru_cache(maxsize=256)
 def _unsendable(url: str) -> str | None:
     """Why ``url`` can never be sent to, for what httpx would only report as a network error
-    (and so retry): a port out of range."""
+    (and so retry): a port out of range. Remembered per URL (a tenant has few; parsing one
+    cost a seventh of a delivery)."""
     import httpx
+
+    from .http1 import port_problem
     try:
         port = httpx.URL(url).port
     except httpx.InvalidURL:
         return None  # httpx says so itself, as a permanent error
-    if port is not None and not 0 < port < 65536:
-        return f"InvalidURL: port {port} is out of range (1-65535)"
-    return None
+    return port_problem(port)
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -240,10 +273,15 @@ class Dispatcher:
     def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
+        self._fast: Http1Sender | None = None
+        """Plain http:// deliveries go through it (same bytes, a fifth of httpx's CPU); none
+        when a transport is given (a scenario's in-process receiver, a test's mock)."""
         self._transport = transport
         self._tasks: dict[tuple["Tenant", str], asyncio.Task[None]] = {}
         """One drain task per (tenant, URL): keyed by the tenant object, never by ``id()``,
         which a new tenant could reuse while an old one's task is still running."""
+        self._kicked: set["Tenant"] = set()
+        """Tenants whose outbox will be looked at on the loop's next turn."""
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -252,16 +290,39 @@ class Dispatcher:
         """The HTTP client, made on first send (importing httpx costs start-up time)."""
         if self._client is None:
             import httpx
+
+            from .http1 import Http1Sender
             self._client = httpx.AsyncClient(transport=self._transport)
+            if self._transport is None:
+                self._fast = Http1Sender(self._client)
         return self._client
 
+    async def _request(self, delivery: Delivery, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
+        """Status and body of the receiver's answer (httpx's exceptions on trouble)."""
+        client = self._http()
+        content = delivery.body.encode("utf-8") or None
+        fast = self._fast
+        if fast is not None and fast.handles(delivery.url):
+            return await fast.request(delivery.method, delivery.url, headers=headers, content=content,
+                                      timeout=timeout)
+        from .http1 import Unsendable
+        unsendable = _unsendable(delivery.url)
+        if unsendable is not None:
+            raise Unsendable(unsendable)
+        response = await client.request(delivery.method, delivery.url, headers=headers, content=content,
+                                        timeout=timeout)
+        return response.status_code, response.content
+
     async def stop(self) -> None:
+        self._kicked.clear()
         for task in list(self._tasks.values()):
             task.cancel()
         self._tasks.clear()
+        if self._fast is not None:
+            await self._fast.aclose()
         if self._client is not None:
             await self._client.aclose()
-        self._client = None
+        self._client, self._fast = None, None
         self._loop = None
 
     def attach(self, tenant: "Tenant") -> None:
@@ -275,27 +336,43 @@ class Dispatcher:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
+        if tenant in self._kicked:
+            return  # a look at its outbox is already planned: a burst of adds costs one
+        self._kicked.add(tenant)
         if running is loop:
-            self._ensure(tenant)
+            loop.call_soon(self._ensure, tenant)
         else:
             loop.call_soon_threadsafe(self._ensure, tenant)
 
     def forget(self, tenant: "Tenant") -> None:
         """A deleted tenant: stop sending its deliveries (an attempt in flight is dropped)."""
         tenant.notify = lambda tenant: None
+        self._kicked.discard(tenant)
         for key in [k for k in self._tasks if k[0] is tenant]:
             self._tasks.pop(key).cancel()
 
     def _ensure(self, tenant: "Tenant") -> None:
-        for url in tenant.outbox.urls_waiting():
+        if tenant not in self._kicked:
+            return  # forgotten (or the dispatcher stopped) since the kick
+        self._kicked.discard(tenant)
+        for url in tenant.outbox.take_fresh():
             key = (tenant, url)
             task = self._tasks.get(key)
             if task is None or task.done():
-                self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
+                task = self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
+                task.add_done_callback(functools.partial(self._finished, key))
+
+    def _finished(self, key: tuple["Tenant", str], task: "asyncio.Task[None]") -> None:
+        """A drain that ended leaves the table (a tenant may have many one-off URLs)."""
+        if self._tasks.get(key) is task:
+            del self._tasks[key]
 
     async def idle(self, tenant: "Tenant | None" = None) -> None:
         """Wait until no delivery (of ``tenant``, or of anyone) is being sent right now."""
         while True:
+            if self._kicked if tenant is None else tenant in self._kicked:
+                await asyncio.sleep(0)  # a kick's look at the outbox comes first
+                continue
             tasks = [t for (owner, _), t in self._tasks.items()
                      if not t.done() and (tenant is None or owner is tenant)]
             if not tasks:
@@ -303,6 +380,13 @@ class Dispatcher:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _drain(self, tenant: "Tenant", url: str) -> None:
+        try:
+            await self._drain_rounds(tenant, url)
+        except BaseException:  # cancelled (the dispatcher stopped) or torn down: look again later
+            tenant.outbox.wake(url)
+            raise
+
+    async def _drain_rounds(self, tenant: "Tenant", url: str) -> None:
         while True:
             outbox = tenant.outbox  # a reset or restore replaces it: read it again every round
             policy = tenant.settings["webhooks"]
@@ -322,6 +406,7 @@ class Dispatcher:
         """One attempt; it is journalled on ``delivery`` unless ``outbox`` was replaced (by a
         reset or restore) while it was in flight: the attempt belonged to a world that is gone,
         and the new world's journal says what the new world has sent."""
+        from .http1 import Unsendable  # (httpx and the sender load with the first delivery)
         attempt = Attempt(n=len(delivery.attempts) + 1, at=tenant.now(),
                           wall=datetime.now(timezone.utc).isoformat())
         headers = dict(delivery.headers)
@@ -331,18 +416,13 @@ class Dispatcher:
         permanent = False
         answer = ""
         try:
-            unsendable = _unsendable(delivery.url)
-            if unsendable is not None:
-                raise _Unsendable(unsendable)
-            response = await self._http().request(delivery.method, delivery.url, headers=headers,
-                                                  content=delivery.body.encode("utf-8") or None,
-                                                  timeout=float(policy["timeout"]))
-            attempt.status = response.status_code
-            ok = 200 <= response.status_code < 300
+            status, content = await self._request(delivery, headers, float(policy["timeout"]))
+            attempt.status = status
+            ok = 200 <= status < 300
             if not ok:
-                attempt.error = f"HTTP {response.status_code}"
-            answer = response.content[:ANSWER_KEEP * 4].decode("utf-8", "replace")[:ANSWER_KEEP] if ok else ""
-        except _Unsendable as exc:
+                attempt.error = f"HTTP {status}"
+            answer = content[:ANSWER_KEEP * 4].decode("utf-8", "replace")[:ANSWER_KEEP] if ok else ""
+        except Unsendable as exc:
             attempt.error, permanent, ok = str(exc), True, False
         except Exception as exc:  # whatever the URL or the network does, the attempt is journalled
             attempt.error = _describe(exc)

@@ -79,7 +79,8 @@ class Snapshot:
 
 
 def declare(t: Tenant) -> None:
-    t.store.declare(Collection(RECORDS, record=Record, indexes=("queue", "entry"), to_dict=as_dict,
+    # name: CreateRecord makes a unique one (forms.uniqid); without the index each try scanned every record
+    t.store.declare(Collection(RECORDS, record=Record, indexes=("queue", "entry", "name"), to_dict=as_dict,
                                from_dict=lambda data: Record(**data)))
     t.store.declare(Collection(SNAPSHOTS, record=Snapshot, indexes=("record",), to_dict=as_dict,
                                from_dict=lambda data: Snapshot(**data)))
@@ -122,7 +123,7 @@ def new(t: Tenant, queue: Queue, number: str, *, user: str | None = None, nextca
         values: dict[str, list[str]] | None = None, by: str | None = None) -> Record:
     """A record in ``queue``: its form's fields empty but those given."""
     store = records(t)
-    name = forms.uniqid(t, "record", lambda n: any(r.name == n for r in store))
+    name = forms.uniqid(t, "record", lambda n: bool(store.where(name=n)))
     record = Record(str(store.next_id()), queue.id, name, number, number, t.now(), user, nextcall)
     record.fields = {fid: [] for fid in forms.form(queue)}
     set_fields(t, record, values or {}, by)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from ..core import sms as core_sms
 from ..core.events import Event
@@ -36,12 +36,25 @@ def callback_url(template: str, fields: dict[str, Any]) -> str:
         if name not in fields:
             return match.group(0)
         used.add(name)
-        return quote(_text(fields[name]), safe="")
-    url = PLACEHOLDER.sub(one, template)
-    rest = {key: _text(value) for key, value in fields.items() if key not in used}
+        return _quoted(_text(fields[name]))
+    url = PLACEHOLDER.sub(one, template) if "$" in template else template
+    rest = [(key, value) for key, value in fields.items() if key not in used]
     if not rest:
         return url
-    return url + ("&" if "?" in url else "?") + urlencode(rest)
+    query = "&".join(f"{_quoted(key, True)}={_quoted(_text(value), True)}" for key, value in rest)
+    return url + ("&" if "?" in url else "?") + query
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+"""What ``quote``/``quote_plus`` leave as it is (most of a row's values): skipping them for it
+halves a callback's cost, the text being the same."""
+
+
+def _quoted(text: str, plus: bool = False) -> str:
+    """``quote(text, safe="")``, or with ``plus`` ``quote_plus`` (what ``urlencode`` applies)."""
+    if _PLAIN.fullmatch(text):
+        return text
+    return quote_plus(text, safe="") if plus else quote(text, safe="")
 
 
 def _text(value: Any) -> str:

@@ -12,12 +12,11 @@ they are still journalled, so scenarios can check them.
 from __future__ import annotations
 
 from typing import Any, Callable
-from urllib.parse import urlencode
 
 from ..core import events as ev
 from ..core.calls import Call, Leg
 from ..core.events import Event
-from ..core.formats import json_bytes
+from ..core.formats import form_encode, json_bytes
 from ..core.world import Tenant
 from . import model
 from .views import attempt_id, attempts, local_time, result, talk
@@ -46,7 +45,7 @@ def deliver(t: Tenant, app: str, fields: dict[str, Any], event: Event, call: Cal
     if policy.get("encoding") == "json":
         body, ctype = json_bytes(fields, compact=False, ascii_only=True).decode("ascii"), "application/json"
     else:
-        body, ctype = urlencode(fields), "application/x-www-form-urlencoded"
+        body, ctype = form_encode(fields), "application/x-www-form-urlencoded"
     t.outbox.add(t, event=str(fields["event"]), url=url, method="POST", content_type=ctype, body=body,
                  fields=fields, event_seq=event.seq, call_id=call.id)
 

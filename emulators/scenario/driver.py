@@ -9,13 +9,12 @@ tenant's clock is held in ``manual`` mode meanwhile and given back its mode afte
 from __future__ import annotations
 
 import asyncio
-import gc
 import math
 import threading
 import time
-from contextlib import contextmanager
-from typing import Any, Awaitable, Callable, Iterator, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
+from ..core.collector import collector_paused
 from ..core.webhooks import Dispatcher
 from ..core.world import DEFAULT_CLOCK_START, Tenant
 from ..registry import DEFAULT_TENANT, Registry
@@ -32,36 +31,6 @@ PROGRESS_EVERY = 0.1
 """Wall seconds between progress reports."""
 MAX_SLEEP = 0.25
 """Longest wall sleep in paced mode (keeps progress and cancellation responsive)."""
-
-
-_GC_LOCK = threading.Lock()
-_GC_RUNS = 0
-_GC_WAS_ENABLED = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """While instant runs last, Python's cyclic garbage collector waits.
-
-    A busy day keeps a few hundred thousand objects alive (events, calls, deliveries) and makes
-    almost no cyclic garbage while it runs (measured: under two thousand objects), yet the
-    collector would scan the survivors again and again: a sixth of the run. Reference counting
-    still frees everything else at once; the collector is back when the last concurrent instant
-    run ends (so that overlapping runs restore it exactly once) and takes the finished world.
-    """
-    global _GC_RUNS, _GC_WAS_ENABLED
-    with _GC_LOCK:
-        if _GC_RUNS == 0:
-            _GC_WAS_ENABLED = gc.isenabled()
-            gc.disable()
-        _GC_RUNS += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _GC_RUNS -= 1
-            if _GC_RUNS == 0 and _GC_WAS_ENABLED:
-                gc.enable()
 
 
 async def execute(run: Run, clients: ApiClients, *, speed: float | None = None,

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from emulators.core import engine
-from emulators.kerauno.hooks import form_encode
+from emulators.core.formats import form_encode
 
 from .helpers import T
 
