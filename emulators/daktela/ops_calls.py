@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from starlette.responses import Response
 
 from ..core import calllog, engine
-from ..core.calls import LEG_ENDED, Call, Leg
+from ..core.calls import LEG_ENDED, Call
 from ..core.world import Tenant
 from ..dialect.operation import Ctx
 from ..dialect.params import MISSING, Param, ParamError, mapping_of, number, php_int, text
@@ -199,20 +199,20 @@ def cdr(ctx: Ctx) -> Response:
 
 
 # -- attempts -----------------------------------------------------------------------------------
-def attempt_rows(t: Tenant, call: Call, q_id: str, fmt: str) -> list[tuple[Leg, bytes]]:
-    """A call's attempts (its agent legs that rang and ended), newest first, each with its row
-    encoded."""
+def attempt_rows(t: Tenant, call: Call, q_id: str, fmt: str) -> tuple[tuple[float, str, bytes], ...]:
+    """A call's attempts (its agent legs that rang and ended), newest first: (ringing time,
+    agent, row encoded)."""
     out = []
     for leg in reversed(call.legs):
         if leg.agent_id is None or leg.state != LEG_ENDED or leg.ringing_at is None:
             continue
-        out.append((leg, render.fragment({
+        out.append((leg.ringing_at, leg.agent_id, render.fragment({
             "id": leg.seq, "id_call": call.id, "name": "ATTEMPT", "start_time": views.when(t, leg.ringing_at),
             "end_time": views.when(t, leg.ended_at),
             "duration": views.seconds((leg.ended_at or leg.ringing_at) - leg.ringing_at),
             "id_agent": views.num(leg.agent_id), "id_queue": views.num(q_id),
             "data1": "", "data2": "", "data3": "", "data4": ""}, fmt)))
-    return out
+    return tuple(out)
 
 
 def get_attempts(ctx: Ctx) -> Response:
@@ -221,26 +221,30 @@ def get_attempts(ctx: Ctx) -> Response:
     t, p = tenant(ctx), ctx.params
     start, end = time_range(ctx)
     skip, take = page(ctx, MAX_ROWS)
-    queues, users = ids(ctx, "queues"), ids(ctx, "users")
+    queues, users, id_call = ids(ctx, "queues"), ids(ctx, "users"), p["id_call"]
     fmt = p["format"]
+    kind = "attempts " + fmt
     kept = cache.kept_rows(t, str(vendor_settings(t)["trunk"]))
     rows: list[bytes] = []
     total = 0
     for call in newest_between(t, start - RANGE_SLACK, end):
-        q = model.call_queue(t, call)
-        if q is None or (queues is not None and q.id not in queues):
-            continue
-        if p["id_call"] is not None and call.id != p["id_call"]:
-            continue
-        if call.ended:  # an ended call's attempts never change: kept
-            hit = kept.get((id(call), "attempts " + fmt))
+        if call.ended:  # an ended call's queue (the stamp holds the queues) and attempts: kept
+            hit = kept.get((id(call), kind))
             if hit is None or hit[0] is not call:
-                hit = kept[(id(call), "attempts " + fmt)] = (call, attempt_rows(t, call, q.id, fmt))
-            attempts = hit[1]
+                q = model.call_queue(t, call)
+                hit = kept[(id(call), kind)] = (call, q.id if q is not None else None,
+                                               attempt_rows(t, call, q.id, fmt) if q is not None else ())
+            _, q_id, attempts = hit
         else:
-            attempts = attempt_rows(t, call, q.id, fmt)
-        for leg, row in attempts:
-            if not start <= leg.ringing_at <= end or (users is not None and leg.agent_id not in users):
+            q = model.call_queue(t, call)
+            q_id = q.id if q is not None else None
+            attempts = attempt_rows(t, call, q.id, fmt) if q is not None else ()
+        if q_id is None or (queues is not None and q_id not in queues):
+            continue
+        if id_call is not None and call.id != id_call:
+            continue
+        for ringing_at, agent_id, row in attempts:
+            if not start <= ringing_at <= end or (users is not None and agent_id not in users):
                 continue
             total += 1
             if total > skip and len(rows) < take:
