@@ -384,10 +384,10 @@ SPECS: dict[str, Spec] = {
                               Param("direction", text(pattern="in|out|local"), doc="in, out, local"),
                               Param("disposition", text(pattern="ANSWERED"), doc="ANSWERED"),
                               Param("min_price_call", number(0), doc="Calls more expensive than this"),
-                              Param("billing", FLAG, doc="Boolean value, when get price"))),
+                              Param("billing", FLAG, doc="Boolean value, when get price")), cached=True),
     "daktela.GetAttempts": Spec(get_attempts, (*RANGE, Param("queues", IDS, doc="Array ID of queues"),
                                                Param("id_call", NAME, doc="Unique number of the call"),
-                                               Param("users", IDS, doc="Array ID of users"), *PAGING)),
+                                               Param("users", IDS, doc="Array ID of users"), *PAGING), cached=True),
     "daktela.GetRecording": Spec(get_recording, (
         Param("recording_hash", text(max_len=128), required=True, doc="This hash get from action AboutCall",
               example="225fae9e2c0a2e830c7d0e9e80040f4245a65d2e1319030658.204"),

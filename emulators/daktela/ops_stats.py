@@ -443,7 +443,7 @@ SPECS: dict[str, Spec] = {
         *RANGE, Param("phonenumber", NUMBER, doc="Phone number"), Param("queues", IDS, doc="Array ID of queues"),
         Param("did", NUMBER, doc="DID number"), Param("callstatus", php_int(0), doc="ID of calling state"),
         Param("answered", FLAG, doc="true | false"), Param("id_call", NAME, doc="Unique number of the call"),
-        Param("users", IDS, doc="Array ID of users"), *PAGING)),
+        Param("users", IDS, doc="Array ID of users"), *PAGING), cached=True),
     "daktela.StatsCallsRepeated": Spec(calls_repeated, (
         *RANGE, Param("queues", IDS, doc="IDs of queues"), Param("phonenumber", NUMBER, doc="Phone number"),
         Param("count", php_int(0), doc="Only numbers called more often than this"))),

@@ -32,8 +32,10 @@ def test_kept_answers_follow_every_kind_of_change(dak: Dak) -> None:
 
 
 def test_kept_call_rows_follow_what_they_show(dak: Dak) -> None:
-    """CDR, StatsCalls and GetAttempts keep each ended call's rows: a row read once still shows
-    a later zone and trunk change (control-plane settings, a restored snapshot), in both formats."""
+    """CDR, StatsCalls and GetAttempts keep their answers and each ended call's rows: a row read
+    once, and an answer given once, still follow a later zone and trunk change (control-plane
+    settings, a restored snapshot), in both formats. (A key without the settings kept the CDR
+    answer of the old trunk.)"""
     span = {"datetime_from": "2000-01-01 00:00:00", "datetime_to": "2029-12-31 23:59:59"}
 
     def times() -> tuple[list[str], list[str], list[str]]:
