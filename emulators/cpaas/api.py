@@ -185,6 +185,8 @@ class CpaasApi(VendorApi):
         ctx.json = None
 
     def render(self, ctx: Ctx, result: Any) -> Response:
+        if isinstance(result, Response):  # an answer a run made itself (get_cdr_by_date's kept rows)
+            return result
         style = ctx.op.options.get("style", views.COMPACT) if ctx.op is not None else views.COMPACT
         return views.success(result, style)
 

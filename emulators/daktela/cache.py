@@ -1,12 +1,16 @@
 """Answers of the most polled reads (wallboards ask GetQueues and RTUsersState every second or
-two), kept as bytes until the world they show may have changed.
+two; reporting tools CDR, StatsCalls and GetAttempts), kept as bytes until the world they show
+may have changed, and the rows of ended calls those three reads show.
 
 An answer is kept with the tenant's *revision key*: the tenant's event count (every engine change
 of calls, agents, logins and pauses records an event), a revision that every build (seed, reset,
-restore) and every successful changing action of this API bumps, the time zone the times are
-written in, the seed history's identity and the directory's size (a scenario's world). The
-cached actions show no relative times, so the clock's moving alone changes nothing they say.
-The cache lives beside the tenant (weakly), never in it: snapshots and reads see nothing of it.
+restore) and every successful changing action of this API bumps, the settings (the control plane
+replaces them when it changes them: the time zone times are written in, the trunk of CDR
+channels), the history and the directory (which users and queues, where users sit, the price
+list and extensions: a scenario's world replaces them), the objects held so that none is
+mistaken for a later one at the same address. The cached actions show no relative times, so
+the clock's moving alone changes nothing they say. The cache lives beside the tenant (weakly),
+never in it: snapshots and reads see nothing of it.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def bump(t: Tenant) -> None:
 
 
 def revision_key(t: Tenant, entry: _Entry) -> tuple[Any, ...]:
-    return (entry.revision, t.event_seq, t.timezone, id(t.history), len(t.agents), len(t.queues))
+    return (entry.revision, t.event_seq, t.timezone, t.settings, t.history, directory_stamp(t))
 
 
 def changing(run: Callable[[Ctx], Any]) -> Callable[[Ctx], Any]:
@@ -72,6 +76,7 @@ def kept(run: Callable[[Ctx], Any], render: Callable[[Ctx, Any], Response]) -> C
         key = revision_key(t, entry)
         if entry.key != key:
             entry.key, entry.answers = key, {}
+        entry.key = key  # the objects of now (an equal replacement compares by value once)
         name = (ctx.path, ctx.scope.get("query_string", b""))
         hit = entry.answers.get(name)
         if hit is not None:
@@ -82,3 +87,51 @@ def kept(run: Callable[[Ctx], Any], render: Callable[[Ctx, Any], Response]) -> C
         entry.answers[name] = (bytes(response.body), response.status_code, response.media_type or "")
         return response
     return wrapped
+
+
+# -- kept rows of ended calls -------------------------------------------------------------------
+# CDR, StatsCalls and GetAttempts answer 60 - 100 rows of ended calls, each ~25 us to build.
+# An ended call never changes, so its rows change only with what they show besides the call:
+# the time zone, the trunk, the price list and extensions (both store collections), which user
+# sits at an extension (and whether deleted) and which users and queues exist. That is the
+# *row stamp*, taken by value (agents and queues by identity too) per request, so a change made
+# any way at all (this API, the control plane's settings or restore, a scenario's world) is seen
+# by the next answer; the rows of every call are dropped when it differs.
+
+MAX_ROWS_KEPT = 200_000
+"""Kept rows per tenant; more clears the lot (a million-call history asked day by day)."""
+
+
+@dataclass
+class _Rows:
+    stamp: tuple[Any, ...] | None = None
+    rows: dict[tuple[int, str], tuple[Any, Any]] = field(default_factory=dict)
+
+
+_ROWS: "WeakKeyDictionary[Tenant, _Rows]" = WeakKeyDictionary()
+
+
+def directory_stamp(t: Tenant) -> tuple[Any, ...]:
+    """Which users (where they sit, deleted or not) and queues exist, the extensions and the
+    price list."""
+    store = t.store
+    extens, lines = store["extensions"], store["destinations"]
+    return (tuple([(a, a.extension, a.extra.get("deleted")) for a in t.agents.values()]),
+            tuple(t.queues.values()), extens, extens.generation, len(extens), lines, lines.generation, len(lines))
+
+
+def row_stamp(t: Tenant, trunk: str) -> tuple[Any, ...]:
+    return (t.timezone, trunk, directory_stamp(t))
+
+
+def kept_rows(t: Tenant, trunk: str) -> dict[tuple[int, str], tuple[Any, Any]]:
+    """(id(call), kind) -> (call, its rows) valid for the tenant as it is now; a caller checks
+    the call by identity (an id is reused only once its call is gone) and keeps only rows of
+    ended calls."""
+    kept = _ROWS.get(t)
+    if kept is None:
+        kept = _ROWS[t] = _Rows()
+    stamp = row_stamp(t, trunk)
+    if kept.stamp != stamp or len(kept.rows) >= MAX_ROWS_KEPT:
+        kept.stamp, kept.rows = stamp, {}
+    return kept.rows

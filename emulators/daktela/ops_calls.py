@@ -16,7 +16,7 @@ from ..core.calls import LEG_ENDED, Call
 from ..core.world import Tenant
 from ..dialect.operation import Ctx
 from ..dialect.params import MISSING, Param, ParamError, mapping_of, number, php_int, text
-from . import billing, model, recordings, views
+from . import billing, cache, model, recordings, render, views
 from . import errors as e
 from .common import (
     FLAG,
@@ -53,6 +53,13 @@ def calls_between(t: Tenant, start: float, end: float) -> Iterator[Call]:
 def newest_between(t: Tenant, start: float, end: float) -> Iterator[Call]:
     """Calls created in [start, end], newest first."""
     return calllog.of(t).window(start, math.nextafter(end, math.inf), newest_first=True)
+
+
+def answer_rows(ctx: Ctx, result: Any, tag: str, fragments: list[bytes]) -> Response:
+    """The operation's answer, its rows (``ROWS_MARK`` under ``tag`` in ``result``) given as
+    fragments in the asked format."""
+    assert ctx.op is not None
+    return render.respond_rows(ctx.op.options["envelope"], ctx.params["format"], result, tag, fragments)
 
 
 # -- CDR ----------------------------------------------------------------------------------------
@@ -138,13 +145,31 @@ def cdr_row(t: Tenant, call: Call, trunk: str) -> tuple[dict[str, Any], float, s
     return row, float(price), src, dst
 
 
-def cdr(ctx: Ctx) -> list[dict[str, Any]]:
+class KeptCdr:
+    """An ended call's CDR row (``cdr_row``'s four values) and, once asked, its fragments."""
+
+    __slots__ = ("row", "price", "src", "dst", "encoded")
+
+    def __init__(self, row: dict[str, Any], price: float, src: str, dst: str) -> None:
+        self.row, self.price, self.src, self.dst = row, price, src, dst
+        self.encoded: dict[str, bytes] = {}
+
+    def fragment(self, fmt: str) -> bytes:
+        found = self.encoded.get(fmt)
+        if found is None:
+            found = self.encoded[fmt] = render.fragment(self.row, fmt)
+        return found
+
+
+def cdr(ctx: Ctx) -> Response:
     t, p = tenant(ctx), ctx.params
     start, end = time_range(ctx)
     trunk = str(vendor_settings(t)["trunk"])
     extens, accounts, destinations = ids(ctx, "real_extens"), ids(ctx, "accountcodes"), ids(ctx, "destinations")
     src_channels, dst_channels = ids(ctx, "src_channels"), ids(ctx, "dst_channels")
-    rows = []
+    kept = cache.kept_rows(t, trunk)
+    fmt = ctx.params["format"]
+    out = []
     for call in calls_between(t, start, end):
         if not call.ended:
             continue
@@ -152,52 +177,79 @@ def cdr(ctx: Ctx) -> list[dict[str, Any]]:
             continue
         if p["disposition"] is not None and views.disposition(call) != p["disposition"]:
             continue
-        row, price, src, dst = cdr_row(t, call, trunk)
+        hit = kept.get((id(call), "cdr"))
+        if hit is None or hit[0] is not call:
+            hit = kept[(id(call), "cdr")] = (call, KeptCdr(*cdr_row(t, call, trunk)))
+        found: KeptCdr = hit[1]
+        row = found.row
         if extens is not None and row["real_exten"] not in extens:
             continue
         if accounts is not None and row["accountcode"] not in accounts:
             continue
         if destinations is not None and row["destination_type"] not in destinations:
             continue
-        if src_channels is not None and not any(src.startswith(c) for c in src_channels):
+        if src_channels is not None and not any(found.src.startswith(c) for c in src_channels):
             continue
-        if dst_channels is not None and not any(dst.startswith(c) for c in dst_channels):
+        if dst_channels is not None and not any(found.dst.startswith(c) for c in dst_channels):
             continue
-        if p["min_price_call"] is not None and not price > p["min_price_call"]:
+        if p["min_price_call"] is not None and not found.price > p["min_price_call"]:
             continue
-        rows.append(row)
-    return rows
+        out.append(found.fragment(fmt))
+    return answer_rows(ctx, render.ROWS_MARK, "result", out)
 
 
 # -- attempts -----------------------------------------------------------------------------------
-def get_attempts(ctx: Ctx) -> dict[str, Any]:
+def attempt_rows(t: Tenant, call: Call, q_id: str, fmt: str) -> tuple[tuple[float, str, bytes], ...]:
+    """A call's attempts (its agent legs that rang and ended), newest first: (ringing time,
+    agent, row encoded)."""
+    out = []
+    for leg in reversed(call.legs):
+        if leg.agent_id is None or leg.state != LEG_ENDED or leg.ringing_at is None:
+            continue
+        out.append((leg.ringing_at, leg.agent_id, render.fragment({
+            "id": leg.seq, "id_call": call.id, "name": "ATTEMPT", "start_time": views.when(t, leg.ringing_at),
+            "end_time": views.when(t, leg.ended_at),
+            "duration": views.seconds((leg.ended_at or leg.ringing_at) - leg.ringing_at),
+            "id_agent": views.num(leg.agent_id), "id_queue": views.num(q_id),
+            "data1": "", "data2": "", "data3": "", "data4": ""}, fmt)))
+    return tuple(out)
+
+
+def get_attempts(ctx: Ctx) -> Response:
     """Every ring of a call-centre call at an agent (the legs), newest first; the attempt id
     is the leg's channel number."""
     t, p = tenant(ctx), ctx.params
     start, end = time_range(ctx)
     skip, take = page(ctx, MAX_ROWS)
-    queues, users = ids(ctx, "queues"), ids(ctx, "users")
-    rows: list[dict[str, Any]] = []
+    queues, users, id_call = ids(ctx, "queues"), ids(ctx, "users"), p["id_call"]
+    fmt = p["format"]
+    kind = "attempts " + fmt
+    kept = cache.kept_rows(t, str(vendor_settings(t)["trunk"]))
+    rows: list[bytes] = []
     total = 0
     for call in newest_between(t, start - RANGE_SLACK, end):
-        q = model.call_queue(t, call)
-        if q is None or (queues is not None and q.id not in queues):
+        if call.ended:  # an ended call's queue (the stamp holds the queues) and attempts: kept
+            hit = kept.get((id(call), kind))
+            if hit is None or hit[0] is not call:
+                q = model.call_queue(t, call)
+                hit = kept[(id(call), kind)] = (call, q.id if q is not None else None,
+                                               attempt_rows(t, call, q.id, fmt) if q is not None else ())
+            _, q_id, attempts = hit
+        else:
+            q = model.call_queue(t, call)
+            q_id = q.id if q is not None else None
+            attempts = attempt_rows(t, call, q.id, fmt) if q is not None else ()
+        if q_id is None or (queues is not None and q_id not in queues):
             continue
-        if p["id_call"] is not None and call.id != p["id_call"]:
+        if id_call is not None and call.id != id_call:
             continue
-        for leg in reversed(call.legs):
-            if leg.agent_id is None or leg.state != LEG_ENDED or leg.ringing_at is None:
-                continue
-            if not start <= leg.ringing_at <= end or (users is not None and leg.agent_id not in users):
+        for ringing_at, agent_id, row in attempts:
+            if not start <= ringing_at <= end or (users is not None and agent_id not in users):
                 continue
             total += 1
             if total > skip and len(rows) < take:
-                rows.append({"id": leg.seq, "id_call": call.id, "name": "ATTEMPT",
-                             "start_time": views.when(t, leg.ringing_at), "end_time": views.when(t, leg.ended_at),
-                             "duration": views.seconds((leg.ended_at or leg.ringing_at) - leg.ringing_at),
-                             "id_agent": views.num(leg.agent_id), "id_queue": views.num(q.id),
-                             "data1": "", "data2": "", "data3": "", "data4": ""})
-    return {"data": rows, "total": str(total)}
+                rows.append(row)
+    return answer_rows(ctx, {"data": render.ROWS_MARK, "total": str(total)}, "data", rows)
 
 
 # -- recordings ---------------------------------------------------------------------------------
@@ -332,10 +384,10 @@ SPECS: dict[str, Spec] = {
                               Param("direction", text(pattern="in|out|local"), doc="in, out, local"),
                               Param("disposition", text(pattern="ANSWERED"), doc="ANSWERED"),
                               Param("min_price_call", number(0), doc="Calls more expensive than this"),
-                              Param("billing", FLAG, doc="Boolean value, when get price"))),
+                              Param("billing", FLAG, doc="Boolean value, when get price")), cached=True),
     "daktela.GetAttempts": Spec(get_attempts, (*RANGE, Param("queues", IDS, doc="Array ID of queues"),
                                                Param("id_call", NAME, doc="Unique number of the call"),
-                                               Param("users", IDS, doc="Array ID of users"), *PAGING)),
+                                               Param("users", IDS, doc="Array ID of users"), *PAGING), cached=True),
     "daktela.GetRecording": Spec(get_recording, (
         Param("recording_hash", text(max_len=128), required=True, doc="This hash get from action AboutCall",
               example="225fae9e2c0a2e830c7d0e9e80040f4245a65d2e1319030658.204"),

@@ -16,8 +16,8 @@ from ..core.queues import Queue
 from ..core.world import Tenant
 from ..dialect.operation import Ctx
 from ..dialect.params import Param, php_int, text
+from . import cache, model, render, views
 from . import errors as e
-from . import model, views
 from .common import (
     FLAG,
     IDS,
@@ -37,7 +37,7 @@ from .common import (
     user_or_extension,
 )
 from .model import Span
-from .ops_calls import RANGE_SLACK, calls_between, newest_between, ring_time
+from .ops_calls import RANGE_SLACK, answer_rows, calls_between, newest_between, ring_time
 from .render import keyed
 from .seed import vendor_settings
 
@@ -233,36 +233,62 @@ def stats_call_row(t: Tenant, call: Call) -> dict[str, Any]:
             "qa_user_id": None}
 
 
-def stats_calls_list(ctx: Ctx) -> dict[str, Any]:
+class KeptStatsCall:
+    """What StatsCalls filters an ended call by (queue, agent, customer number) and, once asked,
+    its row encoded per format."""
+
+    __slots__ = ("queue", "agent", "clid", "encoded")
+
+    def __init__(self, t: Tenant, call: Call) -> None:
+        q, agent = model.call_queue(t, call), model.call_agent(t, call)
+        self.queue = q.id if q is not None else None
+        self.agent = agent.id if agent is not None else None
+        self.clid = model.customer_number(call)
+        self.encoded: dict[str, bytes] = {}
+
+    def fragment(self, t: Tenant, call: Call, fmt: str) -> bytes:
+        found = self.encoded.get(fmt)
+        if found is None:
+            found = self.encoded[fmt] = render.fragment(stats_call_row(t, call), fmt)
+        return found
+
+
+def stats_calls_list(ctx: Ctx) -> Any:
     """Ended call-centre calls, newest first; ``take`` above 1000 is refused."""
     t, p = tenant(ctx), ctx.params
+    fmt = p["format"]
     start, end = time_range(ctx)
     skip, take = page(ctx, MAX_ROWS)
     queues, users = ids(ctx, "queues"), ids(ctx, "users")
     if p["callstatus"] is not None:
         return {"data": [], "total": "0"}  # no call has a call status (statuses: part 2 of the API)
-    rows: list[dict[str, Any]] = []
+    id_call, number, did, answered = p["id_call"], p["phonenumber"], p["did"], p["answered"]
+    kept = cache.kept_rows(t, str(vendor_settings(t)["trunk"]))
+    rows: list[bytes] = []
     total = 0
     for call in newest_between(t, start, end):
-        q = model.call_queue(t, call)
-        if not call.ended or q is None or (queues is not None and q.id not in queues):
+        if not call.ended:
             continue
-        if p["id_call"] is not None and call.id != p["id_call"]:
+        hit = kept.get((id(call), "stats"))  # an ended call's filter values and row: kept
+        if hit is None or hit[0] is not call:
+            hit = kept[(id(call), "stats")] = (call, KeptStatsCall(t, call))
+        found: KeptStatsCall = hit[1]
+        if found.queue is None or (queues is not None and found.queue not in queues):
             continue
-        if p["phonenumber"] is not None and model.customer_number(call) != p["phonenumber"]:
+        if id_call is not None and call.id != id_call:
             continue
-        if p["did"] is not None and call.did != p["did"]:
+        if number is not None and found.clid != number:
             continue
-        if p["answered"] is not None and (call.answered_at is not None) != p["answered"]:
+        if did is not None and call.did != did:
             continue
-        if users is not None:
-            agent = model.call_agent(t, call)
-            if agent is None or agent.id not in users:
-                continue
+        if answered is not None and (call.answered_at is not None) != answered:
+            continue
+        if users is not None and (found.agent is None or found.agent not in users):
+            continue
         total += 1
         if total > skip and len(rows) < take:
-            rows.append(stats_call_row(t, call))
-    return {"data": rows, "total": str(total)}
+            rows.append(found.fragment(t, call, fmt))
+    return answer_rows(ctx, {"data": render.ROWS_MARK, "total": str(total)}, "data", rows)
 
 
 def calls_repeated(ctx: Ctx) -> list[dict[str, Any]]:
@@ -417,7 +443,7 @@ SPECS: dict[str, Spec] = {
         *RANGE, Param("phonenumber", NUMBER, doc="Phone number"), Param("queues", IDS, doc="Array ID of queues"),
         Param("did", NUMBER, doc="DID number"), Param("callstatus", php_int(0), doc="ID of calling state"),
         Param("answered", FLAG, doc="true | false"), Param("id_call", NAME, doc="Unique number of the call"),
-        Param("users", IDS, doc="Array ID of users"), *PAGING)),
+        Param("users", IDS, doc="Array ID of users"), *PAGING), cached=True),
     "daktela.StatsCallsRepeated": Spec(calls_repeated, (
         *RANGE, Param("queues", IDS, doc="IDs of queues"), Param("phonenumber", NUMBER, doc="Phone number"),
         Param("count", php_int(0), doc="Only numbers called more often than this"))),

@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 from starlette.responses import Response
 
 from ..core.formats import json_bytes, xml_value
+from ..dialect.responses import BytesResponse
 
 JSON_TYPE = "application/json"
 XML_TYPE = "application/xml; charset=utf-8"
@@ -76,3 +77,33 @@ def literal_result(keys: Sequence[str], fmt: str, literal: str, data: Any) -> Re
     marker = "\u0000result\u0000"
     body = php_json(success(keys, marker)).replace(php_json(marker), literal.encode("ascii"))
     return Response(body, media_type=JSON_TYPE)
+
+
+# -- answers spliced from kept rows ------------------------------------------------------------
+ROWS_MARK = "\ue000rows\ue000"
+"""Stands for the rows' list while the envelope around it is encoded (a private-use character:
+both encoders write it as they find it, and no other value of these envelopes holds it)."""
+
+
+def fragment(row: Mapping[str, Any], fmt: str) -> bytes:
+    """One row as it appears inside a list of rows: what ``respond`` writes for it there (JSON
+    has no whitespace between items and escapes slashes everywhere; XML neither)."""
+    if fmt == "xml":
+        out: list[str] = []
+        xml_value("item", row, out)
+        return "".join(out).encode("utf-8")
+    return php_json(row)
+
+
+def respond_rows(keys: Sequence[str], fmt: str, result: Any, tag: str, fragments: Sequence[bytes]) -> Response:
+    """``respond(success(keys, result))`` where ``result`` holds ``ROWS_MARK`` under ``tag`` in
+    place of a list of rows, given as their ``fragment``s: the same bytes, without encoding the
+    rows again."""
+    body = success(keys, result)
+    if fmt == "xml":
+        return BytesResponse(xml(body).replace(
+            f"<{tag}>{ROWS_MARK}</{tag}>".encode("utf-8"),
+            f'<{tag} type="array">'.encode("ascii") + b"".join(fragments) + f"</{tag}>".encode("ascii"), 1), 200,
+            XML_TYPE)
+    return BytesResponse(php_json(body).replace(php_json(ROWS_MARK), b"[" + b",".join(fragments) + b"]", 1), 200,
+                         JSON_TYPE)

@@ -215,7 +215,7 @@ def since_key(raw: str, tz: str) -> UidKey:
         raise _invalid("since", f"since {raw[:40]!r} is no uid, epoch or ISO 8601 time") from None
 
 
-def call_log(ctx: Ctx) -> dict[str, Any]:
+def call_log(ctx: Ctx) -> Response:
     """The app's calls, newest first, 100 a page; with ``since``, only those newer."""
     t, app = _tenant(ctx), _app(ctx)
     since = since_key(ctx.params["since"], t.timezone) if ctx.params["since"] is not None else None
@@ -226,8 +226,8 @@ def call_log(ctx: Ctx) -> dict[str, Any]:
         calls = [c for c in own if uid_key(c) > since] + [c for c in seeded if uid_key(c) > since]
     else:
         calls = Joined(own, seeded)
-    now = t.now()
-    return _paged(ctx, calls, CALL_LOG_KEYS, lambda c: views.render_call(t, c, now))
+    p = paging.page(len(calls), paging.requested(ctx.params["pg"]))
+    return views.call_log_page(t, paging.page_object(ctx, p, CALL_LOG_KEYS), p.of(calls), t.now())
 
 
 class Joined(Sequence[Call]):

@@ -9,7 +9,8 @@ as Python's ``json.dumps`` writes it by default (``", "`` and ``": "`` separator
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
+from weakref import WeakKeyDictionary
 
 from starlette.responses import Response
 
@@ -17,6 +18,7 @@ from ..core.calls import D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, 
 from ..core.formats import iso8601, json_bytes
 from ..core.queues import Queue
 from ..core.world import Tenant
+from ..dialect.responses import BytesResponse
 from . import model
 
 MEDIA_TYPE = "application/json"
@@ -122,3 +124,67 @@ def render_call(t: Tenant, call: Call, now: float) -> dict[str, Any]:
     return {"log": [dict(TRANSFER_INIT)] if call.queue_id is not None else [], "hot": HOT,
             "cli": call.caller, "uid": call.id, "time": local_time(call.created_at, tz),
             "active": not call.ended, "duration": str(call.duration(now)), "transfer": transfer}
+
+
+# -- kept entries of ended calls ----------------------------------------------------------------
+# A call-log page is 100 entries (~20 us each to build and encode). An ended call never changes,
+# so its entry changes only with what it shows besides the call: the time zone, its group's name
+# and its agents' names. That is the *stamp*, taken per request by value (agents and groups by
+# identity too), so a change made any way (AddAgent's name, the control plane's settings, a
+# restore, a scenario's world) is seen by the next answer; every kept entry goes when it differs.
+
+MAX_KEPT = 200_000
+"""Kept entries per tenant; more clears the lot."""
+ROWS_MARK = "\ue000rows\ue000"
+"""Stands for the entries' list while the page around it is encoded (no other value holds it)."""
+
+
+class _Kept:
+    __slots__ = ("stamp", "entries")
+
+    def __init__(self) -> None:
+        self.stamp: tuple[Any, ...] | None = None
+        self.entries: dict[int, tuple[Call, bytes]] = {}
+
+
+_KEPT: "WeakKeyDictionary[Tenant, _Kept]" = WeakKeyDictionary()
+
+
+def _stamp(t: Tenant) -> tuple[Any, ...]:
+    return (t.timezone, tuple([(a, a.name) for a in t.agents.values()]),
+            tuple([(q, q.name) for q in t.queues.values()]))
+
+
+def _settled(call: Call) -> bool:
+    """An ended call whose entry no longer reads the clock (every answered attempt ended)."""
+    return call.ended and all(leg.ended_at is not None or leg.answered_at is None for leg in call.legs)
+
+
+def encode_entry(entry: Mapping[str, Any]) -> bytes:
+    """One entry as ``respond`` writes it inside a list."""
+    return json_bytes(entry, compact=False, ascii_only=True)
+
+
+def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now: float) -> Response:
+    """``respond({"page": page, "data": [render_call(...) for calls]})``, each ended call's
+    entry encoded once and kept."""
+    kept = _KEPT.get(t)
+    if kept is None:
+        kept = _KEPT[t] = _Kept()
+    stamp = _stamp(t)
+    if kept.stamp != stamp or len(kept.entries) >= MAX_KEPT:
+        kept.stamp, kept.entries = stamp, {}
+    entries = kept.entries
+    out = []
+    for call in calls:
+        hit = entries.get(id(call))
+        if hit is None or hit[0] is not call:
+            encoded = encode_entry(render_call(t, call, now))
+            if not _settled(call):
+                out.append(encoded)
+                continue
+            hit = entries[id(call)] = (call, encoded)
+        out.append(hit[1])
+    body = json_bytes({"page": page, "data": ROWS_MARK}, compact=False, ascii_only=True)
+    mark = json_bytes(ROWS_MARK, ascii_only=True)
+    return BytesResponse(body.replace(mark, b"[" + b", ".join(out) + b"]", 1), 200, MEDIA_TYPE)

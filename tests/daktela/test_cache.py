@@ -29,3 +29,41 @@ def test_kept_answers_follow_every_kind_of_change(dak: Dak) -> None:
     assert dak.client.post(f"{T}/default/restore", json=snap).status_code == 200
     assert admin()["agent_title"] == "Administrator"
     assert dak.call("RTUsersState", fmt="xml").text.startswith("<?xml")  # each format kept apart
+
+
+def test_kept_call_rows_follow_what_they_show(dak: Dak) -> None:
+    """CDR, StatsCalls and GetAttempts keep their answers and each ended call's rows: a row read
+    once, and an answer given once, still follow a later zone and trunk change (control-plane
+    settings, a restored snapshot), in both formats. (A key without the settings kept the CDR
+    answer of the old trunk.)"""
+    span = {"datetime_from": "2000-01-01 00:00:00", "datetime_to": "2029-12-31 23:59:59"}
+
+    def times() -> tuple[list[str], list[str], list[str]]:
+        cdr = dak.ok("CDR", "3.5", **span)
+        calls = dak.ok("StatsCalls", "4.1", take=1000, **span)["data"]
+        attempts = dak.ok("GetAttempts", "4.1", take=1000, **span)["data"]
+        assert cdr and calls and attempts
+        return ([r["date"] for r in cdr], [r["call_time"] for r in calls], [r["start_time"] for r in attempts])
+
+    def xml_times() -> list[str]:
+        return [dak.call(op, fmt="xml", take=1000, **span).text for op in ("CDR", "StatsCalls", "GetAttempts")]
+
+    prague, prague_xml = times(), xml_times()
+    assert times() == prague and xml_times() == prague_xml
+    snap = dak.client.get(f"{T}/default/snapshot").json()
+    dak.settings({"timezone": "UTC"})
+    utc, utc_xml = times(), xml_times()
+    for before, after in zip(prague, utc):
+        assert len(before) == len(after) and all(a != b for a, b in zip(before, after))
+    for before, after, shown in zip(prague_xml, utc_xml, utc):
+        assert before != after and all(f">{value}<" in after for value in shown[:5])
+    assert dak.client.post(f"{T}/default/restore", json=snap).status_code == 200
+    assert times() == prague and xml_times() == prague_xml
+
+    def through_trunk(trunk: str) -> list[str]:
+        return [r["id_call"] for r in dak.ok("CDR", "3.5", **{**span, "src_channels[]": f"SIP/{trunk}-"})]
+
+    from_gsm = through_trunk("gsm")
+    assert from_gsm and through_trunk("newtrunk") == []
+    dak.settings({"daktela": {"trunk": "newtrunk"}})
+    assert through_trunk("newtrunk") == from_gsm and through_trunk("gsm") == []
