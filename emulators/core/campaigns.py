@@ -1,5 +1,5 @@
 """Campaigns: lists of records dialled at a pace, with do-not-call lists, retries and an attempt
-history per record (a CPaaS broadcast campaign; an autodialer working through its records).
+history per record (a broadcast campaign; an autodialer working through its records).
 
 A **list** holds **entries** (a number, a name and free fields); a list of kind ``dnd`` holds
 numbers never to dial. A **campaign** works through one list between its start and end, one

@@ -110,7 +110,7 @@ def sql_datetime(epoch: float, tz: str) -> str:
     """``YYYY-MM-DD HH:MM:SS`` wall-clock time in ``tz`` (PBX local time)."""
     d = local_datetime(epoch, tz)
     # What strftime("%Y-%m-%d %H:%M:%S") gives (the year unpadded, as glibc's %Y) at half the
-    # cost: strftime goes through time.strftime and the locale, per Kerauno webhook.
+    # cost: strftime goes through time.strftime and the locale, per webhook rendered.
     return "%d-%02d-%02d %02d:%02d:%02d" % (d.year, d.month, d.day, d.hour, d.minute, d.second)
 
 
@@ -123,7 +123,7 @@ def iso8601(epoch: float, tz: str) -> str:
 def parse_sql_datetime(text: str, tz: str) -> float:
     """Inverse of ``sql_datetime``; raises ValueError on anything but ``YYYY-MM-DD HH:MM:SS``.
     Remembered (a pure function): seeds parse the same documented times at every tenant reset,
-    a sixth of Daktela's."""
+    a sixth of one vendor's reset."""
     if len(text) != 19:
         raise ValueError(text)
     dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo(tz))

@@ -1,4 +1,4 @@
-"""Scheduled calls: a click-to-call booked for later on the tenant clock (a CPaaS callback
+"""Scheduled calls: a click-to-call booked for later on the tenant clock (a callback
 request), which can be moved or cancelled until it fires.
 
 When due, a scheduled call behaves like click-to-call: ``first`` rings (an agent's phone when
