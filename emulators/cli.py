@@ -86,7 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .config import ConfigError, load_config
     from .httpguard import Limits
     from .registry import Registry
-    from .server import PortUnavailable, plan, run
+    from .server import PortUnavailable, new_event_loop, plan, run
     from .vendors import load_vendors
 
     started = time.perf_counter()
@@ -132,8 +132,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("\n".join(banner(registry, bindings)), flush=True)
 
     try:
-        asyncio.run(run(registry, bindings, log_level=args.log_level or config.get("log_level") or "warning",
-                        on_ready=ready, limits=Limits(read_timeout=float(read_timeout))))
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:
+            runner.run(run(registry, bindings, log_level=args.log_level or config.get("log_level") or "warning",
+                           on_ready=ready, limits=Limits(read_timeout=float(read_timeout))))
     except PortUnavailable as exc:
         return _fail(_port_message(exc, single_flag="--port" if args.port is not None else "--single-port"))
     except KeyboardInterrupt:

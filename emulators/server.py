@@ -201,6 +201,16 @@ class _QuietServer(uvicorn.Server):
         return None
 
 
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop when it is installed (uvicorn's ``auto`` loop, what ``uvicorn.run`` picks), else
+    asyncio's own: uvloop's transports take about half the CPU per request of asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 KEEP_ALIVE_SECONDS = 5
 """How long an idle keep-alive connection stays open (uvicorn's default, kept)."""
 
