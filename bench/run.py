@@ -580,11 +580,13 @@ def markdown(runs: list[dict[str, Any]], info: dict[str, Any], args: argparse.Na
                 [x["busy_day"][vendor]["wall_s"] for x in g], TARGETS["busy_day_s"], False, scaled=True)
         row(f"{100_000 // scale:,} SMS through Daktela's engine (groups, scheduled, throttled), s", "≤ 10 s",
             [x["sms_engine"]["engine_wall_s"] for x in g], TARGETS["sms_s"], False, scaled=True)
-        row("the same with outgoing_callback to a local sink: engine, s", "≤ 10 s",
-            [x["sms"]["engine_wall_s"] for x in g], TARGETS["sms_s"], False, scaled=True)
-        row("… and until the sink has every callback, s", "",
-            [x["sms"]["engine_wall_s"] + x["sms"]["callbacks_drained_after_s"] for x in g], TARGETS["sms_s"],
-            False, scaled=True)
+        # with a callback per message the run is also 101,000 real HTTP deliveries: the dispatch row
+        # below is their goal, so these two are figures, not goals
+        for what, values in (("the same with outgoing_callback to a local sink: engine, s",
+                              [x["sms"]["engine_wall_s"] for x in g]),
+                             ("… and until the sink has every callback, s",
+                              [x["sms"]["engine_wall_s"] + x["sms"]["callbacks_drained_after_s"] for x in g])):
+            lines.append(f"| {what} | (figure: a delivery per message, see dispatch) | {span(values)} | |")
         lines.append(f"| … peak RSS of those runs, MiB (engine alone / with callbacks) | | "
                      f"{span([x['sms_engine']['rss_mib'] for x in g], '{:.0f}')} / "
                      f"{span([x['sms']['rss_mib'] for x in g], '{:.0f}')} | |")
