@@ -28,20 +28,27 @@ def calls_stamp(t: "Tenant") -> tuple[tuple[Any, ...], tuple[Any, ...]]:
 
 
 class _Kept(Generic[A]):
-    __slots__ = ("held", "stamp", "answers")
+    __slots__ = ("held", "stamp", "answers", "size")
 
     def __init__(self) -> None:
         self.held: tuple[Any, ...] = ()
         self.stamp: tuple[Any, ...] | None = None
         self.answers: dict[Hashable, A] = {}
+        self.size = 0
+        """Bytes of the kept answers."""
 
 
 class KeptAnswers(Generic[A]):
     """One read's answers per tenant, by request key, under the stamp they were made at."""
 
-    def __init__(self, max_kept: int = 1024) -> None:
+    def __init__(self, size: Callable[[A], int], max_kept: int = 1024, max_bytes: int = 4 << 20) -> None:
+        self.size = size
+        """An answer's size in bytes."""
         self.max_kept = max_kept
         """Answers kept per tenant; more clears them (clients repeat a handful of requests)."""
+        self.max_bytes = max_bytes
+        """Bytes kept per tenant: more clears them, and a bigger answer is never kept (a client
+        asking many large windows must not grow the process without end)."""
         self._tenants: "WeakKeyDictionary[Tenant, _Kept[A]]" = WeakKeyDictionary()
 
     def get(self, t: "Tenant", key: Hashable, held: tuple[Any, ...], stamp: tuple[Any, ...],
@@ -53,10 +60,14 @@ class KeptAnswers(Generic[A]):
         if kept is None:
             kept = self._tenants[t] = _Kept()
         if kept.stamp != stamp or len(kept.answers) >= self.max_kept:
-            kept.held, kept.stamp, kept.answers = held, stamp, {}
+            kept.held, kept.stamp, kept.answers, kept.size = held, stamp, {}, 0
         answer = kept.answers.get(key)
         if answer is None:
             answer, keep = make()
-            if keep:
+            size = self.size(answer)
+            if keep and size <= self.max_bytes:
+                if kept.size + size > self.max_bytes:
+                    kept.answers, kept.size = {}, 0
                 kept.answers[key] = answer
+                kept.size += size
         return answer

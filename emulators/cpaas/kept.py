@@ -20,16 +20,19 @@ from . import cdrs
 
 MAX_ANSWERS = 1024
 """Kept answers per tenant; more clears the lot (clients repeat a handful of requests)."""
+MAX_BYTES = 4 << 20
+"""Bytes of kept answers per tenant: more clears the lot, and a bigger answer is never kept."""
 
 
 class _Answers:
-    __slots__ = ("held", "stamp", "bodies")
+    __slots__ = ("held", "stamp", "bodies", "size")
 
     def __init__(self) -> None:
         self.held: tuple[Any, ...] = ()
         """The objects the stamp names by id, kept alive so their ids stay theirs."""
         self.stamp: tuple[Any, ...] | None = None
         self.bodies: dict[tuple[Any, ...], bytes] = {}
+        self.size = 0
 
 
 _ANSWERS: "WeakKeyDictionary[Tenant, _Answers]" = WeakKeyDictionary()
@@ -53,10 +56,13 @@ def kept_answer(t: Tenant, key: tuple[Any, ...], make: Callable[[], tuple[bytes,
         answers = _ANSWERS[t] = _Answers()
     held, stamp = _stamp(t)
     if answers.stamp != stamp or len(answers.bodies) >= MAX_ANSWERS:
-        answers.held, answers.stamp, answers.bodies = held, stamp, {}
+        answers.held, answers.stamp, answers.bodies, answers.size = held, stamp, {}, 0
     body = answers.bodies.get(key)
     if body is None:
         body, keep = make()
-        if keep:
+        if keep and len(body) <= MAX_BYTES:
+            if answers.size + len(body) > MAX_BYTES:
+                answers.bodies, answers.size = {}, 0
             answers.bodies[key] = body
+            answers.size += len(body)
     return body

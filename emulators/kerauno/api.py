@@ -95,7 +95,7 @@ def reporting(ctx: Ctx) -> Response:
     return views.respond(_REPORTS.get(t, (start, end, ring_groups, p["export_type"]), held, stamp, make))
 
 
-_REPORTS: KeptAnswers[views.Answer] = KeptAnswers()
+_REPORTS: KeptAnswers[views.Answer] = KeptAnswers(lambda answer: len(answer[0]))
 """Reporting answers, per tenant."""
 
 

@@ -141,7 +141,7 @@ def render_call(t: Tenant, call: Call, now: float) -> dict[str, Any]:
 
 MAX_KEPT = 200_000
 """Kept entries per tenant; more clears the lot."""
-MAX_PAGES = 256
+MAX_PAGES = 64
 """Kept whole pages per tenant; more clears them (clients reread a handful of pages)."""
 ROWS_MARK = "\ue000rows\ue000"
 """Stands for the entries' list while the page around it is encoded (no other value holds it)."""

@@ -122,7 +122,7 @@ def _queue_calls(kind: str, names_param: str) -> Any:
     return run
 
 
-_QUEUE_PAGES: KeptAnswers[EncodedList] = KeptAnswers()
+_QUEUE_PAGES: KeptAnswers[EncodedList] = KeptAnswers(lambda records: sum(map(len, records)))
 """get-queue-calls and get-ringgroup-calls pages (shared: ``respond`` only reads them)."""
 
 
