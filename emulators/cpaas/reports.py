@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import Any
+from typing import Any, Mapping
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from . import cdrs, views
 from . import errors as e
 from .campaign_ops import owned_campaign
 from .common import account, refuse, tenant
+from .kept import kept_answer
 from .params import RECORD_COUNT_MAX, REQUEST_ID, date_field, field, int_field
 from .views import render_cdr
 
@@ -79,14 +80,15 @@ def _kept_rows(t: Tenant) -> dict[tuple[int, str], tuple[Any, bytes]]:
     return kept.rows
 
 
-def _encoded_row(t: Tenant, row: cdrs.Row, style: str, kept: dict[tuple[int, str], tuple[Any, bytes]]) -> bytes:
+def _encoded_row(t: Tenant, row: cdrs.Row, style: str, kept: dict[tuple[int, str], tuple[Any, bytes]]) -> bytes | None:
+    """The row as ``encode`` writes it inside a list, or None when its call has not ended."""
     source = row.call if row.call is not None else row.skip
     hit = kept.get((id(source), style))
     if hit is None or hit[0] is not source:
+        if row.call is not None and row.call.ended_at is None:
+            return None  # never so for a written CDR; such a row would read the clock
         # the row as ``encode`` writes it inside a list (COMPACT's newline ends the body only)
         encoded = views.encode(render_cdr(t, row, False), style).rstrip(b"\n")
-        if row.call is not None and row.call.ended_at is None:
-            return encoded  # never so for a written CDR; such a row would read the clock
         hit = kept[(id(source), style)] = (source, encoded)
     return hit[1]
 
@@ -97,19 +99,29 @@ def cdr_by_date(ctx: Ctx) -> Response:
     t, p = tenant(ctx), ctx.params
     if p["end_call_date"] < p["start_call_date"]:
         refuse(e.bad_request(e.BEFORE_START.format(name="end_call_date", other="start_call_date")))
+    assert ctx.op is not None
+    style, who = ctx.op.options.get("style", views.COMPACT), account(ctx)
+    key = ("by_date", who, p["start_call_date"], p["end_call_date"], p["offset"], p["record_count"], style)
+    return BytesResponse(kept_answer(t, key, lambda: _cdr_by_date(t, p, who, style)), 200, views.MEDIA_TYPE)
+
+
+def _cdr_by_date(t: Tenant, p: Mapping[str, Any], who: str, style: str) -> tuple[bytes, bool]:
+    """The answer's body, and whether it may be kept (every row's call ended)."""
     zone = ZoneInfo(t.timezone)
     since = datetime.combine(p["start_call_date"], datetime.min.time(), zone).timestamp()
     until = datetime.combine(p["end_call_date"] + timedelta(days=1), datetime.min.time(), zone).timestamp()
-    page = islice(cdrs.rows_between(t, account(ctx), since, until), p["offset"], p["offset"] + p["record_count"])
-    assert ctx.op is not None
-    style = ctx.op.options.get("style", views.COMPACT)
+    page = islice(cdrs.rows_between(t, who, since, until), p["offset"], p["offset"] + p["record_count"])
     kept = _kept_rows(t)
-    rows = [_encoded_row(t, row, style, kept) for row in page]
+    rows, keep = [], True
+    for row in page:
+        encoded = _encoded_row(t, row, style, kept)
+        if encoded is None:
+            encoded, keep = views.encode(render_cdr(t, row, False), style).rstrip(b"\n"), False
+        rows.append(encoded)
     if not rows:
         refuse(e.not_found(e.CDR_NOT_FOUND), "no CDR matches")
     body = views.encode({"response": {"message": e.CDR_FOUND, "result": ROWS_MARK, "success": views.TRUE}}, style)
-    body = body.replace(json.dumps(ROWS_MARK).encode("ascii"), b"[" + b",".join(rows) + b"]", 1)
-    return BytesResponse(body, 200, views.MEDIA_TYPE)
+    return body.replace(json.dumps(ROWS_MARK).encode("ascii"), b"[" + b",".join(rows) + b"]", 1), keep
 
 
 def cdr_by_request_id(ctx: Ctx) -> dict[str, Any]:
@@ -123,13 +135,24 @@ def cdr_by_campaign_id(ctx: Ctx) -> dict[str, Any]:
     return _found([render_cdr(t, row, True) for row in cdrs.rows(t, account(ctx), campaign.id)])
 
 
-def cdr_statistics(ctx: Ctx) -> dict[str, Any]:
+def cdr_statistics(ctx: Ctx) -> Response:
     """The account's counters; DND rows count in total_calls only (as the document's total is
     more than its counters' sum)."""
-    return {"result": cdrs.statistics(tenant(ctx), account(ctx), None, with_dnd=False)}
+    return _statistics(ctx, None)
 
 
-def campaign_cdr_statistics(ctx: Ctx) -> dict[str, Any]:
-    t, campaign = tenant(ctx), owned_campaign(ctx)
-    return {"result": cdrs.statistics(t, account(ctx), campaign.id, with_dnd=True)}
+def campaign_cdr_statistics(ctx: Ctx) -> Response:
+    return _statistics(ctx, owned_campaign(ctx).id)
+
+
+def _statistics(ctx: Ctx, campaign_id: str | None) -> Response:
+    """The counters' answer (a campaign's with ``dnd_calls``), kept while the CDRs are unchanged."""
+    t, who = tenant(ctx), account(ctx)
+    assert ctx.op is not None
+    style = ctx.op.options.get("style", views.COMPACT)
+
+    def make() -> tuple[bytes, bool]:
+        counters = cdrs.statistics(t, who, campaign_id, with_dnd=campaign_id is not None)
+        return views.encode({"response": {"result": counters, "success": views.TRUE}}, style), True
+    return BytesResponse(kept_answer(t, ("statistics", who, campaign_id, style), make), 200, views.MEDIA_TYPE)
 

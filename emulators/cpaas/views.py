@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from ..core.calls import INBOUND, Call
 from ..core.world import Tenant
+from ..dialect.responses import BytesResponse
 from .accounts import ACCOUNT_IDS
 from .cdrs import CALL_STATUS, Row, owner, status_of
 
@@ -40,16 +41,21 @@ ENVELOPE_SCHEMA: dict[str, Any] = {
 
 
 # -- bytes ----------------------------------------------------------------------------------------
+_SPACED = json.JSONEncoder(sort_keys=True, separators=(",", ": "))
+_COMPACT = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+"""``json.dumps(sort_keys=True, separators=...)`` made once: ``dumps`` with any option builds a
+new encoder per call (a tenth of a small answer's cost)."""
+
+
 def encode(body: dict[str, Any], style: str) -> bytes:
     if style == SPACED:
-        return json.dumps(body, sort_keys=True, separators=(",", ": ")).encode("ascii")
-    return (json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
+        return _SPACED.encode(body).encode("ascii")
+    return (_COMPACT.encode(body) + "\n").encode("ascii")
 
 
 def answer(inner: dict[str, Any], style: str = COMPACT, status: int = 200,
            headers: dict[str, str] | None = None) -> Response:
-    return Response(encode({"response": inner}, style), status_code=status, media_type=MEDIA_TYPE,
-                    headers=headers)
+    return BytesResponse(encode({"response": inner}, style), status, MEDIA_TYPE, headers)
 
 
 def success(data: dict[str, Any], style: str) -> Response:

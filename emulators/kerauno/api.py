@@ -8,12 +8,15 @@ on port 57080 (GET). Every API takes the 40-hex ``key`` from the query string or
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from functools import lru_cache
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
 from ..core import engine
+from ..core.answers import KeptAnswers, calls_stamp
 from ..core.errors import CoreError
 from ..core.world import Tenant
 from ..dialect import errors as k
@@ -77,18 +80,36 @@ def reporting(ctx: Ctx) -> Response:
     start = _epoch(t, p["start_date"], errors.INVALID_START)
     end = _epoch(t, p["end_date"], errors.INVALID_END)
     ring_groups = p["type"] == "ring_groups"
-    rows = views.report_rows(t, start, end, ring_groups)
-    if not rows:
-        raise VendorError(Err(404, NO_RESULTS), "no CDR in that range")
-    fields = views.RING_GROUP_FIELDS if ring_groups else views.CDR_FIELDS
-    return views.render_report(rows, fields, p["export_type"], root="ring_groups" if ring_groups else "cdr")
+    # A report shows ended calls only: it changes with the calls (``calls_stamp``), the site's
+    # settings, the ring groups and the agents, and is kept whole under those.
+    held, stamp = calls_stamp(t)
+    stamp += (tuple(vendor_settings(t).items()), tuple([(q.id, q.number, q.name) for q in t.queues.values()]),
+              tuple([(a.id, a.extension, a.name) for a in t.agents.values()]))
+
+    def make() -> tuple[views.Answer, bool]:
+        rows = views.report_rows(t, start, end, ring_groups)
+        if not rows:
+            raise VendorError(Err(404, NO_RESULTS), "no CDR in that range")
+        fields = views.RING_GROUP_FIELDS if ring_groups else views.CDR_FIELDS
+        return views.render_report(rows, fields, p["export_type"], root="ring_groups" if ring_groups else "cdr"), True
+    return views.respond(_REPORTS.get(t, (start, end, ring_groups, p["export_type"]), held, stamp, make))
+
+
+_REPORTS: KeptAnswers[views.Answer] = KeptAnswers(lambda answer: len(answer[0]))
+"""Reporting answers, per tenant."""
 
 
 def _epoch(t: Tenant, wall: Any, invalid: str) -> float:
     try:
-        return wall.replace(tzinfo=ZoneInfo(t.timezone)).timestamp()
+        return _wall_epoch(wall, t.timezone)
     except (ValueError, OverflowError):
         raise VendorError(param(invalid)) from None
+
+
+@lru_cache(maxsize=1024)
+def _wall_epoch(wall: datetime, tz: str) -> float:
+    """A wall time in ``tz`` as an epoch (pure: clients poll the same few days)."""
+    return wall.replace(tzinfo=ZoneInfo(tz)).timestamp()
 
 
 # -- Agent Statuses -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ json / csv / xml renderings. One home for every field mapping (docs/FIDELITY.md)
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -153,18 +154,30 @@ _REPORT_ROWS_MAX = 200_000
 _ORDER = attrgetter("order")
 
 
-def render_report(rows: Sequence[ReportRow], fields: Sequence[str], export_type: str, root: str) -> Response:
+Answer = tuple[bytes, str, "dict[str, str] | None"]
+"""A made answer: its body, media type and headers."""
+
+
+def render_report(rows: Sequence[ReportRow], fields: Sequence[str], export_type: str, root: str) -> Answer:
     """What ``render`` writes for these rows (keys ``cdr_<n>``), from each row's kept encoding."""
     if export_type == "csv":
-        body = csv_bytes(fields, ()) + "".join(r.csv(fields) for r in rows).encode("utf-8")
-        return Response(body, media_type=CSV_TYPE,
-                        headers={"Content-Disposition": f'attachment; filename="{root}.csv"'})
+        body = _csv_header(tuple(fields)) + "".join(r.csv(fields) for r in rows).encode("utf-8")
+        return body, CSV_TYPE, {"Content-Disposition": f'attachment; filename="{root}.csv"'}
     if export_type == "xml":
         inner = "".join(f"  <cdr_{n}>\n{r.xml()}  </cdr_{n}>\n" for n, r in enumerate(rows))
-        return Response(f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n{inner}</{root}>\n'.encode("utf-8"),
-                        media_type=XML_TYPE)
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n{inner}</{root}>\n'.encode("utf-8"), XML_TYPE, None
     body = "{" + ",".join(f'"cdr_{n}":{r.json()}' for n, r in enumerate(rows)) + "}"
-    return BytesResponse(body.encode("utf-8"), 200, JSON_TYPE)
+    return body.encode("utf-8"), JSON_TYPE, None
+
+
+@lru_cache(maxsize=8)
+def _csv_header(fields: tuple[str, ...]) -> bytes:
+    return csv_bytes(fields, ())
+
+
+def respond(answer: Answer) -> Response:
+    body, media_type, headers = answer
+    return BytesResponse(body, 200, media_type, headers)
 
 
 def _seq(call_id: str) -> int:

@@ -12,6 +12,7 @@ request URL as received; ``first`` and ``last`` are that URL with ``pg=<n>`` in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence, TypeVar
 from urllib.parse import unquote_plus
 
@@ -89,8 +90,25 @@ def with_page(url: str, number: int) -> str:
     return f"{base}?{'&'.join([*kept, f'{PAGE_PARAM}={number}'])}"
 
 
-def page_object(ctx: Ctx, p: Page, keys: Sequence[str]) -> dict[str, Any]:
+def page_object(ctx: Ctx, p: Page, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The page object (shared when remembered: callers only read it)."""
     cur = request_url(ctx)
+    if len(cur) <= CACHED_URL:
+        return _remembered_page_object(cur, p, keys)
+    return _page_object(cur, p, keys)
+
+
+CACHED_URL = 1024
+"""Longest request URL whose page objects are remembered (a cache keyed by long client text
+would hold megabytes)."""
+
+
+@lru_cache(maxsize=1024)
+def _remembered_page_object(cur: str, p: Page, keys: tuple[str, ...]) -> dict[str, Any]:
+    return _page_object(cur, p, keys)
+
+
+def _page_object(cur: str, p: Page, keys: tuple[str, ...]) -> dict[str, Any]:
     values: dict[str, Any] = {
         "totalItems": p.total, "totalPages": p.pages, "pageItems": p.items, "pageNumber": p.number,
         "startIndex": p.start, "endIndex": p.end, "cur": cur,

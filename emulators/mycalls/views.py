@@ -8,6 +8,7 @@ as Python's ``json.dumps`` writes it by default (``", "`` and ``": "`` separator
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 from weakref import WeakKeyDictionary
@@ -15,7 +16,7 @@ from weakref import WeakKeyDictionary
 from starlette.responses import Response
 
 from ..core.calls import D_ANSWERED, D_BUSY, D_FAILED, D_NO_ANSWER, D_REJECTED, LEG_ANSWERED, LEG_ENDED, Call, Leg
-from ..core.formats import iso8601, json_bytes
+from ..core.formats import iso8601
 from ..core.queues import Queue
 from ..core.world import Tenant
 from ..dialect.responses import BytesResponse
@@ -37,9 +38,14 @@ RINGING = "ringing"
 """Disposition of an attempt still ringing (the doc shows finished calls only)."""
 
 
+def encode(body: Any) -> bytes:
+    """Python's ``json.dumps`` defaults (``json_bytes(compact=False, ascii_only=True)``), through
+    its shared default encoder: passing the default separators builds a new encoder per call."""
+    return json.dumps(body).encode("ascii")
+
+
 def respond(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(json_bytes(body, compact=False, ascii_only=True), status_code=status,
-                    media_type=MEDIA_TYPE, headers=dict(headers) if headers else None)
+    return BytesResponse(encode(body), status, MEDIA_TYPE, headers)
 
 
 # -- apps, subscriber, groups, agents -----------------------------------------------------------
@@ -135,16 +141,21 @@ def render_call(t: Tenant, call: Call, now: float) -> dict[str, Any]:
 
 MAX_KEPT = 200_000
 """Kept entries per tenant; more clears the lot."""
+MAX_PAGES = 64
+"""Kept whole pages per tenant; more clears them (clients reread a handful of pages)."""
 ROWS_MARK = "\ue000rows\ue000"
 """Stands for the entries' list while the page around it is encoded (no other value holds it)."""
 
 
 class _Kept:
-    __slots__ = ("stamp", "entries")
+    __slots__ = ("stamp", "entries", "pages")
 
     def __init__(self) -> None:
         self.stamp: tuple[Any, ...] | None = None
         self.entries: dict[int, tuple[Call, bytes]] = {}
+        self.pages: dict[tuple[Any, ...], tuple[tuple[int, ...], list[Call], bytes]] = {}
+        """Page object's values -> (ids of the page's calls, those calls, the whole body): a
+        page of settled calls only. The calls are held, so an equal id tuple is the same calls."""
 
 
 _KEPT: "WeakKeyDictionary[Tenant, _Kept]" = WeakKeyDictionary()
@@ -162,29 +173,43 @@ def _settled(call: Call) -> bool:
 
 def encode_entry(entry: Mapping[str, Any]) -> bytes:
     """One entry as ``respond`` writes it inside a list."""
-    return json_bytes(entry, compact=False, ascii_only=True)
+    return encode(entry)
 
 
 def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now: float) -> Response:
     """``respond({"page": page, "data": [render_call(...) for calls]})``, each ended call's
-    entry encoded once and kept."""
+    entry encoded once and kept, and a whole page of settled calls kept under the page object
+    and its calls (a new call, a call of the page still in progress, or the stamp's change
+    makes it again)."""
     kept = _KEPT.get(t)
     if kept is None:
         kept = _KEPT[t] = _Kept()
     stamp = _stamp(t)
     if kept.stamp != stamp or len(kept.entries) >= MAX_KEPT:
-        kept.stamp, kept.entries = stamp, {}
+        kept.stamp, kept.entries, kept.pages = stamp, {}, {}
+    page_key = tuple(page.values())
+    ids = tuple(map(id, calls))
+    whole = kept.pages.get(page_key)
+    if whole is not None and whole[0] == ids:
+        return BytesResponse(whole[2], 200, MEDIA_TYPE)
     entries = kept.entries
     out = []
+    settled = True
     for call in calls:
         hit = entries.get(id(call))
         if hit is None or hit[0] is not call:
             encoded = encode_entry(render_call(t, call, now))
             if not _settled(call):
                 out.append(encoded)
+                settled = False
                 continue
             hit = entries[id(call)] = (call, encoded)
         out.append(hit[1])
-    body = json_bytes({"page": page, "data": ROWS_MARK}, compact=False, ascii_only=True)
-    mark = json_bytes(ROWS_MARK, ascii_only=True)
-    return BytesResponse(body.replace(mark, b"[" + b", ".join(out) + b"]", 1), 200, MEDIA_TYPE)
+    body = encode({"page": page, "data": ROWS_MARK})
+    mark = encode(ROWS_MARK)
+    body = body.replace(mark, b"[" + b", ".join(out) + b"]", 1)
+    if settled:
+        if len(kept.pages) >= MAX_PAGES:
+            kept.pages = {}
+        kept.pages[page_key] = (ids, list(calls), body)
+    return BytesResponse(body, 200, MEDIA_TYPE)

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from ..core import calllog, engine
 from ..core.agents import Agent
+from ..core.answers import KeptAnswers, calls_stamp
 from ..core.calls import Call
 from ..core.store import page_of
 from ..core.world import Tenant
@@ -100,6 +101,14 @@ def _queue_calls(kind: str, names_param: str) -> Any:
         w = window(ctx.params, names_param, t.timezone)
         mine = {qid: queue for qid, queue in t.queues.items() if queue.kind == kind}
         _refuse_unknown(w.names, {queue.name.casefold() for queue in mine.values()})
+        # The page shows finished calls only, so it changes with the calls (``calls_stamp``),
+        # the queues (names, kinds) and the agents' names: kept whole under those.
+        held, stamp = calls_stamp(t)
+        stamp += (tuple([(qid, q.name, q.kind) for qid, q in t.queues.items()]),
+                  tuple([(a.id, a.name) for a in t.agents.values()]))
+        return _QUEUE_PAGES.get(t, (kind, w), held, stamp, lambda: (page(t, w, mine), True))
+
+    def page(t: Tenant, w: Window, mine: dict[str, Any]) -> EncodedList:
         wanted = {qid for qid, queue in mine.items()
                   if w.names is None or queue.name.casefold() in w.names}
         # Only finished calls: call_finished_at is typed plain string in the doc.
@@ -111,6 +120,10 @@ def _queue_calls(kind: str, names_param: str) -> Any:
                         names.get(c.answered_by or "")), render_queue_call, t, c)
             for c in page_of(found, w.offset, w.limit))  # any offset: past the end is empty
     return run
+
+
+_QUEUE_PAGES: KeptAnswers[EncodedList] = KeptAnswers(lambda records: sum(map(len, records)))
+"""get-queue-calls and get-ringgroup-calls pages (shared: ``respond`` only reads them)."""
 
 
 # -- click-to-call and the NOC status ---------------------------------------------------------

@@ -1,0 +1,59 @@
+"""get-queue-calls and get-ringgroup-calls keep whole pages: a call that ends (injected through
+the control plane, ended by the clock), a queue renamed by a restore, the time zone, a reset and
+a scenario's world are all in the next read."""
+
+from __future__ import annotations
+
+import time
+
+from .conftest import VC
+
+SCENARIO = """
+name: an empty world
+start: "2026-01-05T14:00:00Z"
+end: 1s
+world:
+  agents:
+    - {id: a1, name: Ann Lee, extension: "2001"}
+timeline:
+  - at: 0s
+    wait_until: {live_calls: 0}
+"""
+
+
+def test_kept_pages_follow_calls_restores_settings_and_resets(vcx: VC) -> None:
+    first = vcx.data("get-ringgroup-calls", limit=5)
+    assert first and vcx.data("get-ringgroup-calls", limit=5) == first
+    queues = vcx.data("get-queue-calls", limit=5)
+    snap = vcx.snapshot()
+    number = next(n["number"] for n in snap["numbers"] if n["target"] == "queue:rg-reception")
+    vcx.control("POST", "/tenants/default/calls", {"from": "+61400000009", "to": number})
+    assert vcx.data("get-ringgroup-calls", limit=5) == first  # in progress: not listed yet
+    vcx.advance(3600)
+    ended = vcx.data("get-ringgroup-calls", limit=5)
+    assert ended[0]["callerid"] == "+61400000009" and ended[1:] == first[:4]
+    assert vcx.data("get-queue-calls", limit=5) == queues
+    vcx.restore(snap)
+    assert vcx.data("get-ringgroup-calls", limit=5) == first
+    for queue in snap["queues"]:
+        queue["name"] += " renamed"
+    vcx.restore(snap)
+    assert all(row["ring_group_name"].endswith(" renamed") for row in vcx.data("get-ringgroup-calls", limit=5))
+    assert all(row["queue_name"].endswith(" renamed") for row in vcx.data("get-queue-calls", limit=5))
+    vcx.settings({"timezone": "UTC"})
+    moved = vcx.data("get-queue-calls", limit=5)
+    assert [row["call_start_at"] for row in moved] != [row["call_start_at"] for row in queues]
+    vcx.reset()
+    assert vcx.data("get-ringgroup-calls", limit=5) == first and vcx.data("get-queue-calls", limit=5) == queues
+
+
+def test_a_kept_page_follows_a_scenario_world(vcx: VC) -> None:
+    assert vcx.data("get-queue-calls", limit=5)
+    started = vcx.http.post("/_emulator/tenants/default/scenarios", content=SCENARIO.encode(),
+                            headers={"content-type": "application/yaml"})
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + 20
+    while vcx.http.get(started.json()["url"]).json()["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    r = vcx.call("get-queue-calls", params={"limit": 5})  # no queue now: an empty page or a refusal
+    assert r.status_code != 200 or r.json()["data"] == []
