@@ -72,10 +72,12 @@ def grow(history: tuple[Any, ...], size: int) -> tuple[Any, ...]:
                                         ringing_at=m(leg.ringing_at), answered_at=m(leg.answered_at),
                                         ended_at=m(leg.ended_at))
                     for n, leg in enumerate(call.legs, 1)]
-            out.append(dataclasses.replace(
-                call, id=cid, created_at=at, legs=legs, tags=dict(call.tags), tried=[], transfers=[],
-                answered_at=m(call.answered_at), ended_at=m(call.ended_at),
-                queue_entered_at=m(call.queue_entered_at), queue_left_at=m(call.queue_left_at)))
+            copy = dataclasses.replace(
+                call, id=cid, created_at=at, legs=legs, tags=dict(call.tags) if call.tags else call.tags,
+                tried=[], transfers=[], answered_at=m(call.answered_at), ended_at=m(call.ended_at),
+                queue_entered_at=m(call.queue_entered_at), queue_left_at=m(call.queue_left_at))
+            copy.compact()  # as every stored ended call is held
+            out.append(copy)
     out = out[: size - len(history)]
     out.extend(history)
     out.sort(key=lambda c: c.created_at)  # stable: the history's own order kept

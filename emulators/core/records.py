@@ -21,6 +21,11 @@ def as_dict(record: Any) -> dict[str, Any]:
     return {name: _copy(getattr(record, name)) for name in _names(type(record))}
 
 
+def plain(value: Any) -> Any:
+    """``value`` as plain JSON data (lists, dicts and nested records copied)."""
+    return _copy(value)
+
+
 def _copy(value: Any) -> Any:
     kind = type(value)
     if kind in _SCALARS:

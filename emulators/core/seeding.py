@@ -30,6 +30,7 @@ from .calls import (
     INBOUND,
     INTERNAL,
     LEG_ENDED,
+    NO_TAGS,
     OUTBOUND,
     Call,
     Leg,
@@ -151,7 +152,8 @@ class _Builder:
 
     # -- one call of each kind -------------------------------------------------------------
     def _new(self, at: float, **fields: Any) -> Call:
-        return Call(id=self.t.new_call_id(at), created_at=at, origin="seed", **fields)
+        return Call(id=self.t.new_call_id(at), created_at=at, origin="seed", tried=(), transfers=(),  # type: ignore[arg-type]
+                    tags=NO_TAGS, **fields)  # type: ignore[arg-type]
 
     def _leg(self, call: Call, role: str, party: str, agent_id: str | None, at: float,
              answered: float | None, end: float, disposition: str) -> Leg:
@@ -170,6 +172,7 @@ class _Builder:
 
     def _end(self, call: Call, end: float, disposition: str, by: str) -> Call:
         call.state, call.ended_at, call.disposition, call.ended_by = ENDED, end, disposition, by
+        call.compact()
         return call
 
     def _queue(self, at: float) -> Call:

@@ -19,7 +19,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -38,8 +38,16 @@ log = logging.getLogger(__name__)
 PENDING, DELIVERED, RETRYING, FAILED, NO_TARGET = "pending", "delivered", "retrying", "failed", "no_target"
 ANSWER_KEEP = 4096
 """Characters of a receiver's answer kept on its delivery."""
+DRAINS_PER_TENANT = 100
+"""URLs of one tenant being sent to at once (one task each; the sender opens at most 100
+connections). A callback URL per message made a task per message: 100,000 SMS, 100,000 tasks."""
 CHANGES_KEEP = 4096
 """Delivery changes an outbox remembers (``Outbox.changes``) for readers catching up."""
+DELIVERIES_KEEP = 5000
+"""Settled deliveries (delivered, failed, no target) an outbox's journal keeps, the oldest
+dropped first; one still to be sent is never dropped, nor one a scenario run holds
+(``Outbox.hold``). Dropped in batches: the journal may hold an eighth more for a while."""
+SETTLED = frozenset({DELIVERED, FAILED, NO_TARGET})
 
 
 @dataclass
@@ -89,13 +97,24 @@ class Delivery:
         return cls(**data)
 
 
+def number(delivery: Delivery) -> int:
+    """The delivery's place in its outbox (``whd_<number>``)."""
+    return int(delivery.id[4:])
+
+
 class Outbox:
-    def __init__(self) -> None:
+    def __init__(self, keep: int = DELIVERIES_KEEP) -> None:
         self.deliveries: list[Delivery] = []
+        """The journal, oldest first: the newest ``keep`` settled deliveries and every one still
+        to be sent (``seq - len(deliveries)`` were dropped: ``dropped``)."""
         self.seq = 0
+        self.keep = max(1, keep)
+        self.held_after: int | None = None
+        """Deliveries numbered above it are never dropped (``hold``)."""
+        self._next_trim = self._trim_at()
         self._open: dict[str, list[Delivery]] = {}
         """Per URL, the deliveries not yet settled, oldest first (so a send never scans all)."""
-        self._fresh: dict[str, None] = {}
+        self._fresh: OrderedDict[str, None] = OrderedDict()
         """URLs given something to send (a new delivery, a reopened one, a retry come due, a send
         cut short) since the dispatcher last looked: it looks at these, never at every URL."""
         self._by_id: dict[str, Delivery] = {}
@@ -123,11 +142,62 @@ class Outbox:
         self.deliveries.append(delivery)
         self._by_id[delivery.id] = delivery
         self.touched(delivery)
+        if len(self.deliveries) >= self._next_trim:
+            self._trim(tenant)
         if url:
             self._open.setdefault(url, []).append(delivery)
             self._fresh[url] = None
             tenant.notify(tenant)
         return delivery
+
+    # -- the bound ---------------------------------------------------------------------------
+    @property
+    def dropped(self) -> int:
+        """Deliveries made but no longer in the journal."""
+        return self.seq - len(self.deliveries)
+
+    def hold(self, after: int | None) -> None:
+        """Keep every delivery numbered above ``after`` whatever the bound (a scenario run reads
+        all it made); ``None`` lets the bound apply again from the next delivery."""
+        self.held_after = after
+        self._next_trim = self._trim_at(self.keep)
+
+    def since(self, after: int) -> list[Delivery]:
+        """The kept deliveries numbered above ``after``, oldest first."""
+        deliveries = self.deliveries
+        start = len(deliveries)
+        while start and number(deliveries[start - 1]) > after:
+            start -= 1
+        return deliveries[start:]
+
+    def _trim_at(self, held: int | None = None) -> int:
+        """The journal length that makes the next trim: an eighth over what it holds (or over
+        ``keep``), so a trim costs O(1) per delivery added however many are still unsettled."""
+        held = max(self.keep, len(self.deliveries) if held is None else held)
+        return held + max(1, held // 8)
+
+    def _trim(self, tenant: "Tenant | None") -> None:
+        """Drop the oldest settled deliveries beyond ``keep`` (see ``DELIVERIES_KEEP``)."""
+        deliveries, held = self.deliveries, self.held_after
+        excess = len(deliveries) - self.keep
+        kept: list[Delivery] = []
+        i = 0
+        while excess > 0 and i < len(deliveries):
+            delivery = deliveries[i]
+            if held is not None and number(delivery) > held:
+                break  # numbered in order: the rest are held too
+            i += 1
+            if delivery.state not in SETTLED:
+                kept.append(delivery)
+                continue
+            excess -= 1
+            self._by_id.pop(delivery.id, None)
+            if tenant is not None and any(a.error for a in delivery.attempts):
+                # a retry timer may outlive a redelivery that then succeeded: it must not name a
+                # delivery the journal no longer has (a snapshot would be refused)
+                tenant.clock.cancel_where("webhook.retry", delivery=delivery.id)
+        deliveries[:i] = kept
+        self._next_trim = self._trim_at()
 
     def reopen(self, delivery: Delivery, url: str | None = None) -> None:
         """Send a delivery again, to ``url`` when given (the tenant's current webhook URL,
@@ -145,7 +215,7 @@ class Outbox:
         waiting = self._open.setdefault(delivery.url, [])
         if delivery not in waiting:
             waiting.append(delivery)
-            waiting.sort(key=lambda d: int(d.id.split("_")[1]))
+            waiting.sort(key=number)
 
     def _waiting(self, url: str) -> list[Delivery]:
         waiting = [d for d in self._open.get(url, ()) if d.state in (PENDING, RETRYING)]
@@ -181,12 +251,20 @@ class Outbox:
         """Have the dispatcher look at ``url`` again (a retry came due, a send was cut short)."""
         self._fresh[url] = None
 
-    def take_fresh(self) -> list[str]:
-        """The URLs to look at (see ``_fresh``) that still have something to send; forgets them."""
-        fresh = []
-        while self._fresh:  # popitem: an add from another thread is taken now or left for the next look
-            fresh.append(self._fresh.popitem()[0])
-        return [url for url in reversed(fresh) if self._head(url) is not None]
+    def take_fresh(self, limit: int | None = None) -> list[str]:
+        """The URLs to look at (see ``_fresh``) that still have something to send, oldest first,
+        at most ``limit`` of them; forgets them (the others stay for a later look)."""
+        fresh: list[str] = []
+        # popitem: an add from another thread is taken now or left for the next look
+        while self._fresh and (limit is None or len(fresh) < limit):
+            url = self._fresh.popitem(last=False)[0]
+            if self._head(url) is not None:
+                fresh.append(url)
+        return fresh
+
+    @property
+    def has_fresh(self) -> bool:
+        return bool(self._fresh)
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self._by_id.get(delivery_id)
@@ -197,14 +275,19 @@ class Outbox:
     def load(self, data: dict[str, Any]) -> None:
         self.seq = int(data["seq"])
         self.deliveries = [Delivery.from_dict(d) for d in data["deliveries"]]
+        self.deliveries.sort(key=number)  # the journal's order, whoever wrote the snapshot
         self._by_id = {d.id: d for d in self.deliveries}
+        self.held_after = None
+        if len(self.deliveries) >= self._trim_at(self.keep):
+            self._trim(None)  # a snapshot from outside keeps the bound too (ours never reach it)
+        self._next_trim = self._trim_at()
         self.changes.clear()
         self.change_seq = 0
         self._open = {}
         for d in self.deliveries:
             if d.url and d.state in (PENDING, RETRYING):
                 self._open.setdefault(d.url, []).append(d)
-        self._fresh = dict.fromkeys(self._open)
+        self._fresh = OrderedDict.fromkeys(self._open)
 
 
 def backoff(policy: dict[str, Any], attempt: int) -> float:
@@ -282,6 +365,8 @@ class Dispatcher:
         which a new tenant could reuse while an old one's task is still running."""
         self._kicked: set["Tenant"] = set()
         """Tenants whose outbox will be looked at on the loop's next turn."""
+        self._draining: dict["Tenant", set[asyncio.Task[None]]] = {}
+        """Per tenant, its drain tasks not yet finished (at most ``DRAINS_PER_TENANT``)."""
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -318,6 +403,7 @@ class Dispatcher:
         for task in list(self._tasks.values()):
             task.cancel()
         self._tasks.clear()
+        self._draining.clear()
         if self._fast is not None:
             await self._fast.aclose()
         if self._client is not None:
@@ -350,22 +436,36 @@ class Dispatcher:
         self._kicked.discard(tenant)
         for key in [k for k in self._tasks if k[0] is tenant]:
             self._tasks.pop(key).cancel()
+        self._draining.pop(tenant, None)
 
     def _ensure(self, tenant: "Tenant") -> None:
         if tenant not in self._kicked:
             return  # forgotten (or the dispatcher stopped) since the kick
         self._kicked.discard(tenant)
-        for url in tenant.outbox.take_fresh():
+        draining = self._draining.setdefault(tenant, set())
+        room = DRAINS_PER_TENANT - len(draining)
+        if room <= 0:
+            return  # the next drain to finish looks again
+        for url in tenant.outbox.take_fresh(room):
             key = (tenant, url)
             task = self._tasks.get(key)
             if task is None or task.done():
-                task = self._tasks[key] = asyncio.ensure_future(self._drain(tenant, url))
-                task.add_done_callback(functools.partial(self._finished, key))
+                at = [url]
+                task = self._tasks[key] = asyncio.ensure_future(self._drain(tenant, at))
+                draining.add(task)
+                task.add_done_callback(functools.partial(self._finished, tenant, at))
 
-    def _finished(self, key: tuple["Tenant", str], task: "asyncio.Task[None]") -> None:
-        """A drain that ended leaves the table (a tenant may have many one-off URLs)."""
+    def _finished(self, tenant: "Tenant", at: list[str], task: "asyncio.Task[None]") -> None:
+        """A drain that ended leaves the table (a tenant may have many one-off URLs) and makes
+        room for the URLs still waiting their turn."""
+        key = (tenant, at[0])
         if self._tasks.get(key) is task:
             del self._tasks[key]
+        draining = self._draining.get(tenant)
+        if draining is not None:
+            draining.discard(task)
+            if tenant.outbox.has_fresh:
+                self.kick(tenant)
 
     async def idle(self, tenant: "Tenant | None" = None) -> None:
         """Wait until no delivery (of ``tenant``, or of anyone) is being sent right now."""
@@ -379,12 +479,35 @@ class Dispatcher:
                 return
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _drain(self, tenant: "Tenant", url: str) -> None:
+    async def _drain(self, tenant: "Tenant", at: list[str]) -> None:
+        """Send what waits for ``at[0]``, then carry on with the tenant's next URL waiting its
+        turn (``at[0]`` follows): the connection just used is reused at once, where a new task
+        a loop turn later would find it closed past the sender's idle limit."""
+        task = asyncio.current_task()
         try:
-            await self._drain_rounds(tenant, url)
+            while True:
+                await self._drain_rounds(tenant, at[0])
+                following = self._next_url(tenant)
+                if following is None:
+                    return
+                if self._tasks.get((tenant, at[0])) is task:
+                    del self._tasks[(tenant, at[0])]
+                at[0] = following
+                self._tasks[(tenant, following)] = task  # type: ignore[assignment]
         except BaseException:  # cancelled (the dispatcher stopped) or torn down: look again later
-            tenant.outbox.wake(url)
+            tenant.outbox.wake(at[0])
             raise
+
+    def _next_url(self, tenant: "Tenant") -> str | None:
+        """A URL of ``tenant`` with something to send and no drain of its own, or None."""
+        while True:
+            taken = tenant.outbox.take_fresh(1)
+            if not taken:
+                return None
+            other = self._tasks.get((tenant, taken[0]))
+            if other is None or other.done():
+                return taken[0]
+            # that URL's drain is running: it reads its outbox again every round
 
     async def _drain_rounds(self, tenant: "Tenant", url: str) -> None:
         while True:

@@ -215,7 +215,7 @@ def check_events(run: "Run") -> None:
 
 def check_webhooks(run: "Run") -> None:
     t = run.tenant
-    made = t.outbox.deliveries[len(t.outbox.deliveries) - run.webhooks_made():]
+    made = t.outbox.since(run.baseline.outbox_seq)
     for i, block in enumerate(run.scenario.expect.get("webhooks", [])):
         base = ("expect", "webhooks", i)
         name = f"expect.webhooks[{i}]"

@@ -158,6 +158,7 @@ class Run:
             self.receiver.timeout = float(t.settings["webhooks"]["timeout"])
         self.t0 = t.now()
         self.baseline = Baseline(self.t0, t.event_seq, t.outbox.seq, len(t.calls))
+        t.outbox.hold(self.baseline.outbox_seq)  # expectations read every delivery the run makes
         self.arrivals, self.ai = plan.arrivals(sc, self.seed), 0
         self.checkpoints, self.ci = plan.checkpoints(sc.expect, self.t0), 0
         self.ti, self.prev = 0, self.t0
@@ -384,7 +385,8 @@ class Run:
                 evaluate_end(self)
             else:
                 res.notes.append("end expectations were not evaluated: the timeline stopped early")
-            made = t.outbox.deliveries[len(t.outbox.deliveries) - self.webhooks_made():]
+            made = t.outbox.since(self.baseline.outbox_seq)
+            t.outbox.hold(None)
             res.webhook_bodies = [d.body for d in made]
             dispositions: dict[str, int] = {}
             for call in list(t.calls.values())[self.baseline.calls:]:

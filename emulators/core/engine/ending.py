@@ -40,6 +40,7 @@ def finish(t: Tenant, call: Call, by: str, disposition: str) -> None:
     for leg in call.live_legs():
         end_leg(t, call, leg, D_ANSWERED if leg.state == LEG_ANSWERED else D_CANCELLED)
     call.move(ENDED)
+    call.compact()
     call.ended_at = t.now()
     call.ended_by = by
     call.disposition = disposition
