@@ -344,7 +344,8 @@ def ready_times(runs: int, bytecode: Path | None = None) -> dict[str, Any]:
 def import_seconds(runs: int, bytecode: Path | None = None) -> float:
     """Median seconds to import what ``telemock serve --vendor voipcloud`` imports (no server)."""
     code = ("import time; t = time.perf_counter(); import emulators.cli, emulators.server, emulators.registry; "
-            "emulators.server.load_vendors(['voipcloud']); import uvicorn.protocols.http.httptools_impl; "
+            "import emulators.vendors; emulators.vendors.load_vendors(['voipcloud']); "
+            "import uvicorn.protocols.http.httptools_impl; "
             "print(time.perf_counter() - t)")
     env = child_env(bytecode)
     times = [float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
