@@ -295,7 +295,7 @@ SPECS: dict[str, Spec] = {
     "daktela.GetUser": Spec(get_user),
     "daktela.GetUsers": Spec(get_users, (
         _id_param("Return informations for this ID user"),
-        Param("extension", NUMBER, doc="Return informations for user which has extension number."))),
+        Param("extension", NUMBER, doc="Return informations for user which has extension number.")), cached=True),
     "daktela.CreatePause": Spec(create_pause, (
         Param("title", NAME, doc="Name of a pause."),
         Param("name", NAME, doc="Name of a pause (the examples' spelling)"),
