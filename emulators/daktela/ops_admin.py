@@ -74,7 +74,7 @@ def create_queue(ctx: Ctx) -> None:
         extra["type"] = "outbounder" if outbounder else direction
     elif extra.get("type") in ("in", "out"):
         extra["type"] = direction
-    options = model.options(queue)
+    options = dict(model.options(queue))  # a new dict: a copied world shares its seed's (template.py)
     for key, field in (("outboundcid", "outboundcid"), ("description", "description")):
         if p[key] is not None:
             extra[field] = str(p[key])

@@ -49,6 +49,11 @@ def test_a_copy_is_the_live_built_world_and_copies_share_nothing(dak: Dak) -> No
     assert _world(dak, "copy") == start
     copy_token = dak.client.get(f"{T}/copy").json()["credentials"]["access_token"]
     assert dak.call("UpdateUser", "4.0", token=copy_token, name="admin", title="Třetí").status_code == 200
+    changed = dak.call("CreateQueue", "3.0", token=copy_token, id="4", number="5000", title="Prodej", direction="in",
+                       wrapuptime="99", callback_callend="http://crm.example/x")  # the queue's options
+    assert changed.status_code == 200 and changed.json()["status"] == 1, changed.text
+    _create(dak, "third", settings)
+    assert _world(dak, "third") == start
     assert dak.client.post(f"{T}/live/reset").status_code == 200  # a reset is a copy too
     assert _world(dak, "live") == start
     assert dak.ok("GetUsers", "4.0", token=dak.client.get(f"{T}/live").json()["credentials"]["access_token"])[
