@@ -1,6 +1,7 @@
-"""Answers of the most polled reads (wallboards ask GetQueues and RTUsersState every second or
-two; reporting tools CDR, StatsCalls and GetAttempts), kept as bytes until the world they show
-may have changed, and the rows of ended calls those three reads show.
+"""Answers of the most polled reads (wallboards ask GetQueues, RTUsersState and RTStatsQueues
+every second or two; reporting tools CDR, StatsCalls and GetAttempts; CRMs GetUsers, GetRecords
+and GetSMS), kept as bytes until the world they show may have changed, and the rows of ended
+calls CDR, StatsCalls and GetAttempts show.
 
 An answer is kept with the tenant's *revision key*: the tenant's event count (every engine change
 of calls, agents, logins and pauses records an event), a revision that every build (seed, reset,
@@ -8,9 +9,13 @@ restore) and every successful changing action of this API bumps, the settings (t
 replaces them when it changes them: the time zone times are written in, the trunk of CDR
 channels), the history and the directory (which users and queues, where users sit, the price
 list and extensions: a scenario's world replaces them), the objects held so that none is
-mistaken for a later one at the same address. The cached actions show no relative times, so
-the clock's moving alone changes nothing they say. The cache lives beside the tenant (weakly),
-never in it: snapshots and reads see nothing of it.
+mistaken for a later one at the same address. A read that shows more than that key covers
+adds a *stamp* taken per request (GetRecords: the records collection and its change count;
+GetSMS: the SMS engine's collections and change counts; RTStatsQueues: the whole seconds its
+waiting calls have waited), and one whose answer ends by the clock alone gives the last instant
+it is true (GetSMS: a message leaving the retention); each stamp keeps its own answers. The other
+cached actions show no relative times, so the clock's moving alone changes nothing they say. The
+cache lives beside the tenant (weakly), never in it: snapshots and reads see nothing of it.
 """
 
 from __future__ import annotations
