@@ -6,13 +6,12 @@ hooks, SMS and records, ~2.5 ms); the world it leaves is a function of the seed 
 tenant's settings alone (the clock start among them), so what it leaves is kept, pickled, and a
 later build unpickles it (~0.4-0.6 ms). Kept apart from the copy, as objects every copy shares:
 
-- the tenant itself (objects of the world that point back at it, as the clock's callback does,
-  get the new tenant), its dialect and the seed's history (shared, never mutated, as a live
-  build shares it too);
+- the tenant itself (anything in the world that points back at it gets the new tenant), its
+  dialect and the seed's history (shared, never mutated, as a live build shares it too);
 - functions (the store collections' record makers) and what nothing changes once made (the
   events recorded, the records' snapshots, the queues' options): a quarter of the copy's bytes;
-- the clock, whose timers travel as its snapshot (``Clock.to_dict``/``load``: the new clock
-  keeps its own anchor to the wall).
+- the clock, whose timers travel as its snapshot (``Clock.to_dict``/``load``, as a restore
+  moves them: the new clock keeps its own anchor to the wall).
 
 What a build does beside the tenant (the kept answers' revision, ``cache.bump``) is done by the
 caller every time; the indexes the engines keep beside the store are keyed by its collections,
