@@ -76,6 +76,10 @@ class Collection(Generic[T]):
         self.generation = 0
         """Bumped whenever the records are replaced wholesale (``load``, ``clear``): an engine
         that keeps an index of its own beside the collection rebuilds it then."""
+        self.changes = 0
+        """Bumped by every ``add``, ``remove``, ``set`` and ``load``: a reader that keeps an
+        answer made from the records knows when it may still be true (changes made to a
+        record's other fields in place are not counted)."""
 
     # -- ids and records -------------------------------------------------------------------
     def next_id(self) -> int:
@@ -89,6 +93,7 @@ class Collection(Generic[T]):
         key = self._id(item)
         if key in self._items:
             raise KeyError(f"{self.name}: {key} exists")
+        self.changes += 1
         self._items[key] = item
         for f in self.indexes:
             self._index[f].setdefault(getattr(item, f), {})[key] = None
@@ -102,6 +107,7 @@ class Collection(Generic[T]):
     def remove(self, key: str | int) -> T | None:
         item = self._items.pop(str(key), None)
         if item is not None:
+            self.changes += 1
             for f in self.indexes:
                 bucket = self._index[f].get(getattr(item, f))
                 if bucket is not None:
@@ -113,6 +119,7 @@ class Collection(Generic[T]):
     def set(self, item: T, **changes: Any) -> T:
         """Change fields of a stored record, keeping the indexes true."""
         key = self._id(item)
+        self.changes += 1
         indexed = [f for f in changes if f in self._index]
         for f in indexed:
             bucket = self._index[f].get(getattr(item, f))
@@ -179,6 +186,7 @@ class Collection(Generic[T]):
 
     def load(self, data: Mapping[str, Any]) -> None:
         self.generation += 1
+        self.changes += 1
         self._items = {}
         self._index = {f: {} for f in self.indexes}
         self.counter = self._start - 1

@@ -91,7 +91,7 @@ def _run(spec: Spec) -> Any:
     if spec.mutates:
         return cache.changing(spec.run)
     if spec.cached:
-        return cache.kept(spec.run, lambda ctx, result: API.render(ctx, result))
+        return cache.kept(spec.run, lambda ctx, result: API.render(ctx, result), spec.stamp, spec.until)
     return spec.run
 
 

@@ -1,6 +1,7 @@
-"""Answers of the most polled reads (wallboards ask GetQueues and RTUsersState every second or
-two; reporting tools CDR, StatsCalls and GetAttempts), kept as bytes until the world they show
-may have changed, and the rows of ended calls those three reads show.
+"""Answers of the most polled reads (wallboards ask GetQueues, RTUsersState and RTStatsQueues
+every second or two; reporting tools CDR, StatsCalls and GetAttempts; CRMs GetUsers, GetRecords
+and GetSMS), kept as bytes until the world they show may have changed, and the rows of ended
+calls CDR, StatsCalls and GetAttempts show.
 
 An answer is kept with the tenant's *revision key*: the tenant's event count (every engine change
 of calls, agents, logins and pauses records an event), a revision that every build (seed, reset,
@@ -8,13 +9,18 @@ restore) and every successful changing action of this API bumps, the settings (t
 replaces them when it changes them: the time zone times are written in, the trunk of CDR
 channels), the history and the directory (which users and queues, where users sit, the price
 list and extensions: a scenario's world replaces them), the objects held so that none is
-mistaken for a later one at the same address. The cached actions show no relative times, so
-the clock's moving alone changes nothing they say. The cache lives beside the tenant (weakly),
-never in it: snapshots and reads see nothing of it.
+mistaken for a later one at the same address. A read that shows more than that key covers
+adds a *stamp* taken per request (GetRecords: the records collection and its change count;
+GetSMS: the SMS engine's collections and change counts; RTStatsQueues: the whole seconds its
+waiting calls have waited), and one whose answer ends by the clock alone gives the last instant
+it is true (GetSMS: a message leaving the retention); each stamp keeps its own answers. The other
+cached actions show no relative times, so the clock's moving alone changes nothing they say. The
+cache lives beside the tenant (weakly), never in it: snapshots and reads see nothing of it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from weakref import WeakKeyDictionary
@@ -28,11 +34,26 @@ MAX_ANSWERS = 64
 """Answers kept per tenant (distinct paths and queries); more clears the lot."""
 
 
+Stamp = Callable[[Tenant], tuple[Any, ...]]
+"""What a read shows beyond the revision key (the SMS engine's messages, the seconds live calls
+have waited), taken per request: the read's kept answers hold while it is equal."""
+Until = Callable[[Tenant], "float | None"]
+"""The last instant of the tenant clock at which a freshly built answer is still true (a
+message leaving the retention window), None: whenever."""
+
+
+@dataclass
+class _Kept:
+    key: tuple[Any, ...] | None = None
+    answers: dict[tuple[Any, ...], tuple[bytes, int, str, float, float]] = field(default_factory=dict)
+    """(path, query) -> (body, status, media type, the clock span it is true in)."""
+
+
 @dataclass
 class _Entry:
     revision: int = 0
-    key: tuple[Any, ...] | None = None
-    answers: dict[tuple[Any, ...], tuple[bytes, int, str]] = field(default_factory=dict)
+    kinds: dict[Any, _Kept] = field(default_factory=dict)
+    """Per stamp (None: the revision key alone), its key and answers."""
 
 
 _ENTRIES: "WeakKeyDictionary[Tenant, _Entry]" = WeakKeyDictionary()
@@ -64,27 +85,37 @@ def changing(run: Callable[[Ctx], Any]) -> Callable[[Ctx], Any]:
     return wrapped
 
 
-def kept(run: Callable[[Ctx], Any], render: Callable[[Ctx, Any], Response]) -> Callable[[Ctx], Any]:
-    """A read's run that answers from the cache while the revision key holds (GET without a
-    body only: the path and the query string name the answer)."""
+def kept(run: Callable[[Ctx], Any], render: Callable[[Ctx, Any], Response], stamp: Stamp | None = None,
+         until: Until | None = None) -> Callable[[Ctx], Any]:
+    """A read's run that answers from the cache while the revision key (and the read's
+    ``stamp``) holds and, with ``until``, the clock stays between the answer's making and its
+    last true instant (GET without a body only: the path and the query string name the answer)."""
     def wrapped(ctx: Ctx) -> Any:
         t = ctx.tenant
         assert t is not None
         if ctx.method != "GET" or ctx.body:
             return run(ctx)
         entry = _entry(t)
-        key = revision_key(t, entry)
-        if entry.key != key:
-            entry.key, entry.answers = key, {}
-        entry.key = key  # the objects of now (an equal replacement compares by value once)
+        key = revision_key(t, entry) if stamp is None else (*revision_key(t, entry), *stamp(t))
+        own = entry.kinds.get(stamp)
+        if own is None:
+            own = entry.kinds[stamp] = _Kept()
+        if own.key != key:
+            own.answers = {}
+        own.key = key  # the objects of now (an equal replacement compares by value once)
         name = (ctx.path, ctx.scope.get("query_string", b""))
-        hit = entry.answers.get(name)
-        if hit is not None:
+        hit = own.answers.get(name)
+        now = t.now()
+        if hit is not None and hit[3] <= now <= hit[4]:
             return Response(hit[0], status_code=hit[1], media_type=hit[2])
+        first, last = -math.inf, math.inf
+        if until is not None:
+            first, last = now, until(t)
+            last = math.inf if last is None else last
         response = render(ctx, run(ctx))
-        if len(entry.answers) >= MAX_ANSWERS:
-            entry.answers.clear()
-        entry.answers[name] = (bytes(response.body), response.status_code, response.media_type or "")
+        if len(own.answers) >= MAX_ANSWERS:
+            own.answers.clear()
+        own.answers[name] = (bytes(response.body), response.status_code, response.media_type or "", first, last)
         return response
     return wrapped
 

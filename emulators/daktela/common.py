@@ -156,3 +156,7 @@ class Spec:
     raw_utf8: bool = False
     cached: bool = False
     """A read polled hard, whose answer shows no relative time: kept until the world changes."""
+    stamp: Callable[[Tenant], tuple[Any, ...]] | None = None
+    """A cached read's further key (``cache.kept``): what it shows that the revision key misses."""
+    until: Callable[[Tenant], float | None] | None = None
+    """A cached read's last true instant (``cache.kept``)."""

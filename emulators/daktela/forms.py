@@ -66,15 +66,25 @@ def statuses(t: Tenant) -> Collection[Status]:
 
 def uniqid(t: Tenant, prefix: str, taken: Callable[[str], bool]) -> str:
     """``<prefix>_<13 hex>`` as PHP's ``uniqid()`` writes it at the tenant's now (8 hex digits of
-    seconds, 5 of microseconds): ``record_53e8cf5a6ee77`` was made at 2014-08-11 16:12:42."""
-    now = t.now()
-    seconds, micro = int(now), int(round((now - int(now)) * 1e6)) % 0x100000
+    seconds, 5 of microseconds): ``record_53e8cf5a6ee77`` was made at 2014-08-11 16:12:42. The
+    first name not ``taken`` from now on, one microsecond at a time."""
+    value = uniq_value(t.now())
     while True:
-        name = f"{prefix}_{seconds & 0xffffffff:08x}{micro:05x}"
+        name = uniq_name(prefix, value)
         if not taken(name):
             return name
-        micro = (micro + 1) % 0x100000
-        seconds += micro == 0
+        value += 1
+
+
+def uniq_value(now: float) -> int:
+    """A time as uniqid's count of microseconds (the 5 hex digits of micro wrap into seconds)."""
+    seconds, micro = int(now), int(round((now - int(now)) * 1e6)) % 0x100000
+    return seconds * 0x100000 + micro
+
+
+def uniq_name(prefix: str, value: int) -> str:
+    seconds, micro = divmod(value, 0x100000)
+    return f"{prefix}_{seconds & 0xffffffff:08x}{micro:05x}"
 
 
 # -- forms --------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def create_queue(ctx: Ctx) -> None:
         extra["type"] = "outbounder" if outbounder else direction
     elif extra.get("type") in ("in", "out"):
         extra["type"] = direction
-    options = model.options(queue)
+    options = dict(model.options(queue))  # a new dict: a copied world shares its seed's (template.py)
     for key, field in (("outboundcid", "outboundcid"), ("description", "description")):
         if p[key] is not None:
             extra[field] = str(p[key])
@@ -295,7 +295,7 @@ SPECS: dict[str, Spec] = {
     "daktela.GetUser": Spec(get_user),
     "daktela.GetUsers": Spec(get_users, (
         _id_param("Return informations for this ID user"),
-        Param("extension", NUMBER, doc="Return informations for user which has extension number."))),
+        Param("extension", NUMBER, doc="Return informations for user which has extension number.")), cached=True),
     "daktela.CreatePause": Spec(create_pause, (
         Param("title", NAME, doc="Name of a pause."),
         Param("name", NAME, doc="Name of a pause (the examples' spelling)"),

@@ -164,6 +164,13 @@ def get_records(ctx: Ctx) -> dict[str, Any]:
     return {"data": rows[skip:skip + take], "total": str(len(rows))}
 
 
+def records_stamp(t: Tenant) -> tuple[Any, ...]:
+    """GetRecords' further key: the records as this API, the autodialer and a restore add, move
+    and replace them (edits in place come with a changing action or an event)."""
+    store = records.records(t)
+    return (store, store.changes)
+
+
 def _mentions(raw: Any, name: str) -> bool:
     """Does a filter name the field (deleted records are listed only when it asks about them)?"""
     if isinstance(raw, dict):
@@ -313,7 +320,7 @@ SPECS: dict[str, Spec] = {
         Param("q", NAME, doc="Fulltext whisperer."), Param("filter", json_value(), doc="Filter (see docs/FIDELITY.md)"),
         Param("sort", json_value(), doc="Sort (a field, -field, or sort[field]/sort[dir])"),
         Param("skip", php_int(0, PHP_INT_MAX), default=0, doc="Offset."),
-        Param("take", php_int(0, PHP_INT_MAX), default=100, doc="Limit."))),
+        Param("take", php_int(0, PHP_INT_MAX), default=100, doc="Limit.")), cached=True, stamp=records_stamp),
     "daktela.GetRecordSnapshots": Spec(get_snapshots, (RECORD,)),
     "daktela.GetRecordAttempts": Spec(get_attempts, (RECORD,)),
     "daktela.CopyRecords": Spec(copy_records, (

@@ -279,6 +279,27 @@ def _searched(ctx: Ctx, t: Tenant, account: str) -> list[core.Message]:
     return out
 
 
+def gsm_stamp(t: Tenant) -> tuple[Any, ...]:
+    """GetSMS's further key, once the SMS state is brought up to date as every read of it does
+    first (the products made, the old messages purged): the messages, groups and SIM lines as
+    the engine adds, moves (every status change) and removes them (a message's other fields
+    change with its status, or in the changing action that sent it) and each product's retention."""
+    sms.ensure_accounts(t)
+    core.housekeep(t, sms.GSM)
+    msgs, lines = core.messages(t), core.lines(t)
+    return (msgs, msgs.changes, lines, lines.changes, tuple((a.id, a.retention) for a in core.accounts(t)))
+
+
+def gsm_until(t: Tenant) -> float | None:
+    """The last instant every GSM message shown now is still within the retention."""
+    account = core.accounts(t).get(sms.GSM)
+    if account is None or account.retention <= 0:
+        return None
+    now = t.now()
+    kept = [m.created_at for m in core.messages(t) if m.account == sms.GSM and m.created_at >= now - account.retention]
+    return min(kept) + account.retention if kept else None
+
+
 def get_sms(ctx: Ctx) -> list[dict[str, Any]]:
     t = _ready(ctx)
     return [sms.gsm_row(t, msg) for msg in _searched(ctx, t, sms.GSM)]
@@ -383,7 +404,7 @@ SPECS: dict[str, Spec] = {
     "daktela.RemoveGroupSMS": Spec(remove_group, (Param("id", ID, doc="ID group SMS message (group_id)"),),
                                    mutates=True),
     "daktela.GetSMS": Spec(get_sms, (*SEARCH, Param("email", EMAIL, doc="Email set along the outgoing message"),
-                                     *SIM)),
+                                     *SIM), cached=True, stamp=gsm_stamp, until=gsm_until),
     "daktela.SendSMSConnect": Spec(send_sms_connect, (
         Param("number", NUMBER, required=True, doc="Recipient's number, in format +420xxx",
               example="+420123456789"), SEND[1], CONFIRMATION, PRIORITY, ACCOUNTCODE, SCHEDULED, SENDER, UNICODE),

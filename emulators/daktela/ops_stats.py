@@ -194,6 +194,14 @@ def stats_queues(ctx: Ctx) -> Any:
     return keyed(out)
 
 
+def waits(t: Tenant) -> tuple[Any, ...]:
+    """RTStatsQueues' only relative time: the whole seconds each live call not yet answered
+    has waited (its kept answer holds while none of them moves on)."""
+    now = t.now()
+    return tuple(views.seconds(now - (c.queue_entered_at or c.created_at))
+                 for c in model.live_calls(t) if c.answered_at is None)
+
+
 def stats_queues_summary(ctx: Ctx) -> dict[str, Any]:
     t = tenant(ctx)
     now = t.now()
@@ -437,7 +445,7 @@ SPECS: dict[str, Spec] = {
     "daktela.RTStatsCalls": Spec(stats_calls),
     "daktela.RTStatsPauses": Spec(stats_pauses),
     "daktela.RTStatsQueuesSummary": Spec(stats_queues_summary, USERS_QUEUES),
-    "daktela.RTStatsQueues": Spec(stats_queues),
+    "daktela.RTStatsQueues": Spec(stats_queues, cached=True, stamp=waits),
     "daktela.RTStatsSessions": Spec(stats_sessions, USERS_QUEUES),
     "daktela.StatsCalls": Spec(stats_calls_list, (
         *RANGE, Param("phonenumber", NUMBER, doc="Phone number"), Param("queues", IDS, doc="Array ID of queues"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ..core.formats import sql_datetime
 from ..core.queues import Queue
@@ -123,12 +124,32 @@ def new(t: Tenant, queue: Queue, number: str, *, user: str | None = None, nextca
         values: dict[str, list[str]] | None = None, by: str | None = None) -> Record:
     """A record in ``queue``: its form's fields empty but those given."""
     store = records(t)
-    name = forms.uniqid(t, "record", lambda n: bool(store.where(name=n)))
+    name = _fresh_name(t, store)
     record = Record(str(store.next_id()), queue.id, name, number, number, t.now(), user, nextcall)
     record.fields = {fid: [] for fid in forms.form(queue)}
     set_fields(t, record, values or {}, by)
     store.add(record)
     return record
+
+
+_NAME_RUNS: "WeakKeyDictionary[Collection[Record], tuple[int, int, int]]" = WeakKeyDictionary()
+"""Per records collection: (its generation, lo, hi): every uniqid value from lo to hi names a
+record. Records are only ever added (a deleted one keeps its name; a load or clear bumps the
+generation), so the run stays true and records made at one instant (a manual clock, a busy
+second) skip it at once instead of trying each of its names again: CreateRecord took ~0.1 ms
+more per record already made at the instant."""
+
+
+def _fresh_name(t: Tenant, store: Collection[Record]) -> str:
+    """``forms.uniqid``'s answer for a record: the first free name from now's value on."""
+    now = forms.uniq_value(t.now())
+    run = _NAME_RUNS.get(store)
+    joined = run is not None and run[0] == store.generation and run[1] <= now <= run[2] + 1
+    value = run[2] + 1 if joined and run is not None else now
+    while store.where(name=forms.uniq_name("record", value)):
+        value += 1
+    _NAME_RUNS[store] = (store.generation, run[1] if joined and run is not None else now, value)
+    return forms.uniq_name("record", value)
 
 
 def set_fields(t: Tenant, record: Record, values: dict[str, list[str]], by: str | None,

@@ -38,7 +38,7 @@ from ..core.formats import parse_sql_datetime
 from ..core.queues import Member, Number, Queue
 from ..core.seeding import HistoryPlan, synthesize_history
 from ..core.world import Tenant
-from . import activities, cache, dialer, forms, model, records, seed_forms, seed_sms, sms
+from . import activities, cache, dialer, forms, model, records, seed_forms, seed_sms, sms, template
 from .docdata import example_result
 from .model import VENDOR, Destination, Extension, Pause, Span
 
@@ -490,6 +490,11 @@ def seed(t: Tenant) -> None:
     if not t.credentials:  # new tenants get theirs from the registry; a reset keeps them
         t.credentials = {TOKEN: DOC_TOKEN, ALT_TOKEN: DOC_TOKEN_41}
     cache.bump(t)  # a build (also of a reset or a restore): no kept answer holds
+    template.build(t, _live_build)
+
+
+def _live_build(t: Tenant) -> None:
+    """The build itself (``template`` keeps what it made for the next tenant like this one)."""
     model.declare(t)
     sms.declare(t)
     forms.declare(t)

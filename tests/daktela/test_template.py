@@ -1,0 +1,74 @@
+"""A tenant built as a copy of the first one built live with the same seed and settings is that
+world: the same snapshot at the start, the same after an hour on the clock, and nothing one copy
+does reaches another."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from .conftest import Dak
+from .helpers import TOKEN, T
+
+IDENTITY = ("tenant", "credentials")
+"""What tells two tenants apart besides their worlds."""
+
+
+def _world(dak: Dak, tid: str) -> dict[str, Any]:
+    snap = dak.client.get(f"{T}/{tid}/snapshot").json()
+    return {k: v for k, v in snap.items() if k not in IDENTITY}
+
+
+def _settings() -> dict[str, Any]:
+    """A clock start no other test uses, so that the first tenant built with it is built live."""
+    unique = secrets.randbelow(1_000_000)
+    return {"clock": {"start": "2027-01-01T00:00:00Z", "mode": "manual"},
+            "timezone": "Europe/Prague", "daktela": {"trunk": f"t{unique}"}}
+
+
+def _create(dak: Dak, tid: str, settings: dict[str, Any], seed: int = 5) -> None:
+    r = dak.client.post(T, json={"id": tid, "seed": seed, "settings": settings})
+    assert r.status_code == 201, r.text
+
+
+def _advance(dak: Dak, tid: str, seconds: float) -> None:
+    assert dak.client.post(f"{T}/{tid}/clock/advance", json={"seconds": seconds}).status_code == 200
+
+
+def test_a_copy_is_the_live_built_world_and_copies_share_nothing(dak: Dak) -> None:
+    settings = _settings()
+    _create(dak, "live", settings)  # built live, and kept
+    start = _world(dak, "live")
+    token = dak.client.get(f"{T}/live").json()["credentials"]["access_token"]
+    # the live one changes in every way: the API, records, SMS, the clock
+    assert dak.call("UpdateUser", "4.0", token=token, name="admin", title="Jiný").status_code == 200
+    assert dak.call("CreateRecord", token=token, queue="2003", phonenumber="603444555").status_code == 200
+    assert dak.call("SendSMS", "3.1", token=token, number="603111299", message="Ahoj").status_code == 200
+    _advance(dak, "live", 600)
+    _create(dak, "copy", settings)  # a copy of what the live build made
+    assert _world(dak, "copy") == start
+    copy_token = dak.client.get(f"{T}/copy").json()["credentials"]["access_token"]
+    assert dak.call("UpdateUser", "4.0", token=copy_token, name="admin", title="Třetí").status_code == 200
+    changed = dak.call("CreateQueue", "3.0", token=copy_token, id="4", number="5000", title="Prodej", direction="in",
+                       wrapuptime="99", callback_callend="http://crm.example/x")  # the queue's options
+    assert changed.status_code == 200 and changed.json()["status"] == 1, changed.text
+    _create(dak, "third", settings)
+    assert _world(dak, "third") == start
+    assert dak.client.post(f"{T}/live/reset").status_code == 200  # a reset is a copy too
+    assert _world(dak, "live") == start
+    assert dak.ok("GetUsers", "4.0", token=dak.client.get(f"{T}/live").json()["credentials"]["access_token"])[
+        "1"]["title"] == "Administrator"
+    assert dak.ok("GetUsers", "4.0", token=TOKEN)["1"]["title"] == "Administrator"  # the default's own
+
+
+def test_a_copy_goes_on_as_the_live_built_world_does(dak: Dak) -> None:
+    """The calls in progress end, the waiting call rings on, the scheduled SMS go out: timers,
+    indexes and the engines' state travel with the copy."""
+    settings = _settings()
+    _create(dak, "live", settings, seed=9)
+    _advance(dak, "live", 3600)
+    _create(dak, "copy", settings, seed=9)
+    _advance(dak, "copy", 3600)
+    live, copy = _world(dak, "live"), _world(dak, "copy")
+    assert live["events"] and live["events"] == copy["events"]
+    assert live == copy
