@@ -30,7 +30,7 @@ def _generator() -> ModuleType:
 def test_the_committed_table_is_the_catalogs() -> None:
     generator = _generator()
     expected = generator.render(generator.build(generator.load(CATALOG)))
-    assert (ROOT / "emulators" / "daktela" / "catalog_table.py").read_text(encoding="utf-8") == expected, (
+    assert (ROOT / "emulators" / "daktela" / "catalog_table.json").read_text(encoding="utf-8") == expected, (
         "the catalog changed: run python tools/daktela_table.py and review the diff")
 
 
