@@ -82,6 +82,11 @@ REQUEST_TIMEOUT = _plain(b"408 Request Timeout", b"Request Timeout")
 HEAD_TOO_LARGE = _plain(b"431 Request Header Fields Too Large", b"Request Header Fields Too Large")
 
 
+SWEEP_SECONDS = 0.5
+"""How often the read timeout is checked (at most a quarter of the timeout): a late request is
+cut off within this long past its deadline."""
+
+
 def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
     """A protocol class for one ``telemock serve`` process: every port shares its room."""
 
@@ -92,6 +97,7 @@ def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
     GuardedProtocol.max_open = max_open
     GuardedProtocol.live = set()
     GuardedProtocol.waiting = {}
+    GuardedProtocol.sweeper = None
     return GuardedProtocol
 
 
@@ -102,10 +108,15 @@ class _Guarded(HttpToolsProtocol):
     """Every open connection of the process."""
     waiting: ClassVar[dict["_Guarded", None]]
     """Connections without a request in progress, longest waiting first (a dict keeps order)."""
+    sweeper: ClassVar[Any]
+    """The pending sweep (a ``TimerHandle``) while any connection is open, else None."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._deadline: Any = None
+        self._since: float | None = None
+        """When the request in progress began (``loop.time()``; the connection's opening, for
+        the first request); None between requests. The sweep reads it: one timer per process
+        every ``SWEEP_SECONDS`` instead of a timer armed and cancelled on every request."""
         self._in_head = True
         """Between requests or inside a request head (not yet handed to the app)."""
         self._head_bytes = 0
@@ -117,7 +128,10 @@ class _Guarded(HttpToolsProtocol):
         super().connection_made(transport)
         self.live.add(self)
         self.waiting[self] = None
-        self._arm()
+        self._since = self.loop.time()
+        cls = type(self)
+        if cls.sweeper is None:
+            cls.sweeper = self.loop.call_later(_interval(self.limits), _sweep, cls, self.loop)
         if len(self.live) > self.max_open:
             self._evict(None)
         if len(self.connections) >= self.limits.max_connections:
@@ -133,21 +147,12 @@ class _Guarded(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.live.discard(self)
         self.waiting.pop(self, None)
-        self._disarm()
+        self._since = None
         super().connection_lost(exc)
 
     # -- the read timeout and the head size ----------------------------------------------
-    def _arm(self) -> None:
-        if self._deadline is None:
-            self._deadline = self.loop.call_later(self.limits.read_timeout, self._expired)
-
-    def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
-
     def _expired(self) -> None:
-        self._deadline = None
+        self._since = None
         self._close(REQUEST_TIMEOUT if self._in_head and self._head_bytes else b"")
 
     def _close(self, answer: bytes) -> None:
@@ -169,7 +174,8 @@ class _Guarded(HttpToolsProtocol):
         super().data_received(data)
 
     def on_message_begin(self) -> None:
-        self._arm()
+        if self._since is None:
+            self._since = self.loop.time()
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
@@ -180,7 +186,7 @@ class _Guarded(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self._disarm()
+        self._since = None
         self._in_head = True
         super().on_message_complete()
         if self.cycle is not None and self.cycle.response_complete:  # answered before the body ended
@@ -190,3 +196,18 @@ class _Guarded(HttpToolsProtocol):
         super().on_response_complete()
         if self._in_head and not self.transport.is_closing():
             self.waiting[self] = None  # idle until its next request: may make room for another
+
+
+def _interval(limits: Limits) -> float:
+    return min(SWEEP_SECONDS, limits.read_timeout / 4)
+
+
+def _sweep(cls: type[_Guarded], loop: Any) -> None:
+    """Cut off every request older than the read timeout; runs while any connection is open."""
+    cls.sweeper = None
+    if not cls.live:
+        return  # the next connection starts the sweep again
+    deadline = loop.time() - cls.limits.read_timeout
+    for conn in [c for c in cls.live if c._since is not None and c._since <= deadline]:
+        conn._expired()
+    cls.sweeper = loop.call_later(_interval(cls.limits), _sweep, cls, loop)
