@@ -15,6 +15,10 @@ this subclass adds three guards (docs/RELIABILITY.md has the figures):
   nears its open-file limit, the connection that has waited longest *without a request in
   progress* (half-sent, or idle between keep-alive requests) is closed to make room, so a
   flood of idle connections cannot lock out a client with a real request.
+
+The read timeout and the keep-alive wait are both checked by one sweep per process every
+``SWEEP_SECONDS``: a timer armed and cancelled on every request (ours and uvicorn's keep-alive
+one) cost a tenth of the server's CPU at full load (docs/PERFORMANCE.md, "The request pipeline").
 """
 
 from __future__ import annotations
@@ -83,8 +87,8 @@ HEAD_TOO_LARGE = _plain(b"431 Request Header Fields Too Large", b"Request Header
 
 
 SWEEP_SECONDS = 0.5
-"""How often the read timeout is checked (at most a quarter of the timeout): a late request is
-cut off within this long past its deadline."""
+"""How often the read timeout and the keep-alive wait are checked (at most a quarter of the read
+timeout): a late request or an idle connection is cut off within this long past its time."""
 
 
 def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
@@ -117,6 +121,9 @@ class _Guarded(HttpToolsProtocol):
         """When the request in progress began (``loop.time()``; the connection's opening, for
         the first request); None between requests. The sweep reads it: one timer per process
         every ``SWEEP_SECONDS`` instead of a timer armed and cancelled on every request."""
+        self._idle: float | None = None
+        """When the last answer ended, while nothing new has arrived: the sweep closes the
+        connection ``timeout_keep_alive`` seconds later (uvicorn arms a timer per answer)."""
         self._in_head = True
         """Between requests or inside a request head (not yet handed to the app)."""
         self._head_bytes = 0
@@ -147,7 +154,7 @@ class _Guarded(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.live.discard(self)
         self.waiting.pop(self, None)
-        self._since = None
+        self._since = self._idle = None
         super().connection_lost(exc)
 
     # -- the read timeout and the head size ----------------------------------------------
@@ -164,6 +171,7 @@ class _Guarded(HttpToolsProtocol):
         self.transport.close()  # a request still reading its body sees a disconnect
 
     def data_received(self, data: bytes) -> None:
+        self._idle = None
         if self._in_head:  # checked before parsing: the parser has no limit of its own
             room = self.limits.max_head_bytes - self._head_bytes
             if len(data) > room and b"\r\n\r\n" not in self._tail + data[:max(room, 0)]:
@@ -193,8 +201,18 @@ class _Guarded(HttpToolsProtocol):
             self.waiting[self] = None
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self._in_head and not self.transport.is_closing():
+        # uvicorn's own, but the keep-alive wait is the sweep's (``_idle``), not a timer armed
+        # here and cancelled by the next request's first bytes
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:  # a pipelined request waits for this answer to end: start it
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        else:
+            self._idle = self.loop.time()
+        if self._in_head:
             self.waiting[self] = None  # idle until its next request: may make room for another
 
 
@@ -203,11 +221,17 @@ def _interval(limits: Limits) -> float:
 
 
 def _sweep(cls: type[_Guarded], loop: Any) -> None:
-    """Cut off every request older than the read timeout; runs while any connection is open."""
+    """Cut off every request older than the read timeout and close every keep-alive connection
+    idle for longer than uvicorn's ``timeout_keep_alive``; runs while any connection is open."""
     cls.sweeper = None
     if not cls.live:
         return  # the next connection starts the sweep again
-    deadline = loop.time() - cls.limits.read_timeout
-    for conn in [c for c in cls.live if c._since is not None and c._since <= deadline]:
-        conn._expired()
+    now = loop.time()
+    deadline = now - cls.limits.read_timeout
+    for conn in list(cls.live):
+        if conn._since is not None and conn._since <= deadline:
+            conn._expired()
+        elif conn._idle is not None and conn._idle <= now - conn.timeout_keep_alive:
+            conn._idle = None
+            conn.timeout_keep_alive_handler()
     cls.sweeper = loop.call_later(_interval(cls.limits), _sweep, cls, loop)
