@@ -192,6 +192,9 @@ class _Guarded(HttpToolsProtocol):
         self._tail = b""
         self.waiting.pop(self, None)
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:  # (not an upgrade)
+            cycle.transport = _Coalesced(self.transport, self.loop)
 
     def on_message_complete(self) -> None:
         self._since = None
@@ -214,6 +217,49 @@ class _Guarded(HttpToolsProtocol):
             self._idle = self.loop.time()
         if self._in_head:
             self.waiting[self] = None  # idle until its next request: may make room for another
+
+
+COALESCE_BYTES = 64 * 1024
+"""Writes held for one turn of the loop at most: past it they go out at once (a long streamed
+answer keeps uvicorn's flow control)."""
+
+
+class _Coalesced:
+    """The transport as one request's uvicorn cycle sees it: what the cycle writes in one turn
+    of the loop goes out in one ``writelines`` at its end (or on ``close``). uvicorn writes an
+    answer's head and its body apart: two sends and two packets for every answer."""
+
+    __slots__ = ("transport", "loop", "pending", "size")
+
+    def __init__(self, transport: Any, loop: Any) -> None:
+        self.transport = transport
+        self.loop = loop
+        self.pending: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        if not self.pending:
+            self.loop.call_soon(self.flush)
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size > COALESCE_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            pending, self.pending, self.size = self.pending, [], 0
+            if not self.transport.is_closing():
+                self.transport.writelines(pending)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return bool(self.transport.is_closing())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
 
 
 def _interval(limits: Limits) -> float:
