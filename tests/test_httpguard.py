@@ -154,3 +154,14 @@ def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_wait() -> 
         assert KEEP_ALIVE_SECONDS - 0.2 < time.perf_counter() - started < KEEP_ALIVE_SECONDS + 2
         busy.sendall(HEALTH)
         assert answer(busy).startswith(b"HTTP/1.1 200 ")
+
+
+def test_an_answer_goes_out_in_one_write() -> None:
+    """Head and body in one send (uvicorn writes them apart: two packets per answer), and a
+    pipelined request after it still gets its own answer."""
+    with serving() as port, connect(port) as sock:
+        sock.sendall(HEALTH)
+        first = sock.recv(65536)  # one segment on loopback: the whole answer or nothing
+        assert first.startswith(b"HTTP/1.1 200 ") and first.endswith(b'"failed":[]}')
+        sock.sendall(HEALTH + HEALTH.replace(b"\r\n\r\n", b"\r\nconnection: close\r\n\r\n"))
+        assert read_all(sock).count(b"HTTP/1.1 200 ") == 2
