@@ -18,7 +18,9 @@ this subclass adds three guards (docs/RELIABILITY.md has the figures):
 
 The read timeout and the keep-alive wait are both checked by one sweep per process every
 ``SWEEP_SECONDS``: a timer armed and cancelled on every request (ours and uvicorn's keep-alive
-one) cost a tenth of the server's CPU at full load (docs/PERFORMANCE.md, "The request pipeline").
+one) cost a tenth of the server's CPU at full load. And an answer's head goes out in one write
+with its body (``_Coalesced``), not in a packet of its own (docs/PERFORMANCE.md, "The request
+pipeline").
 """
 
 from __future__ import annotations
@@ -124,6 +126,9 @@ class _Guarded(HttpToolsProtocol):
         self._idle: float | None = None
         """When the last answer ended, while nothing new has arrived: the sweep closes the
         connection ``timeout_keep_alive`` seconds later (uvicorn arms a timer per answer)."""
+        self._held: _Coalesced | None = None
+        """The cycle holding an answer's head until its body's first bytes (one at a time: a
+        pipelined answer starts only when the one before it has ended)."""
         self._in_head = True
         """Between requests or inside a request head (not yet handed to the app)."""
         self._head_bytes = 0
@@ -166,12 +171,19 @@ class _Guarded(HttpToolsProtocol):
         self.waiting.pop(self, None)
         if self.transport.is_closing():
             return
+        self._release()
         if answer:
             self.transport.write(answer)
         self.transport.close()  # a request still reading its body sees a disconnect
 
+    def _release(self) -> None:
+        """Write a held head now: before anything the protocol itself writes or closes."""
+        if self._held is not None:
+            self._held.release()
+
     def data_received(self, data: bytes) -> None:
         self._idle = None
+        self._release()  # (uvicorn may answer 400 itself, and must do so after it)
         if self._in_head:  # checked before parsing: the parser has no limit of its own
             room = self.limits.max_head_bytes - self._head_bytes
             if len(data) > room and b"\r\n\r\n" not in self._tail + data[:max(room, 0)]:
@@ -194,7 +206,7 @@ class _Guarded(HttpToolsProtocol):
         super().on_headers_complete()
         cycle = self.cycle
         if cycle is not None and cycle.transport is self.transport:  # (not an upgrade)
-            cycle.transport = _Coalesced(self.transport, self.loop)
+            cycle.transport = _Coalesced(self, cycle)
 
     def on_message_complete(self) -> None:
         self._since = None
@@ -206,6 +218,7 @@ class _Guarded(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         # uvicorn's own, but the keep-alive wait is the sweep's (``_idle``), not a timer armed
         # here and cancelled by the next request's first bytes
+        self._release()  # a HEAD answer, or one without a body: its head alone
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
@@ -219,40 +232,48 @@ class _Guarded(HttpToolsProtocol):
             self.waiting[self] = None  # idle until its next request: may make room for another
 
 
-COALESCE_BYTES = 64 * 1024
-"""Writes held for one turn of the loop at most: past it they go out at once (a long streamed
-answer keeps uvicorn's flow control)."""
-
-
 class _Coalesced:
-    """The transport as one request's uvicorn cycle sees it: what the cycle writes in one turn
-    of the loop goes out in one ``writelines`` at its end (or on ``close``). uvicorn writes an
-    answer's head and its body apart: two sends and two packets for every answer."""
+    """The transport as one request's uvicorn cycle sees it. uvicorn writes an answer's head and
+    its body apart: two sends and two packets for every answer. Here the head of an answer of
+    known, non-zero length is held until the body's first bytes and both go out in one
+    ``writelines``; everything else (``100 Continue``, a chunked answer's head, ...) is written
+    at once. The protocol releases a held head before it writes or closes anything itself, and
+    when the answer ends (a HEAD answer has no body to carry it)."""
 
-    __slots__ = ("transport", "loop", "pending", "size")
+    __slots__ = ("protocol", "transport", "cycle", "head", "started")
 
-    def __init__(self, transport: Any, loop: Any) -> None:
-        self.transport = transport
-        self.loop = loop
-        self.pending: list[bytes] = []
-        self.size = 0
+    def __init__(self, protocol: _Guarded, cycle: Any) -> None:
+        self.protocol = protocol
+        self.transport = protocol.transport
+        self.cycle = cycle
+        self.head: bytes | None = None
+        self.started = False
+        """The answer's head has been written (or is held)."""
 
     def write(self, data: bytes) -> None:
-        if not self.pending:
-            self.loop.call_soon(self.flush)
-        self.pending.append(data)
-        self.size += len(data)
-        if self.size > COALESCE_BYTES:
-            self.flush()
+        head = self.head
+        if head is not None:
+            self.head = self.protocol._held = None
+            self.transport.writelines((head, data))
+            return
+        cycle = self.cycle
+        if not self.started and cycle.response_started:  # this is the head
+            self.started = True
+            if (not cycle.chunked_encoding and cycle.expected_content_length > 0
+                    and cycle.scope["method"] != "HEAD"):
+                self.head = data  # the body follows (uvicorn checks it is as long as it says)
+                self.protocol._held = self
+                return
+        self.transport.write(data)
 
-    def flush(self) -> None:
-        if self.pending:
-            pending, self.pending, self.size = self.pending, [], 0
-            if not self.transport.is_closing():
-                self.transport.writelines(pending)
+    def release(self) -> None:
+        head = self.head
+        if head is not None:
+            self.head = self.protocol._held = None
+            self.transport.write(head)
 
     def close(self) -> None:
-        self.flush()
+        self.release()
         self.transport.close()
 
     def is_closing(self) -> bool:
