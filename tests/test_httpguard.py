@@ -18,6 +18,7 @@ from urllib.request import urlopen
 import pytest
 
 from emulators.httpguard import MAX_HEAD_BYTES
+from emulators.server import KEEP_ALIVE_SECONDS
 
 HEALTH = b"GET /_emulator/health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
 
@@ -122,3 +123,47 @@ def test_idle_connections_make_room_for_a_real_request() -> None:
             idle[-1].recv(1)  # the newest is still held
         for sock in idle:
             sock.close()
+
+
+def answer(sock: socket.socket) -> bytes:
+    """One whole answer on a kept-alive connection (head and ``Content-Length`` body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_wait() -> None:
+    """The guard's sweep (not a timer per answer) closes a connection idle past
+    ``KEEP_ALIVE_SECONDS`` after its last answer, and keeps one that sends its next request."""
+    with serving() as port, connect(port) as idle, connect(port) as busy:
+        for sock in (idle, busy):
+            sock.sendall(HEALTH)
+            assert answer(sock).startswith(b"HTTP/1.1 200 ")
+        started = time.perf_counter()
+        time.sleep(KEEP_ALIVE_SECONDS - 1)
+        busy.sendall(HEALTH)  # a new request before the wait ends: served, and waits anew
+        assert answer(busy).startswith(b"HTTP/1.1 200 ")
+        idle.settimeout(KEEP_ALIVE_SECONDS + 3)
+        assert read_all(idle) == b""
+        assert KEEP_ALIVE_SECONDS - 0.2 < time.perf_counter() - started < KEEP_ALIVE_SECONDS + 2
+        busy.sendall(HEALTH)
+        assert answer(busy).startswith(b"HTTP/1.1 200 ")
+
+
+def test_an_answer_goes_out_in_one_write() -> None:
+    """Head and body in one send (uvicorn writes them apart: two packets per answer), and a
+    pipelined request after it still gets its own answer."""
+    with serving() as port, connect(port) as sock:
+        sock.sendall(HEALTH)
+        first = sock.recv(65536)  # one segment on loopback: the whole answer or nothing
+        assert first.startswith(b"HTTP/1.1 200 ") and first.endswith(b'"failed":[]}')
+        sock.sendall(HEALTH.replace(b"GET", b"HEAD"))  # a head without a body to carry it: not held
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        sock.sendall(HEALTH + HEALTH.replace(b"\r\n\r\n", b"\r\nconnection: close\r\n\r\n"))
+        assert read_all(sock).count(b"HTTP/1.1 200 ") == 2

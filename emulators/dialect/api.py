@@ -15,6 +15,7 @@ import inspect
 import logging
 import time
 from dataclasses import replace
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from starlette.requests import Request
@@ -27,7 +28,7 @@ from .errors import Err, ErrorTable, Refusal, VendorError
 from .journal import record
 from .operation import Ctx, Operation
 from .params import ANY, MISSING, QUERY, ParamError, validate
-from .request import MAX_BODY_BYTES, BadBody, BodyTooLarge, checked_json, php_fields, read_body
+from .request import CACHED_QUERY_BYTES, MAX_BODY_BYTES, BadBody, BodyTooLarge, checked_json, php_fields, read_body
 from .router import Router, allowed
 
 if TYPE_CHECKING:
@@ -148,14 +149,18 @@ class VendorApi:
     # -- the pipeline ----------------------------------------------------------------------
     async def __call__(self, registry: "Registry", scope: Scope, receive: Receive, send: Send,
                        path: str, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        started = time.perf_counter()
+        timed = registry.on_request is not None  # only the access log reads the seconds
+        started = time.perf_counter() if timed else 0.0
         ctx = Ctx(self, registry, scope, receive, path)
         ctx.max_body_bytes = max_body_bytes
         try:
             response, why, kind = await self._run(ctx), "", ""
         except Exception as exc:  # every failure is an answer in the vendor's envelope
             response, why, kind = self._failure(ctx, exc)
-        self._journal(ctx, response, why, kind, time.perf_counter() - started)
+        op = ctx.op
+        record(registry, self.vendor, scope, op.name if op is not None else "unknown", ctx.tenant,
+               response.status_code, why, kind, ctx.body, response,
+               time.perf_counter() - started if timed else 0.0)
         await response(scope, receive, send)
 
     def _failure(self, ctx: Ctx, exc: Exception) -> tuple[Response, str, str]:
@@ -206,7 +211,7 @@ class VendorApi:
         op = ctx.op = self.select(ctx, candidates)
         ctx.params = _validated(ctx, op)
         result = op.run(ctx)
-        if inspect.isawaitable(result):  # a run that waits (a long poll) without blocking the loop
+        if type(result) not in _PLAIN and _awaitable(result):  # a run that waits (a long poll)
             result = await result
         return op.render(ctx, result) if op.render is not None else self.render(ctx, result)
 
@@ -240,13 +245,24 @@ class VendorApi:
     def _refused(self, ctx: Ctx, err: Err, headers: Mapping[str, str]) -> Response:
         return self.render_error(ctx, err, {**err.headers, **headers})
 
-    def _journal(self, ctx: Ctx, response: Response, why: str, kind: str, seconds: float) -> None:
-        op = ctx.op.name if ctx.op is not None else "unknown"
-        record(ctx.registry, self.vendor, ctx.scope, op, ctx.tenant, response.status_code, why, kind,
-               ctx.body, response, seconds)
 
 
-_VALID: dict[tuple[int, tuple[Any, ...]], dict[str, Any]] = {}
+_PLAIN: set[type] = {list, dict, tuple, str, bytes, type(None)}
+"""Types of run results that are never awaitable: checked before ``inspect.isawaitable`` (an
+``Awaitable`` ABC check, a few hundred ns on every request); grows with the types runs return."""
+
+
+def _awaitable(result: Any) -> bool:
+    if inspect.isawaitable(result):
+        return True
+    if type(result) is not GeneratorType and len(_PLAIN) < 256:  # a generator may be a coroutine
+        _PLAIN.add(type(result))
+    return False
+
+
+_VALID: dict[tuple[Any, ...], dict[str, Any]] = {}
+"""Validated parameters by (operation, raw texts) or, for a request without a body whose
+parameters all come from its query, by (operation, query bytes)."""
 _VALID_MAX = 4096
 CACHED_TEXT = 256
 """Longest raw parameter text whose validation is remembered: a cache keyed by long
@@ -261,7 +277,16 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
         return {}
     names = _query_names(op)
     if names is not None and not ctx.form and ctx.json is None and not ctx.api.php_arrays:
-        raw = tuple(map(ctx.query.get, names))  # no body, a flat query: every value is text
+        # No body, a flat query: every value is text, and the query's bytes decide them all.
+        query = ctx.scope.get("query_string", b"")
+        if len(query) <= CACHED_QUERY_BYTES:
+            key = (id(op), query)
+            hit = _VALID.get(key)
+            if hit is None:
+                values = iter(tuple(map(ctx.query.get, names)))
+                hit = _remember(key, validate(op.params, lambda p: next(values)))
+            return hit
+        raw = tuple(map(ctx.query.get, names))
         texts = True
     else:
         raw = tuple(ctx.lookup(p) for p in op.params)
@@ -273,11 +298,15 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
     hit = _VALID.get(key)
     if hit is None:
         values = iter(raw)
-        hit = validate(op.params, lambda p: next(values))
-        if len(_VALID) >= _VALID_MAX:
-            _VALID.clear()
-        _VALID[key] = hit
+        hit = _remember(key, validate(op.params, lambda p: next(values)))
     return hit
+
+
+def _remember(key: tuple[Any, ...], params: dict[str, Any]) -> dict[str, Any]:
+    if len(_VALID) >= _VALID_MAX:
+        _VALID.clear()
+    _VALID[key] = params
+    return params
 
 
 _QUERYISH = frozenset({ANY, QUERY})

@@ -33,7 +33,9 @@ class ListenerApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            path = route_path(scope)
+            path = scope["path"]
+            if scope.get("root_path") or path.startswith("//"):  # (the usual path is neither)
+                path = route_path(scope)
             if not (path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")):
                 api = self.api
                 for prefix, other in self.mounted:

@@ -35,20 +35,22 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
         path, truncated["path"] = path[:MAX_TEXT], len(path)
     if len(raw_query) > MAX_TEXT:
         raw_query, truncated["query"] = raw_query[:MAX_TEXT], len(raw_query)
-    query = raw_query.decode("utf-8", "replace")
+    query = raw_query.decode("utf-8", "replace") if raw_query else ""
     # "seq" first: ``append`` numbers the entry in place, keeping the journal's key order
     entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
              "path": path, "query": query, "status": status, "client": client[0] if client else "",
              "at": tenant.now() if tenant else None, "wall": time.time(),
              "tenant": tenant.id if tenant else None}
+    text = len(path) + len(query)
     if truncated:
         entry["truncated"] = truncated
     if why:
-        entry["why"] = why[:MAX_TEXT]
+        why = entry["why"] = why[:MAX_TEXT]
+        text += len(why)
     if refusal:
         entry["refusal"] = refusal
     journal = tenant.requests if tenant else registry.unauthenticated(vendor)
-    journal.append(entry, len(path) + len(query) + len(entry.get("why", "")))
+    journal.append(entry, text)
     if response is not None:
         answer = getattr(response, "body", None)  # a streamed answer has none
         journal.exchanges.add(entry["seq"], scope, body, status, response.raw_headers,
