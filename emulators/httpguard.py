@@ -29,6 +29,7 @@ import resource
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from uvicorn import __version__ as uvicorn_version
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 READ_TIMEOUT = 10.0
@@ -93,6 +94,21 @@ SWEEP_SECONDS = 0.5
 timeout): a late request or an idle connection is cut off within this long past its time."""
 
 
+LEAN_UVICORN = ((0, 54),)
+"""uvicorn minor versions whose protocol internals the lean answer path (``_Coalesced``, the
+sweep's keep-alive wait, ``on_response_complete``) was written and tested against; on any other
+version the protocol keeps uvicorn's own answer path and keep-alive timer (slower, the same
+behaviour), so an upgrade of uvicorn cannot break serving."""
+
+
+def _lean(version: str) -> bool:
+    try:
+        major, minor = (int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) in LEAN_UVICORN
+
+
 def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
     """A protocol class for one ``telemock serve`` process: every port shares its room."""
 
@@ -104,6 +120,7 @@ def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
     GuardedProtocol.live = set()
     GuardedProtocol.waiting = {}
     GuardedProtocol.sweeper = None
+    GuardedProtocol.lean = _lean(uvicorn_version)
     return GuardedProtocol
 
 
@@ -116,6 +133,8 @@ class _Guarded(HttpToolsProtocol):
     """Connections without a request in progress, longest waiting first (a dict keeps order)."""
     sweeper: ClassVar[Any]
     """The pending sweep (a ``TimerHandle``) while any connection is open, else None."""
+    lean: ClassVar[bool] = False
+    """The lean answer path (see ``LEAN_UVICORN``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -205,7 +224,7 @@ class _Guarded(HttpToolsProtocol):
         self.waiting.pop(self, None)
         super().on_headers_complete()
         cycle = self.cycle
-        if cycle is not None and cycle.transport is self.transport:  # (not an upgrade)
+        if self.lean and cycle is not None and cycle.transport is self.transport:  # (not an upgrade)
             cycle.transport = _Coalesced(self, cycle)
 
     def on_message_complete(self) -> None:
@@ -216,6 +235,11 @@ class _Guarded(HttpToolsProtocol):
             self.waiting[self] = None
 
     def on_response_complete(self) -> None:
+        if not self.lean:
+            super().on_response_complete()
+            if self._in_head and not self.transport.is_closing():
+                self.waiting[self] = None
+            return
         # uvicorn's own, but the keep-alive wait is the sweep's (``_idle``), not a timer armed
         # here and cancelled by the next request's first bytes
         self._release()  # a HEAD answer, or one without a body: its head alone

@@ -167,3 +167,57 @@ def test_an_answer_goes_out_in_one_write() -> None:
         assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
         sock.sendall(HEALTH + HEALTH.replace(b"\r\n\r\n", b"\r\nconnection: close\r\n\r\n"))
         assert read_all(sock).count(b"HTTP/1.1 200 ") == 2
+
+
+def test_the_lean_answer_path_is_taken_only_on_the_uvicorn_it_was_written_for() -> None:
+    from emulators.httpguard import LEAN_UVICORN, _lean
+    tested = ".".join(map(str, LEAN_UVICORN[0]))
+    assert _lean(tested + ".0") and _lean(tested + ".7")
+    assert not _lean("0.28.1") and not _lean("1.0.0") and not _lean("dev")
+
+
+def test_on_another_uvicorn_the_guard_keeps_uvicorns_own_answer_path() -> None:
+    """With the lean path off (as on an untested uvicorn), answers, pipelining and the keep-alive
+    close still work: uvicorn's own code with the guard's read timeout around it."""
+    import asyncio
+    import threading
+
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from emulators.httpguard import Limits, guarded_protocol
+
+    protocol = guarded_protocol(Limits(read_timeout=2.0), 1000)
+    protocol.lean = False
+
+    async def hello(request: object) -> PlainTextResponse:
+        return PlainTextResponse("hello")
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/", hello)]), host="127.0.0.1", port=port,
+                                           http=protocol, lifespan="off", log_level="error",
+                                           timeout_keep_alive=1))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
+            time.sleep(0.02)
+        hello_req = b"GET / HTTP/1.1\r\nhost: x\r\n\r\n"
+        with connect(port) as sock:
+            sock.sendall(hello_req + hello_req)
+            time.sleep(0.3)
+            got = sock.recv(65536)
+            assert got.count(b"HTTP/1.1 200 ") == 2 and got.endswith(b"hello")
+            started = time.perf_counter()
+            assert read_all(sock) == b""  # uvicorn's own keep-alive timer closes it
+            assert time.perf_counter() - started < 3
+        with connect(port) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nhost: x\r\n")  # a head that never ends
+            assert read_all(sock).startswith(b"HTTP/1.1 408 ")
+    finally:
+        server.should_exit = True
+        thread.join(10)
