@@ -16,11 +16,9 @@ this subclass adds three guards (docs/RELIABILITY.md has the figures):
   progress* (half-sent, or idle between keep-alive requests) is closed to make room, so a
   flood of idle connections cannot lock out a client with a real request.
 
-The read timeout and the keep-alive wait are both checked by one sweep per process every
-``SWEEP_SECONDS``: a timer armed and cancelled on every request (ours and uvicorn's keep-alive
-one) cost a tenth of the server's CPU at full load. And an answer's head goes out in one write
-with its body (``_Coalesced``), not in a packet of its own (docs/PERFORMANCE.md, "The request
-pipeline").
+The read timeout is checked by one sweep per process every ``SWEEP_SECONDS``: a timer armed
+and cancelled on every request cost several per cent of the server's CPU at full load
+(docs/PERFORMANCE.md, "The request pipeline").
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ import resource
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from uvicorn import __version__ as uvicorn_version
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 READ_TIMEOUT = 10.0
@@ -90,23 +87,8 @@ HEAD_TOO_LARGE = _plain(b"431 Request Header Fields Too Large", b"Request Header
 
 
 SWEEP_SECONDS = 0.5
-"""How often the read timeout and the keep-alive wait are checked (at most a quarter of the read
-timeout): a late request or an idle connection is cut off within this long past its time."""
-
-
-LEAN_UVICORN = ((0, 54),)
-"""uvicorn minor versions whose protocol internals the lean answer path (``_Coalesced``, the
-sweep's keep-alive wait, ``on_response_complete``) was written and tested against; on any other
-version the protocol keeps uvicorn's own answer path and keep-alive timer (slower, the same
-behaviour), so an upgrade of uvicorn cannot break serving."""
-
-
-def _lean(version: str) -> bool:
-    try:
-        major, minor = (int(part) for part in version.split(".")[:2])
-    except ValueError:
-        return False
-    return (major, minor) in LEAN_UVICORN
+"""How often the read timeout is checked (at most a quarter of the read timeout): a late request
+is cut off within this long past its time."""
 
 
 def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
@@ -120,7 +102,6 @@ def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
     GuardedProtocol.live = set()
     GuardedProtocol.waiting = {}
     GuardedProtocol.sweeper = None
-    GuardedProtocol.lean = _lean(uvicorn_version)
     return GuardedProtocol
 
 
@@ -133,8 +114,6 @@ class _Guarded(HttpToolsProtocol):
     """Connections without a request in progress, longest waiting first (a dict keeps order)."""
     sweeper: ClassVar[Any]
     """The pending sweep (a ``TimerHandle``) while any connection is open, else None."""
-    lean: ClassVar[bool] = False
-    """The lean answer path (see ``LEAN_UVICORN``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,12 +121,6 @@ class _Guarded(HttpToolsProtocol):
         """When the request in progress began (``loop.time()``; the connection's opening, for
         the first request); None between requests. The sweep reads it: one timer per process
         every ``SWEEP_SECONDS`` instead of a timer armed and cancelled on every request."""
-        self._idle: float | None = None
-        """When the last answer ended, while nothing new has arrived: the sweep closes the
-        connection ``timeout_keep_alive`` seconds later (uvicorn arms a timer per answer)."""
-        self._held: _Coalesced | None = None
-        """The cycle holding an answer's head until its body's first bytes (one at a time: a
-        pipelined answer starts only when the one before it has ended)."""
         self._in_head = True
         """Between requests or inside a request head (not yet handed to the app)."""
         self._head_bytes = 0
@@ -178,7 +151,7 @@ class _Guarded(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.live.discard(self)
         self.waiting.pop(self, None)
-        self._since = self._idle = None
+        self._since = None
         super().connection_lost(exc)
 
     # -- the read timeout and the head size ----------------------------------------------
@@ -190,19 +163,11 @@ class _Guarded(HttpToolsProtocol):
         self.waiting.pop(self, None)
         if self.transport.is_closing():
             return
-        self._release()
         if answer:
             self.transport.write(answer)
         self.transport.close()  # a request still reading its body sees a disconnect
 
-    def _release(self) -> None:
-        """Write a held head now: before anything the protocol itself writes or closes."""
-        if self._held is not None:
-            self._held.release()
-
     def data_received(self, data: bytes) -> None:
-        self._idle = None
-        self._release()  # (uvicorn may answer 400 itself, and must do so after it)
         if self._in_head:  # checked before parsing: the parser has no limit of its own
             room = self.limits.max_head_bytes - self._head_bytes
             if len(data) > room and b"\r\n\r\n" not in self._tail + data[:max(room, 0)]:
@@ -223,9 +188,6 @@ class _Guarded(HttpToolsProtocol):
         self._tail = b""
         self.waiting.pop(self, None)
         super().on_headers_complete()
-        cycle = self.cycle
-        if self.lean and cycle is not None and cycle.transport is self.transport:  # (not an upgrade)
-            cycle.transport = _Coalesced(self, cycle)
 
     def on_message_complete(self) -> None:
         self._since = None
@@ -235,76 +197,9 @@ class _Guarded(HttpToolsProtocol):
             self.waiting[self] = None
 
     def on_response_complete(self) -> None:
-        if not self.lean:
-            super().on_response_complete()
-            if self._in_head and not self.transport.is_closing():
-                self.waiting[self] = None
-            return
-        # uvicorn's own, but the keep-alive wait is the sweep's (``_idle``), not a timer armed
-        # here and cancelled by the next request's first bytes
-        self._release()  # a HEAD answer, or one without a body: its head alone
-        self.server_state.total_requests += 1
-        if self.transport.is_closing():
-            return
-        self.flow.resume_reading()
-        if self.pipeline:  # a pipelined request waits for this answer to end: start it
-            cycle, app = self.pipeline.pop()
-            self._start_asgi_task(cycle, app)
-        else:
-            self._idle = self.loop.time()
-        if self._in_head:
+        super().on_response_complete()
+        if self._in_head and not self.transport.is_closing():
             self.waiting[self] = None  # idle until its next request: may make room for another
-
-
-class _Coalesced:
-    """The transport as one request's uvicorn cycle sees it. uvicorn writes an answer's head and
-    its body apart: two sends and two packets for every answer. Here the head of an answer of
-    known, non-zero length is held until the body's first bytes and both go out in one
-    ``writelines``; everything else (``100 Continue``, a chunked answer's head, ...) is written
-    at once. The protocol releases a held head before it writes or closes anything itself, and
-    when the answer ends (a HEAD answer has no body to carry it)."""
-
-    __slots__ = ("protocol", "transport", "cycle", "head", "started")
-
-    def __init__(self, protocol: _Guarded, cycle: Any) -> None:
-        self.protocol = protocol
-        self.transport = protocol.transport
-        self.cycle = cycle
-        self.head: bytes | None = None
-        self.started = False
-        """The answer's head has been written (or is held)."""
-
-    def write(self, data: bytes) -> None:
-        head = self.head
-        if head is not None:
-            self.head = self.protocol._held = None
-            self.transport.writelines((head, data))
-            return
-        cycle = self.cycle
-        if not self.started and cycle.response_started:  # this is the head
-            self.started = True
-            if (not cycle.chunked_encoding and cycle.expected_content_length > 0
-                    and cycle.scope["method"] != "HEAD"):
-                self.head = data  # the body follows (uvicorn checks it is as long as it says)
-                self.protocol._held = self
-                return
-        self.transport.write(data)
-
-    def release(self) -> None:
-        head = self.head
-        if head is not None:
-            self.head = self.protocol._held = None
-            self.transport.write(head)
-
-    def close(self) -> None:
-        self.release()
-        self.transport.close()
-
-    def is_closing(self) -> bool:
-        return bool(self.transport.is_closing())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.transport, name)
 
 
 def _interval(limits: Limits) -> float:
@@ -312,17 +207,12 @@ def _interval(limits: Limits) -> float:
 
 
 def _sweep(cls: type[_Guarded], loop: Any) -> None:
-    """Cut off every request older than the read timeout and close every keep-alive connection
-    idle for longer than uvicorn's ``timeout_keep_alive``; runs while any connection is open."""
+    """Cut off every request older than the read timeout; runs while any connection is open."""
     cls.sweeper = None
     if not cls.live:
         return  # the next connection starts the sweep again
-    now = loop.time()
-    deadline = now - cls.limits.read_timeout
+    deadline = loop.time() - cls.limits.read_timeout
     for conn in list(cls.live):
         if conn._since is not None and conn._since <= deadline:
             conn._expired()
-        elif conn._idle is not None and conn._idle <= now - conn.timeout_keep_alive:
-            conn._idle = None
-            conn.timeout_keep_alive_handler()
     cls.sweeper = loop.call_later(_interval(cls.limits), _sweep, cls, loop)

@@ -139,8 +139,8 @@ def answer(sock: socket.socket) -> bytes:
 
 
 def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_wait() -> None:
-    """The guard's sweep (not a timer per answer) closes a connection idle past
-    ``KEEP_ALIVE_SECONDS`` after its last answer, and keeps one that sends its next request."""
+    """A connection idle past ``KEEP_ALIVE_SECONDS`` after its last answer is closed, one that
+    sends its next request is kept (uvicorn's wait, beside the guard's read-timeout sweep)."""
     with serving() as port, connect(port) as idle, connect(port) as busy:
         for sock in (idle, busy):
             sock.sendall(HEALTH)
@@ -154,70 +154,3 @@ def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_wait() -> 
         assert KEEP_ALIVE_SECONDS - 0.2 < time.perf_counter() - started < KEEP_ALIVE_SECONDS + 2
         busy.sendall(HEALTH)
         assert answer(busy).startswith(b"HTTP/1.1 200 ")
-
-
-def test_an_answer_goes_out_in_one_write() -> None:
-    """Head and body in one send (uvicorn writes them apart: two packets per answer), and a
-    pipelined request after it still gets its own answer."""
-    with serving() as port, connect(port) as sock:
-        sock.sendall(HEALTH)
-        first = sock.recv(65536)  # one segment on loopback: the whole answer or nothing
-        assert first.startswith(b"HTTP/1.1 200 ") and first.endswith(b'"failed":[]}')
-        sock.sendall(HEALTH.replace(b"GET", b"HEAD"))  # a head without a body to carry it: not held
-        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
-        sock.sendall(HEALTH + HEALTH.replace(b"\r\n\r\n", b"\r\nconnection: close\r\n\r\n"))
-        assert read_all(sock).count(b"HTTP/1.1 200 ") == 2
-
-
-def test_the_lean_answer_path_is_taken_only_on_the_uvicorn_it_was_written_for() -> None:
-    from emulators.httpguard import LEAN_UVICORN, _lean
-    tested = ".".join(map(str, LEAN_UVICORN[0]))
-    assert _lean(tested + ".0") and _lean(tested + ".7")
-    assert not _lean("0.28.1") and not _lean("1.0.0") and not _lean("dev")
-
-
-def test_on_another_uvicorn_the_guard_keeps_uvicorns_own_answer_path() -> None:
-    """With the lean path off (as on an untested uvicorn), answers, pipelining and the keep-alive
-    close still work: uvicorn's own code with the guard's read timeout around it."""
-    import asyncio
-    import threading
-
-    import uvicorn
-    from starlette.applications import Starlette
-    from starlette.responses import PlainTextResponse
-    from starlette.routing import Route
-
-    from emulators.httpguard import Limits, guarded_protocol
-
-    protocol = guarded_protocol(Limits(read_timeout=2.0), 1000)
-    protocol.lean = False
-
-    async def hello(request: object) -> PlainTextResponse:
-        return PlainTextResponse("hello")
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/", hello)]), host="127.0.0.1", port=port,
-                                           http=protocol, lifespan="off", log_level="error",
-                                           timeout_keep_alive=1))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-            time.sleep(0.02)
-        hello_req = b"GET / HTTP/1.1\r\nhost: x\r\n\r\n"
-        with connect(port) as sock:
-            sock.sendall(hello_req + hello_req)
-            time.sleep(0.3)
-            got = sock.recv(65536)
-            assert got.count(b"HTTP/1.1 200 ") == 2 and got.endswith(b"hello")
-            started = time.perf_counter()
-            assert read_all(sock) == b""  # uvicorn's own keep-alive timer closes it
-            assert time.perf_counter() - started < 3
-        with connect(port) as sock:
-            sock.sendall(b"GET / HTTP/1.1\r\nhost: x\r\n")  # a head that never ends
-            assert read_all(sock).startswith(b"HTTP/1.1 408 ")
-    finally:
-        server.should_exit = True
-        thread.join(10)
