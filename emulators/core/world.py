@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import pickle
 import random
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
@@ -64,6 +65,30 @@ def own_settings(settings: dict[str, Any], dialect: Any) -> dict[str, Any]:
     uses = honoured(dialect)
     return {key: value for key, value in settings.items()
             if key in uses or (key not in CORE_SETTINGS and key == dialect.name)}
+
+
+_BASES: dict[int, tuple[Any, bytes]] = {}
+"""The core settings merged with each dialect's defaults, pickled: a tenant's build unpickles its
+own copy (a ``deepcopy`` of them was a quarter of a seeded tenant's reset)."""
+
+
+def _base_settings(dialect: Any) -> dict[str, Any]:
+    """A fresh ``merge(CORE_SETTINGS, dialect.settings)`` (the dialect's defaults never change)."""
+    kept = _BASES.get(id(dialect))
+    if kept is None or kept[0] is not dialect:  # (held: an id is never another dialect's)
+        kept = _BASES[id(dialect)] = (dialect, pickle.dumps(merge(CORE_SETTINGS, dialect.settings)))
+    settings: dict[str, Any] = pickle.loads(kept[1])
+    return settings
+
+
+def _merged_into(out: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``merge(out, override)`` made in ``out`` itself (a fresh copy no one else holds)."""
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            _merged_into(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -126,7 +151,7 @@ class Tenant:
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.settings: dict[str, Any] = merge(merge(CORE_SETTINGS, self.dialect.settings), self.overrides)
+        self.settings: dict[str, Any] = _merged_into(_base_settings(self.dialect), self.overrides)
         clock = self.settings["clock"]
         self.clock = Clock(parse_instant(clock["start"]), clock["mode"], clock["speed"])
         self.clock.bind(self._fire)
