@@ -13,8 +13,8 @@ by the next read. An answer that read the clock (a CDR of a call not ended) is n
 from __future__ import annotations
 
 from typing import Any, Callable
-from weakref import WeakKeyDictionary
 
+from ..core.answers import KeptAnswers
 from ..core.world import Tenant
 from . import cdrs
 
@@ -23,19 +23,7 @@ MAX_ANSWERS = 1024
 MAX_BYTES = 4 << 20
 """Bytes of kept answers per tenant: more clears the lot, and a bigger answer is never kept."""
 
-
-class _Answers:
-    __slots__ = ("held", "stamp", "bodies", "size")
-
-    def __init__(self) -> None:
-        self.held: tuple[Any, ...] = ()
-        """The objects the stamp names by id, kept alive so their ids stay theirs."""
-        self.stamp: tuple[Any, ...] | None = None
-        self.bodies: dict[tuple[Any, ...], bytes] = {}
-        self.size = 0
-
-
-_ANSWERS: "WeakKeyDictionary[Tenant, _Answers]" = WeakKeyDictionary()
+_ANSWERS: KeptAnswers[bytes] = KeptAnswers(len, MAX_ANSWERS, MAX_BYTES)
 
 
 def _stamp(t: Tenant) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -51,18 +39,5 @@ def kept_answer(t: Tenant, key: tuple[Any, ...], make: Callable[[], tuple[bytes,
     tenant's CDRs as they are now, kept from an earlier read while the stamp is unchanged.
     ``make`` returns the body and whether it may be kept (False: it read the clock); it may
     raise (a refusal is never kept)."""
-    answers = _ANSWERS.get(t)
-    if answers is None:
-        answers = _ANSWERS[t] = _Answers()
     held, stamp = _stamp(t)
-    if answers.stamp != stamp or len(answers.bodies) >= MAX_ANSWERS:
-        answers.held, answers.stamp, answers.bodies, answers.size = held, stamp, {}, 0
-    body = answers.bodies.get(key)
-    if body is None:
-        body, keep = make()
-        if keep and len(body) <= MAX_BYTES:
-            if answers.size + len(body) > MAX_BYTES:
-                answers.bodies, answers.size = {}, 0
-            answers.bodies[key] = body
-            answers.size += len(body)
-    return body
+    return _ANSWERS.get(t, key, held, stamp, make)
