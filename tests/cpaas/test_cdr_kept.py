@@ -5,10 +5,9 @@ or a scenario's world is in the next answer."""
 
 from __future__ import annotations
 
-import time
-
 from .conftest import CP
 from .test_calls import AGENT, C2C, CUSTOMER
+from support.worlds import run_empty_world
 
 
 def test_a_kept_row_follows_the_time_zone(cp: CP) -> None:
@@ -25,18 +24,6 @@ def test_a_kept_row_follows_the_time_zone(cp: CP) -> None:
 
 
 # -- whole answers (kept.py): every change is seen by the next read ------------------------------
-SCENARIO = """
-name: an empty world
-start: "2026-01-05T14:00:00Z"
-end: 1s
-world:
-  agents:
-    - {id: a1, name: Ann Lee, extension: "2001"}
-timeline:
-  - at: 0s
-    wait_until: {live_calls: 0}
-"""
-
 
 def _stats(cp: CP) -> dict[str, list[int]]:
     return dict(cp.ok("GET", "get_cdr_statistics")["result"])
@@ -65,12 +52,7 @@ def test_kept_answers_follow_calls_the_clock_a_reset_and_a_restore(cp: CP) -> No
 
 def test_a_kept_answer_follows_a_scenario_world(cp: CP) -> None:
     assert _stats(cp)["total_calls"][0] > 0 and cp.cdrs()
-    started = cp.http.post("/_emulator/tenants/default/scenarios", content=SCENARIO.encode(),
-                           headers={"content-type": "application/yaml"})
-    assert started.status_code == 202, started.text
-    deadline = time.monotonic() + 20
-    while cp.http.get(started.json()["url"]).json()["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
+    run_empty_world(cp.http)
     assert _stats(cp)["total_calls"] == [0] and cp.cdrs() == []
 
 

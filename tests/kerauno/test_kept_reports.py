@@ -3,28 +3,16 @@ a restore, the time zone, a reset and a scenario's world are all in the next rea
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
 from .helpers import KEY, MAKECALL, REPORTING, T
+from support.worlds import run_empty_world
 
 DOC_DAY = {"start_date": "2014-09-09 00:00:00", "end_date": "2014-09-09 23:59:59"}
 """The document's example day (the seed's two calls)."""
 TODAY = {"start_date": "2026-01-05 00:00:00", "end_date": "2026-01-05 23:59:59"}
-SCENARIO = """
-name: an empty world
-start: "2026-01-05T14:00:00Z"
-end: 1s
-world:
-  agents:
-    - {id: a1, name: Ann Lee, extension: "2001"}
-timeline:
-  - at: 0s
-    wait_until: {live_calls: 0}
-"""
-
 
 @pytest.fixture
 def client(emu_factory: Any) -> Any:
@@ -61,10 +49,5 @@ def test_kept_reports_follow_calls_settings_restores_and_resets(client: Any) -> 
 
 def test_a_kept_report_follows_a_scenario_world(client: Any) -> None:
     assert report(client, "cdr") != {"error": "No Results Found."}
-    started = client.post(f"{T}/default/scenarios", content=SCENARIO.encode(),
-                          headers={"content-type": "application/yaml"})
-    assert started.status_code == 202, started.text
-    deadline = time.monotonic() + 20
-    while client.get(started.json()["url"]).json()["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
+    run_empty_world(client)
     assert report(client, "cdr") == {"error": "No Results Found."}

@@ -4,9 +4,8 @@ kept whole: a new call, one ending, a restore, a reset or a scenario's world is 
 
 from __future__ import annotations
 
-import time
-
-from .conftest import ANIL, APP, MC, T
+from .conftest import ANIL, APP, MC
+from support.worlds import run_empty_world
 
 REMOVE = f"/api/v1/app/{APP}/ag/default/remAgent"
 ADD = f"/api/v1/app/{APP}/ag/default/addAgent"
@@ -32,18 +31,6 @@ def test_a_kept_entry_follows_agent_names_and_the_time_zone(mc: MC) -> None:
 
 
 # -- whole pages: a page of settled calls is kept; every change is seen by the next read ---------
-SCENARIO = """
-name: an empty world
-start: "2026-01-05T14:00:00Z"
-end: 1s
-world:
-  agents:
-    - {id: a1, name: Ann Lee, extension: "2001"}
-timeline:
-  - at: 0s
-    wait_until: {live_calls: 0}
-"""
-
 
 def test_a_kept_page_follows_new_calls_the_clock_a_restore_and_a_reset(mc: MC) -> None:
     first = mc.call_log()
@@ -73,11 +60,6 @@ def test_a_kept_page_follows_a_group_name_and_a_scenario_world(mc: MC) -> None:
     mc.control("POST", "/restore", snap)
     groups = {a["group"] for c in mc.call_log()["data"] for a in c["transfer"]}
     assert "renamed" in groups and "default" not in groups
-    started = mc.http.post(f"{T}/default/scenarios", content=SCENARIO.encode(),
-                           headers={"content-type": "application/yaml"})
-    assert started.status_code == 202, started.text
-    deadline = time.monotonic() + 20
-    while mc.http.get(started.json()["url"]).json()["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
+    run_empty_world(mc.http)
     emptied = mc.call_log()
     assert emptied["data"] == [] and emptied != first

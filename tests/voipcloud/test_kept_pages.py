@@ -4,21 +4,8 @@ a scenario's world are all in the next read."""
 
 from __future__ import annotations
 
-import time
-
 from .conftest import VC
-
-SCENARIO = """
-name: an empty world
-start: "2026-01-05T14:00:00Z"
-end: 1s
-world:
-  agents:
-    - {id: a1, name: Ann Lee, extension: "2001"}
-timeline:
-  - at: 0s
-    wait_until: {live_calls: 0}
-"""
+from support.worlds import run_empty_world
 
 
 def test_kept_pages_follow_calls_restores_settings_and_resets(vcx: VC) -> None:
@@ -49,11 +36,6 @@ def test_kept_pages_follow_calls_restores_settings_and_resets(vcx: VC) -> None:
 
 def test_a_kept_page_follows_a_scenario_world(vcx: VC) -> None:
     assert vcx.data("get-queue-calls", limit=5)
-    started = vcx.http.post("/_emulator/tenants/default/scenarios", content=SCENARIO.encode(),
-                            headers={"content-type": "application/yaml"})
-    assert started.status_code == 202, started.text
-    deadline = time.monotonic() + 20
-    while vcx.http.get(started.json()["url"]).json()["status"] == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
+    run_empty_world(vcx.http)
     r = vcx.call("get-queue-calls", params={"limit": 5})  # no queue now: an empty page or a refusal
     assert r.status_code != 200 or r.json()["data"] == []
