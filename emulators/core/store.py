@@ -81,6 +81,16 @@ class Collection(Generic[T]):
         answer made from the records knows when it may still be true (changes made to a
         record's other fields in place are not counted)."""
 
+    # -- filled on first use ----------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for an attribute not there. A collection copied from a template may come
+        # with ``_fill`` (a function giving its records and indexes) instead of them: most
+        # copies never read most of their collections, so the records are made at first use.
+        if name in ("_items", "_index") and "_fill" in self.__dict__:
+            self._items, self._index = self.__dict__.pop("_fill")()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     # -- ids and records -------------------------------------------------------------------
     def next_id(self) -> int:
         self.counter += 1
@@ -187,6 +197,7 @@ class Collection(Generic[T]):
     def load(self, data: Mapping[str, Any]) -> None:
         self.generation += 1
         self.changes += 1
+        self.__dict__.pop("_fill", None)
         self._items = {}
         self._index = {f: {} for f in self.indexes}
         self.counter = self._start - 1

@@ -72,3 +72,18 @@ def test_a_copy_goes_on_as_the_live_built_world_does(dak: Dak) -> None:
     live, copy = _world(dak, "live"), _world(dak, "copy")
     assert live["events"] and live["events"] == copy["events"]
     assert live == copy
+
+
+def test_copies_made_before_either_is_read_keep_their_own_records(dak: Dak) -> None:
+    """A copy's collections are made at their first use, from the template's bytes: the one
+    read first after the other changed its records still sees the seed's."""
+    settings = _settings()
+    _create(dak, "live", settings)
+    start = _world(dak, "live")
+    _create(dak, "first", settings)
+    _create(dak, "second", settings)
+    token = dak.client.get(f"{T}/first").json()["credentials"]["access_token"]
+    assert dak.call("CreateRecord", token=token, queue="2003", phonenumber="603444555").status_code == 200
+    assert dak.call("SendSMS", "3.1", token=token, number="603111299", message="Ahoj").status_code == 200
+    assert _world(dak, "first") != start
+    assert _world(dak, "second") == start
