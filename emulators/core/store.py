@@ -10,7 +10,7 @@ vercel-labs/emulate's Store: ``query`` filters, counts, sorts, then pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from .records import as_dict
 
@@ -44,12 +44,34 @@ def page_of(items: Iterable[T], skip: int, take: int) -> list[T]:
     return out
 
 
-class Collection(Generic[T]):
+class FilledOnUse:
+    """An object whose ``filled_on_use`` attributes may come later: one copied from a template
+    can carry ``_fill`` (a function giving their values, in that order) instead of them, and they
+    are made when first read. Most copies of a world never read most of its store."""
+
+    filled_on_use: ClassVar[tuple[str, ...]] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only for an attribute not there
+        if name in self.filled_on_use and "_fill" in self.__dict__:
+            for attr, value in zip(self.filled_on_use, self.__dict__.pop("_fill")()):
+                self.__dict__[attr] = value
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # unpickling looks this up: without it the lookup would raise in ``__getattr__``
+        self.__dict__.update(state)
+
+
+class Collection(FilledOnUse, Generic[T]):
     """Records keyed by ``id_field`` (a string attribute), with equality indexes on ``indexes``.
 
     Change an indexed field only through ``set`` (or remove and add again), so the indexes stay
     true; other fields may be changed in place.
     """
+
+    filled_on_use = ("_items", "_index")
 
     def __init__(self, name: str, *, id_field: str = "id", indexes: Sequence[str] = (),
                  to_dict: Callable[[T], dict[str, Any]] | None = None,
@@ -80,16 +102,6 @@ class Collection(Generic[T]):
         """Bumped by every ``add``, ``remove``, ``set`` and ``load``: a reader that keeps an
         answer made from the records knows when it may still be true (changes made to a
         record's other fields in place are not counted)."""
-
-    # -- filled on first use ----------------------------------------------------------------
-    def __getattr__(self, name: str) -> Any:
-        # Reached only for an attribute not there. A collection copied from a template may come
-        # with ``_fill`` (a function giving its records and indexes) instead of them: most
-        # copies never read most of their collections, so the records are made at first use.
-        if name in ("_items", "_index") and "_fill" in self.__dict__:
-            self._items, self._index = self.__dict__.pop("_fill")()
-            return self.__dict__[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- ids and records -------------------------------------------------------------------
     def next_id(self) -> int:
@@ -206,8 +218,10 @@ class Collection(Generic[T]):
         self.counter = max(self.counter, int(data["counter"]))
 
 
-class Store:
+class Store(FilledOnUse):
     """A tenant's named collections."""
+
+    filled_on_use = ("collections",)
 
     def __init__(self) -> None:
         self.collections: dict[str, Collection[Any]] = {}

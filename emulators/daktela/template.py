@@ -4,7 +4,8 @@ create and reset of a tenant with the same seed and settings.
 The live build runs the engine through the morning's calls (rings, answers, a transfer, CRM
 hooks, SMS and records, ~2.5 ms); the world it leaves is a function of the seed number and the
 tenant's settings alone (the clock start among them), so what it leaves is kept, pickled, and a
-later build unpickles it (~0.4-0.6 ms). Kept apart from the copy, as objects every copy shares:
+later build unpickles it (~0.2 ms, the store at first use). Kept apart from the copy, as objects
+every copy shares:
 
 - the tenant itself (anything in the world that points back at it gets the new tenant), its
   dialect and the seed's history (shared, never mutated, as a live build shares it too);
@@ -12,10 +13,10 @@ later build unpickles it (~0.4-0.6 ms). Kept apart from the copy, as objects eve
   events recorded, the records' snapshots, the queues' options): a quarter of the copy's bytes;
 - the clock, whose timers travel as its snapshot (``Clock.to_dict``/``load``, as a restore
   moves them: the new clock keeps its own anchor to the wall);
-- each store collection's records and indexes, pickled on their own and unpickled at the
-  collection's first use (``Collection.fill_later``): the store is ~60 % of the copy and most
-  tenants read a few of its 24 collections (no record is shared between two collections, or
-  between a collection and the rest of the world, so the parts copy as the whole did).
+- the store (its 24 collections) and each collection's records and indexes, pickled on their
+  own and unpickled at first use (``core.store.FilledOnUse``): the store was ~60 % of the copy
+  and most tenants read a few of its collections (no record is shared between two collections,
+  or between the store and the rest of the world, so the parts copy as the whole did).
 
 What a build does beside the tenant (the kept answers' revision, ``cache.bump``) is done by the
 caller every time; the indexes the engines keep beside the store are keyed by its collections,
@@ -24,7 +25,6 @@ which are new objects here, so they are built again from the records as after a 
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import pickle
@@ -34,7 +34,7 @@ from typing import Any, Callable, Sequence
 
 from ..core.calls import Call
 from ..core.events import Event
-from ..core.store import Collection
+from ..core.store import FilledOnUse
 from ..core.world import Tenant
 from .records import Snapshot
 
@@ -55,7 +55,7 @@ class Template:
     objects: tuple[Any, ...]
     """The ``SHARED`` objects the state names."""
     parts: tuple[bytes, ...]
-    """Each store collection's records and indexes, pickled apart."""
+    """What the store and each collection make on first use, pickled apart."""
 
 
 SHARED = (types.FunctionType, Event, Snapshot)
@@ -72,7 +72,7 @@ def key(t: Tenant) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class _Part:
-    """Stands for a collection's records in the world's pickle (``Template.parts[n]``)."""
+    """Stands for what a store or collection makes on first use (``Template.parts[n]``)."""
     n: int
 
 
@@ -88,15 +88,16 @@ class _Pickler(pickle.Pickler):
         self.options = {id(q.extra["options"]) for q in t.queues.values() if isinstance(q.extra.get("options"), dict)}
 
     def reducer_override(self, obj: Any) -> Any:
-        if self.parts is None or type(obj) is not Collection:
+        if self.parts is None or not isinstance(obj, FilledOnUse):
             return NotImplemented
-        state = dict(vars(obj))
-        records = (state.pop("_items"), state.pop("_index"))
+        cls = type(obj)
+        values = tuple(getattr(obj, name) for name in cls.filled_on_use)  # (made first if not yet used)
+        state = {k: v for k, v in vars(obj).items() if k not in cls.filled_on_use and k != "_fill"}
         buffer = io.BytesIO()
-        _Pickler(buffer, self.t, self.shared, self.numbered).dump(records)
+        _Pickler(buffer, self.t, self.shared, self.numbered, self.parts).dump(values)
         state["_fill"] = _Part(len(self.parts))
         self.parts.append(buffer.getvalue())
-        return Collection.__new__, (Collection,), state
+        return cls.__new__, (cls,), state
 
     def persistent_id(self, obj: Any) -> Any:
         t = self.t
@@ -122,20 +123,24 @@ class _Pickler(pickle.Pickler):
 class _Unpickler(pickle.Unpickler):
     def __init__(self, data: bytes, t: Tenant, template: Template) -> None:
         super().__init__(io.BytesIO(data))
-        self.shared: dict[Any, Any] = {"tenant": t, "clock": t.clock, "dialect": t.dialect,
-                                       "history": template.history}
-        self.objects = template.objects
-        self.t = t
-        self.template = template
-
-    def persistent_load(self, pid: Any) -> Any:
-        if isinstance(pid, tuple):  # a collection's records, unpickled at its first use
-            return functools.partial(_load_part, self.template, self.t, pid[1])
-        return self.objects[pid] if isinstance(pid, int) else self.shared[pid]
+        # every persistent id the state names, looked up by the dict itself (no Python frame
+        # per id: a world names ~140)
+        named = dict(enumerate(template.objects))
+        named.update(tenant=t, clock=t.clock, dialect=t.dialect, history=template.history)
+        named.update((("part", n), _Fill(template, t, n)) for n in range(len(template.parts)))
+        self.persistent_load = named.__getitem__  # type: ignore[method-assign]
 
 
-def _load_part(template: Template, t: Tenant, n: int) -> Any:
-    return _Unpickler(template.parts[n], t, template).load()
+class _Fill:
+    """A copy's collection's records, made when first used (one small object per collection:
+    a copy's every object is one more for the collector to walk)."""
+    __slots__ = ("template", "t", "n")
+
+    def __init__(self, template: Template, t: Tenant, n: int) -> None:
+        self.template, self.t, self.n = template, t, n
+
+    def __call__(self) -> Any:
+        return _Unpickler(self.template.parts[self.n], self.t, self.template).load()
 
 
 def capture(t: Tenant) -> Template:
