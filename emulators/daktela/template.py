@@ -52,10 +52,10 @@ class Template:
     clock: dict[str, Any]
     rng: tuple[Any, ...]
     history: Sequence[Call]
-    objects: tuple[Any, ...]
-    """The ``SHARED`` objects the state names."""
     parts: tuple[bytes, ...]
     """What the store and each collection make on first use, pickled apart."""
+    named: dict[Any, Any]
+    """The persistent ids every copy resolves alike: the ``SHARED`` objects' numbers, the history."""
 
 
 SHARED = (types.FunctionType, Event, Snapshot)
@@ -120,15 +120,23 @@ class _Pickler(pickle.Pickler):
         return None
 
 
+class _Named(dict[Any, Any]):
+    """The persistent ids a state names, looked up by the dict itself (no Python frame per id:
+    a world names ~140); a part's filler made when first named."""
+
+    def __init__(self, template: Template, t: Tenant) -> None:
+        super().__init__(template.named)
+        self.update(tenant=t, clock=t.clock, dialect=t.dialect)
+        self.template, self.t = template, t
+
+    def __missing__(self, pid: Any) -> Any:
+        return _Fill(self.template, self.t, pid[1])
+
+
 class _Unpickler(pickle.Unpickler):
     def __init__(self, data: bytes, t: Tenant, template: Template) -> None:
         super().__init__(io.BytesIO(data))
-        # every persistent id the state names, looked up by the dict itself (no Python frame
-        # per id: a world names ~140)
-        named = dict(enumerate(template.objects))
-        named.update(tenant=t, clock=t.clock, dialect=t.dialect, history=template.history)
-        named.update((("part", n), _Fill(template, t, n)) for n in range(len(template.parts)))
-        self.persistent_load = named.__getitem__  # type: ignore[method-assign]
+        self.persistent_load = _Named(template, t).__getitem__  # type: ignore[method-assign]
 
 
 class _Fill:
@@ -148,8 +156,8 @@ def capture(t: Tenant) -> Template:
     parts: list[bytes] = []
     pickler = _Pickler(buffer, t, parts=parts)
     pickler.dump(tuple(getattr(t, name) for name in STATE))
-    return Template(buffer.getvalue(), t.clock.to_dict(), t.rng.getstate(), t.history, tuple(pickler.shared),
-                    tuple(parts))
+    return Template(buffer.getvalue(), t.clock.to_dict(), t.rng.getstate(), t.history, tuple(parts),
+                    {**dict(enumerate(pickler.shared)), "history": t.history})
 
 
 def apply(template: Template, t: Tenant) -> None:
