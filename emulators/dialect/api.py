@@ -140,7 +140,7 @@ class VendorApi:
         variant predicate holds."""
         if len(candidates) == 1 and candidates[0].versions is None and candidates[0].variant is None:
             return candidates[0]  # the usual row: one meaning, every version
-        in_version = [op for op in candidates if op.exists_in(ctx.version)]
+        in_version = _in_version(candidates, ctx.version)
         if not in_version:
             raise Refusal(k.UNSUPPORTED_VERSION, f"{candidates[0].name} does not exist in version {ctx.version}")
         for op in in_version:
@@ -247,6 +247,22 @@ class VendorApi:
     def _refused(self, ctx: Ctx, err: Err, headers: Mapping[str, str]) -> Response:
         return self.render_error(ctx, err, {**err.headers, **headers})
 
+
+
+_IN_VERSION: dict[tuple[int, str | None], tuple[Sequence[Operation], list[Operation]]] = {}
+"""(id of a route's candidates, version) -> (the candidates, held so that the id stays theirs;
+those that exist in the version): a table never changes once built."""
+
+
+def _in_version(candidates: Sequence[Operation], version: str | None) -> list[Operation]:
+    key = (id(candidates), version)
+    kept = _IN_VERSION.get(key)
+    if kept is not None and kept[0] is candidates:
+        return kept[1]
+    found = [op for op in candidates if op.exists_in(version)]
+    if len(_IN_VERSION) < 4096 and len(version or "") <= 64:  # a version is a path segment
+        _IN_VERSION[key] = (candidates, found)
+    return found
 
 
 _PLAIN: set[type] = {list, dict, tuple, str, bytes, type(None)}

@@ -100,9 +100,9 @@ def _php_query(raw: bytes) -> dict[str, Any]:
     return php_fields(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
 
 
-def php_query(raw: bytes) -> dict[str, Any]:
-    """``php_fields`` of a query string, cached per short string (a copy: callers may change it)."""
-    return dict(_php_query(raw) if len(raw) <= CACHED_QUERY_BYTES else _php_query.__wrapped__(raw))
+def php_query(raw: bytes) -> Mapping[str, Any]:
+    """``php_fields`` of a query string, parsed once per distinct short string. Treat as read-only."""
+    return _php_query(raw) if len(raw) <= CACHED_QUERY_BYTES else _php_query.__wrapped__(raw)
 
 
 def checked_json(raw: bytes) -> Any:
