@@ -39,16 +39,10 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
             raw_query, truncated["query"] = raw_query[:MAX_TEXT], len(raw_query)
     query = raw_query.decode("utf-8", "replace") if raw_query else ""
     # "seq" first: ``append`` numbers the entry in place, keeping the journal's key order
-    if tenant is not None:
-        entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
-                 "path": path, "query": query, "status": status, "client": client[0] if client else "",
-                 "at": tenant.now(), "wall": time(), "tenant": tenant.id}
-        journal = tenant.requests
-    else:
-        entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
-                 "path": path, "query": query, "status": status, "client": client[0] if client else "",
-                 "at": None, "wall": time(), "tenant": None}
-        journal = registry.unauthenticated(vendor)
+    entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
+             "path": path, "query": query, "status": status, "client": client[0] if client else "",
+             "at": tenant.now() if tenant is not None else None, "wall": time(),
+             "tenant": tenant.id if tenant is not None else None}
     text = len(path) + len(query)
     if truncated:
         entry["truncated"] = truncated
@@ -57,6 +51,7 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
         text += len(why)
     if refusal:
         entry["refusal"] = refusal
+    journal = tenant.requests if tenant is not None else registry.unauthenticated(vendor)
     journal.append(entry, text)
     if response is not None:
         answer = getattr(response, "body", None)  # a streamed answer has none
