@@ -286,8 +286,9 @@ _VALID_MAX = 4096
 CACHED_TEXT = 256
 """Longest raw parameter text whose validation is remembered: a cache keyed by long
 client-chosen text would hold megabytes."""
-CACHED_REQUEST_BYTES = 1024
-"""Longest path + query + body whose validation is remembered by those bytes."""
+CACHED_REQUEST_BYTES = 512
+"""Longest path + query + body whose validation is remembered by those bytes (at most
+``_VALID_MAX`` of them: ~2 MB that clients chose)."""
 _SHAREABLE = frozenset({str, int, float, bool, type(None), tuple, frozenset, date, datetime, Decimal})
 """Types of validated values that may be shared between requests (nothing a run could change)."""
 
