@@ -15,6 +15,8 @@ import inspect
 import logging
 import time
 from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
@@ -27,7 +29,7 @@ from . import errors as k
 from .errors import Err, ErrorTable, Refusal, VendorError
 from .journal import record
 from .operation import Ctx, Operation
-from .params import ANY, MISSING, QUERY, ParamError, validate
+from .params import ANY, BODY, MISSING, PATH, QUERY, ParamError, validate
 from .request import CACHED_QUERY_BYTES, MAX_BODY_BYTES, BadBody, BodyTooLarge, checked_json, php_fields, read_body
 from .router import Router, allowed
 
@@ -138,7 +140,7 @@ class VendorApi:
         variant predicate holds."""
         if len(candidates) == 1 and candidates[0].versions is None and candidates[0].variant is None:
             return candidates[0]  # the usual row: one meaning, every version
-        in_version = [op for op in candidates if op.exists_in(ctx.version)]
+        in_version = _in_version(candidates, ctx.version)
         if not in_version:
             raise Refusal(k.UNSUPPORTED_VERSION, f"{candidates[0].name} does not exist in version {ctx.version}")
         for op in in_version:
@@ -247,6 +249,22 @@ class VendorApi:
 
 
 
+_IN_VERSION: dict[tuple[int, str | None], tuple[Sequence[Operation], list[Operation]]] = {}
+"""(id of a route's candidates, version) -> (the candidates, held so that the id stays theirs;
+those that exist in the version): a table never changes once built."""
+
+
+def _in_version(candidates: Sequence[Operation], version: str | None) -> list[Operation]:
+    key = (id(candidates), version)
+    kept = _IN_VERSION.get(key)
+    if kept is not None and kept[0] is candidates:
+        return kept[1]
+    found = [op for op in candidates if op.exists_in(version)]
+    if len(_IN_VERSION) < 4096 and len(version or "") <= 64:  # a version is a path segment
+        _IN_VERSION[key] = (candidates, found)
+    return found
+
+
 _PLAIN: set[type] = {list, dict, tuple, str, bytes, type(None)}
 """Types of run results that are never awaitable: checked before ``inspect.isawaitable`` (an
 ``Awaitable`` ABC check, a few hundred ns on every request); grows with the types runs return."""
@@ -261,18 +279,24 @@ def _awaitable(result: Any) -> bool:
 
 
 _VALID: dict[tuple[Any, ...], dict[str, Any]] = {}
-"""Validated parameters by (operation, raw texts) or, for a request without a body whose
-parameters all come from its query, by (operation, query bytes)."""
+"""Validated parameters by (operation, query bytes) for a request without a body whose
+parameters all come from its query; by (operation, path, query, content type, body) when they all
+come from those; else by (operation, raw texts)."""
 _VALID_MAX = 4096
 CACHED_TEXT = 256
 """Longest raw parameter text whose validation is remembered: a cache keyed by long
 client-chosen text would hold megabytes."""
+CACHED_REQUEST_BYTES = 512
+"""Longest path + query + body whose validation is remembered by those bytes (at most
+``_VALID_MAX`` of them: ~2 MB that clients chose)."""
+_SHAREABLE = frozenset({str, int, float, bool, type(None), tuple, frozenset, date, datetime, Decimal})
+"""Types of validated values that may be shared between requests (nothing a run could change)."""
 
 
 def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
-    """``validate`` of the operation's parameters, remembered per (operation, raw texts):
-    converters are pure and clients repeat the same few requests. Only all-text requests are
-    remembered; the dict is shared, so runs treat ``ctx.params`` as read-only."""
+    """``validate`` of the operation's parameters, remembered per request bytes or raw texts:
+    converters are pure and clients repeat the same few requests. The dict is shared, so runs
+    treat ``ctx.params`` as read-only."""
     if not op.params:
         return {}
     names = _query_names(op)
@@ -288,6 +312,21 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
             return hit
         raw = tuple(map(ctx.query.get, names))
         texts = True
+    elif _request_keyed(op):
+        # Path, query and body (read by its content type) decide every value: keyed by their
+        # bytes, a repeated request is neither looked up nor converted again.
+        query, body = ctx.scope.get("query_string", b""), ctx.body
+        if len(ctx.path) + len(query) + len(body) <= CACHED_REQUEST_BYTES:
+            key = (id(op), ctx.path, query, ctx.header("content-type") if body else "", body)
+            hit = _VALID.get(key)
+            if hit is None:
+                params = validate(op.params, ctx.lookup)
+                if not all(type(v) in _SHAREABLE for v in params.values()):
+                    return params  # e.g. a JSON list: never shared
+                hit = _remember(key, params)
+            return hit
+        raw = tuple(ctx.lookup(p) for p in op.params)
+        texts = all(v is None or type(v) is str for v in raw)
     else:
         raw = tuple(ctx.lookup(p) for p in op.params)
         texts = all(v is None or type(v) is str for v in raw)
@@ -321,6 +360,19 @@ def _query_names(op: Operation) -> tuple[str, ...] | None:
         _NAMES[key] = (tuple(p.name for p in op.params)
                        if all(p.where in _QUERYISH for p in op.params) else None)
     return _NAMES[key]
+
+
+_REQUEST_KEYED = frozenset({ANY, QUERY, BODY, PATH})
+_KEYED: dict[int, bool] = {}
+
+
+def _request_keyed(op: Operation) -> bool:
+    """Does every parameter of ``op`` come from the path, the query or the body (no header,
+    no cookie)?"""
+    key = id(op)
+    if key not in _KEYED:
+        _KEYED[key] = all(p.where in _REQUEST_KEYED for p in op.params)
+    return _KEYED[key]
 
 
 def _has_body(scope: Scope) -> bool:

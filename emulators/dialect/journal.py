@@ -8,7 +8,7 @@ Exchanges are bounded apart (``core.exchanges``) and only reference bytes that a
 
 from __future__ import annotations
 
-import time
+from time import time
 from typing import TYPE_CHECKING
 
 from starlette.types import Scope
@@ -30,17 +30,19 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
     registry's ``on_request`` hook (``--access-log``) with the seconds the request took."""
     client = scope.get("client")
     path, raw_query = scope["path"], scope.get("query_string", b"")
-    truncated: dict[str, int] = {}  # field -> its length before it was cut
-    if len(path) > MAX_TEXT:
-        path, truncated["path"] = path[:MAX_TEXT], len(path)
-    if len(raw_query) > MAX_TEXT:
-        raw_query, truncated["query"] = raw_query[:MAX_TEXT], len(raw_query)
+    truncated: dict[str, int] | None = None  # field -> its length before it was cut
+    if len(path) > MAX_TEXT or len(raw_query) > MAX_TEXT:
+        truncated = {}
+        if len(path) > MAX_TEXT:
+            path, truncated["path"] = path[:MAX_TEXT], len(path)
+        if len(raw_query) > MAX_TEXT:
+            raw_query, truncated["query"] = raw_query[:MAX_TEXT], len(raw_query)
     query = raw_query.decode("utf-8", "replace") if raw_query else ""
     # "seq" first: ``append`` numbers the entry in place, keeping the journal's key order
     entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
              "path": path, "query": query, "status": status, "client": client[0] if client else "",
-             "at": tenant.now() if tenant else None, "wall": time.time(),
-             "tenant": tenant.id if tenant else None}
+             "at": tenant.now() if tenant is not None else None, "wall": time(),
+             "tenant": tenant.id if tenant is not None else None}
     text = len(path) + len(query)
     if truncated:
         entry["truncated"] = truncated
@@ -49,7 +51,7 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
         text += len(why)
     if refusal:
         entry["refusal"] = refusal
-    journal = tenant.requests if tenant else registry.unauthenticated(vendor)
+    journal = tenant.requests if tenant is not None else registry.unauthenticated(vendor)
     journal.append(entry, text)
     if response is not None:
         answer = getattr(response, "body", None)  # a streamed answer has none

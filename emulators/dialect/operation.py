@@ -78,7 +78,7 @@ class Ctx:
         self.form: dict[str, Any] = {}
         """Form fields of the body (urlencoded or multipart), PHP-style when the vendor is."""
         self.json: Any = None
-        """The JSON body, when one was sent."""
+        """The JSON body, when one was sent (shared by requests with the same bytes: read-only)."""
         self.tenant: Tenant | None = None
         self.via = ""
         """How the credential came (``header``, ``query``, ``cookie``, ...), for ``admit``."""

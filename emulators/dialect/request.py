@@ -100,14 +100,23 @@ def _php_query(raw: bytes) -> dict[str, Any]:
     return php_fields(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
 
 
-def php_query(raw: bytes) -> dict[str, Any]:
-    """``php_fields`` of a query string, cached per short string (a copy: callers may change it)."""
-    return dict(_php_query(raw) if len(raw) <= CACHED_QUERY_BYTES else _php_query.__wrapped__(raw))
+def php_query(raw: bytes) -> Mapping[str, Any]:
+    """``php_fields`` of a query string, parsed once per distinct short string. Treat as read-only."""
+    return _php_query(raw) if len(raw) <= CACHED_QUERY_BYTES else _php_query.__wrapped__(raw)
 
 
 def checked_json(raw: bytes) -> Any:
     """``json.loads`` that refuses (``BadBody``) what would hurt later: nesting deeper than
-    ``MAX_JSON_DEPTH``, lone surrogates, NaN/Infinity, invalid UTF-8."""
+    ``MAX_JSON_DEPTH``, lone surrogates, NaN/Infinity, invalid UTF-8.
+
+    A short body that is a flat object (every value a string, number, boolean or null) is parsed
+    once and its dict shared by every request with the same bytes: treat it as read-only. Nested
+    values are never shared (a run may keep them in the world)."""
+    short = len(raw) <= CACHED_QUERY_BYTES
+    if short:
+        kept = _FLAT_JSON.get(raw)
+        if kept is not None:
+            return kept
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -118,8 +127,19 @@ def checked_json(raw: bytes) -> Any:
         value = json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError):
         raise BadBody("the body is not valid JSON") from None
-    _refuse_surrogates(value)
+    if "\\u" in text:  # strict UTF-8 decodes no surrogate: only a ``\uD800`` escape makes one
+        _refuse_surrogates(value)
+    if short and type(value) is dict and all(type(v) in _JSON_SCALARS for v in value.values()):
+        if len(_FLAT_JSON) >= FLAT_JSON_KEEP:
+            _FLAT_JSON.clear()
+        _FLAT_JSON[raw] = value
     return value
+
+
+FLAT_JSON_KEEP = 1024
+"""Distinct short flat JSON bodies kept parsed."""
+_FLAT_JSON: dict[bytes, dict[str, Any]] = {}
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _no_constant(name: str) -> Any:

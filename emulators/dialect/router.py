@@ -11,6 +11,10 @@ from .operation import Operation
 
 Methods = dict[str, list[Operation]]
 """Method -> the operations (variants, in table order) answering it."""
+MATCHES_KEEP = 1024
+"""Templated paths whose match a router keeps (cleared when full: ids in paths are client-chosen)."""
+MATCHED_PATH_MAX = 256
+"""Longest templated path whose match is kept."""
 
 
 @dataclass
@@ -28,6 +32,9 @@ class Router:
         self._root = _Node()
         self.templates: list[str] = []
         """Every path template, in table order (OpenAPI and 404 listings read it)."""
+        self._matches: dict[str, tuple[Methods, dict[str, str]]] = {}
+        """Templated path -> its match: the table never changes once built and clients repeat
+        the same few paths, so the trie is walked once per path."""
         for op in operations:
             self.add(op)
 
@@ -40,6 +47,7 @@ class Router:
             methods = self.exact.setdefault(path, {}) if "{" not in path else self._node(path)
             for method in op.methods:
                 methods.setdefault(method.upper(), []).append(op)
+        self._matches.clear()
 
     def _node(self, path: str) -> Methods:
         node = self._root
@@ -59,11 +67,18 @@ class Router:
         return self._node(template)
 
     def match(self, path: str) -> tuple[Methods, dict[str, str]] | None:
-        """The operations by method at ``path`` and its path parameters, or None (no route)."""
+        """The operations by method at ``path`` and its path parameters, or None (no route).
+        The parameters' dict is shared by every request of that path: read-only."""
         methods = self.exact.get(path)
         if methods is not None:
             return methods, {}
-        found = self._walk(self._root, path.split("/")[1:], 0, {})
+        found = self._matches.get(path)
+        if found is None:
+            found = self._walk(self._root, path.split("/")[1:], 0, {})
+            if found is not None and len(path) <= MATCHED_PATH_MAX:
+                if len(self._matches) >= MATCHES_KEEP:
+                    self._matches.clear()
+                self._matches[path] = found
         return found
 
     def _walk(self, node: _Node, segments: list[str], i: int,

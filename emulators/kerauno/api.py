@@ -121,6 +121,8 @@ def agent_statuses(ctx: Ctx) -> Response:
     rows = views.ring_group_statuses(t, queue) if queue is not None else []
     if not rows:
         raise VendorError(Err(404, NO_RESULTS), f"no ring group {ctx.params['ring_group']}")
+    if export_type == "json":
+        return views.status_json(rows)
     if export_type == "csv":
         rows = views.csv_status_rows(rows)
     return views.render(rows, views.STATUS_FIELDS, export_type, keys=[r["extension"] for r in rows],
