@@ -311,16 +311,6 @@ class Clock:
             self._reanchor()
         return True
 
-    def run_instants(self, until: float, stop: Callable[[], bool]) -> int:
-        """Fire the timers due by ``until`` instant by instant, as ``step`` called over and over
-        would, without standing at ``until`` afterwards; between two instants ``stop()`` is asked
-        whether to end here (the next instant's timers then stay pending). One call for a run of
-        instants that would otherwise each cost a ``peek`` and a ``step``. Returns timers fired."""
-        fired = self._run_due(until, stop)
-        if self.mode == "realtime":
-            self._reanchor()
-        return fired
-
     def sync(self) -> int:
         """Realtime mode: bring virtual time up to the scaled wall clock."""
         if self.mode != "realtime":
@@ -348,21 +338,16 @@ class Clock:
         self._anchor_wall = self._wall()
         self._anchor_virtual = self._now
 
-    def _run_due(self, target: float, stop: Callable[[], bool] | None = None) -> int:
+    def _run_due(self, target: float) -> int:
         if self._firing:  # a timer handler advancing the clock would reorder history
             raise ClockError("the clock cannot be moved from inside a timer")
         fired = 0
         self._firing = True
         heappop = heapq.heappop
-        between = False  # an instant has been done: the next one may be refused (``stop``)
         try:
             # Read self._heap on every turn: a handler may compact it (cancel_where).
             while self._heap and self._heap[0][_DUE] <= target:
                 timer = heappop(self._heap)
-                if (stop is not None and between and timer[_DUE] > self._now and not timer[_CANCELLED]
-                        and stop()):
-                    heapq.heappush(self._heap, timer)  # untouched: it opens the next call's instant
-                    break
                 ikey = timer[_IKEY]
                 if ikey is not None:  # _unindex, inline: this runs for every timer
                     timer[_IKEY] = None
@@ -376,7 +361,6 @@ class Clock:
                     if self._stale > 0:
                         self._stale -= 1
                     continue
-                between = True
                 if timer[_DUE] > self._now:
                     self._arrive(timer[_DUE])
                 elif timer[_SEQ] > self._instant_seq and self._runaway(timer):

@@ -239,26 +239,18 @@ class Run:
             timer = clock.peek()
             if timer is not None and (action is None or timer <= action):
                 # Fire timers up to the next action; the plan changes only when a wait resolves.
-                if timer > limit:
-                    return
-                if timer > self.hard_stop:
-                    self._stop(f"still busy {format_duration(self.hard_stop - self.t0)} "
-                               "after the start; stopped")
-                    return
-                halted = False
-
-                def pause() -> bool:
-                    """After each instant: one unit of work done; stop here?"""
-                    nonlocal budget, halted
+                while timer is not None and (action is None or timer <= action):
+                    if timer > limit:
+                        return
+                    if timer > self.hard_stop:
+                        self._stop(f"still busy {format_duration(self.hard_stop - self.t0)} "
+                                   "after the start; stopped")
+                        return
+                    clock.advance_to(timer)  # = step(): every timer due then fires
                     budget -= 1
-                    halted = self._react() or self.kicked or self.done or budget <= 0
-                    return halted
-
-                # Instant by instant (as ``step`` would), asking ``pause`` between two of them,
-                # up to the action, the limit or the hard stop, whichever comes first.
-                clock.run_instants(min(limit, self.hard_stop, math.inf if action is None else action), pause)
-                if not halted:
-                    pause()  # after the last instant; the loop's next turn looks at what follows
+                    if self._react() or self.kicked or self.done or budget <= 0:
+                        break
+                    timer = clock.peek()
                 continue
             if action is None:
                 self._idle()
