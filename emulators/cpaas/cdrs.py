@@ -122,11 +122,10 @@ def on_event(t: Tenant, event: Event) -> None:
 def write_call(t: Tenant, call: Call) -> None:
     rows = table(t)
     cdr = rows.next_id()
-    tags = call.tags
-    tags["cdr"] = cdr
-    tags["dial_status"] = dial_status(t, call)
-    rows.add(CdrRow(str(cdr), owner(call), float(call.ended_at or t.now()), call.id,
-                    str(tags.get("campaign", ""))))
+    call.tags["cdr"] = cdr
+    call.tags["dial_status"] = dial_status(t, call)
+    rows.add(CdrRow(str(cdr), owner(call), float(call.ended_at or t.now()), call_id=call.id,
+                    campaign_id=str(call.tags.get("campaign", ""))))
 
 
 # -- reading ----------------------------------------------------------------------------------
