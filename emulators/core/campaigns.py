@@ -188,20 +188,26 @@ def _collection(t: Tenant, name: str) -> Collection[Any]:
         raise IllegalTransition(f"the {t.dialect.name} tenants keep no campaigns") from None
 
 
+# The four accessors look their collection up themselves (not through ``_collection``): a
+# dialled contact reads them about ten times.
 def lists(t: Tenant) -> Collection[RecordList]:
-    return _collection(t, LISTS)
+    found = t.store.collections.get(LISTS)
+    return found if found is not None else _collection(t, LISTS)
 
 
 def entries(t: Tenant) -> Collection[Entry]:
-    return _collection(t, ENTRIES)
+    found = t.store.collections.get(ENTRIES)
+    return found if found is not None else _collection(t, ENTRIES)
 
 
 def campaigns(t: Tenant) -> Collection[Campaign]:
-    return _collection(t, CAMPAIGNS)
+    found = t.store.collections.get(CAMPAIGNS)
+    return found if found is not None else _collection(t, CAMPAIGNS)
 
 
 def records(t: Tenant) -> Collection[CampaignRecord]:
-    return _collection(t, RECORDS)
+    found = t.store.collections.get(RECORDS)
+    return found if found is not None else _collection(t, RECORDS)
 
 
 def campaign_exists(t: Tenant, campaign_id: str) -> bool:
@@ -456,9 +462,15 @@ def announcement(on_answer: dict[str, Any], fields: dict[str, str]) -> tuple[str
     seconds it lasts (None: the callee talks, no announcement)."""
     if on_answer.get("mode", "talk") != "announce":
         return "", None
-    text = PLACEHOLDER.sub(lambda m: str(fields.get(m.group(1), "")), str(on_answer.get("text", "")))
-    if on_answer.get("seconds") is not None:
-        return text, _number(on_answer["seconds"], 0.0)
+    # Split at the placeholders (literal, name, literal, ...) and fill the names in: two thirds
+    # of the time of a ``sub`` calling a function per match, once per dialled contact.
+    parts = PLACEHOLDER.split(str(on_answer.get("text", "")))
+    for i in range(1, len(parts), 2):
+        parts[i] = str(fields.get(parts[i], ""))
+    text = "".join(parts)
+    seconds = on_answer.get("seconds")
+    if seconds is not None:
+        return text, _number(seconds, 0.0)
     repeat = max(1, int(_number(on_answer.get("repeat", 1), 1)))
     per_minute = _number(on_answer.get("words_per_minute", 150.0), 150.0) or 150.0
     words = len(text.split())

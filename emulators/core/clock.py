@@ -194,11 +194,25 @@ class Clock:
         if indexed:
             # None also matches a missing key, so it needs the scan; NaN matches nothing.
             if value is not None and type(value) in _INDEXABLE and value == value:
-                found = self._index.get((key, value))
+                ikey = (key, value)
+                found = self._index.get(ikey)
                 if found:
-                    # Every timer there has ``key == value`` first: only the other pairs are checked.
+                    # Every timer there is live and has ``key == value`` first: only the other
+                    # pairs are checked, and the slot is this very one (unindexed in place).
                     rest = tuple(match.items())[1:] if len(match) > 1 else ()
-                    n = self._cancel_among(list(found.values()), indexed, rest)
+                    for seq, t in list(found.items()):
+                        if t[_KIND] in indexed and not t[_CANCELLED]:
+                            payload = t[_PAYLOAD]
+                            for k, v in rest:
+                                if payload.get(k) != v:
+                                    break
+                            else:
+                                t[_CANCELLED] = True
+                                t[_IKEY] = None
+                                del found[seq]
+                                n += 1
+                    if not found:
+                        del self._index[ikey]
             else:
                 scanned = indexed + scanned
         if scanned:
@@ -334,8 +348,15 @@ class Clock:
             # Read self._heap on every turn: a handler may compact it (cancel_where).
             while self._heap and self._heap[0][_DUE] <= target:
                 timer = heappop(self._heap)
-                if timer[_IKEY] is not None:
-                    self._unindex(timer)
+                ikey = timer[_IKEY]
+                if ikey is not None:  # _unindex, inline: this runs for every timer
+                    timer[_IKEY] = None
+                    index = self._index
+                    slot = index.get(ikey)
+                    if slot is not None:
+                        slot.pop(timer[_SEQ], None)
+                        if not slot:
+                            del index[ikey]
                 if timer[_CANCELLED]:
                     if self._stale > 0:
                         self._stale -= 1

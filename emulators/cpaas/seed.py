@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from ..core import campaigns as cm
 from ..core import scheduled
-from ..core.events import Event
 from ..core.world import Tenant
 from ..dialect.ids import ASTERISK
 from . import cdrs, history
@@ -223,8 +222,9 @@ class CpaasDialect:
         _doc_world(tenant, calls)
         cdrs.table(tenant).counter = last_cdr
 
-    def on_event(self, tenant: Tenant, event: Event) -> None:
-        cdrs.on_event(tenant, event)
+    on_event = staticmethod(cdrs.on_event)
+    """The CDR table hears every event (the function itself: no frame of ours in between, for
+    the six events of every call)."""
 
 
 DIALECT = CpaasDialect()
