@@ -132,7 +132,11 @@ def test_a_day_in_the_call_centre_tells_one_story(dak: Dak, crm: Crm) -> None:
     assert {s["state"] for s in dak.ok("RTStatsSessions", "3.5", **{"queues[0]": qid}).values()} == {"Idle"}
 
     # -- the webhooks tell it too ---------------------------------------------------------------
-    wait_until(lambda: len(crm.got("/end")) == 3 and len(crm.got("/hangup")) >= 3, what="every webhook")
+    # every URL delivers on its own: wait until the journal has no delivery still on its way
+    # (not only the last URL's), so that what each URL got is complete below
+    wait_until(lambda: len(crm.got("/end")) == 3 and len(crm.got("/hangup")) >= 3 and not [
+        d for d in dak.client.get("/_emulator/tenants/default/journal/webhooks", params={"limit": 1000}).json()
+        if d["state"] in ("pending", "retrying")], what="every webhook")
     assert sorted(r["query"]["callid"] for r in crm.got("/crm", dnd="")) == ["601000001", "602000002", "603000003"]
     # each hook's URL carries the call's details, and order is kept per URL only (as between
     # separate HTTP requests): what arrived is compared as a set, the order in the journal

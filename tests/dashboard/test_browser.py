@@ -144,7 +144,10 @@ def test_a_call_shows_within_a_second_ends_on_the_page_clock_and_its_cdr_and_web
     expect(live).to_have_count(0)
     sandbox.shot("now-cdr", full=True)
 
-    wait_until(lambda: len(sandbox.receiver.accepted()) == 2, what="both webhooks delivered")
+    # the receiver counts a delivery as it arrives, the journal once its answer is back
+    wait_until(lambda: len(sandbox.receiver.accepted()) == 2 and [
+        d["state"] for d in sandbox.http.get("/_emulator/tenants/default/journal/webhooks").json()] == [
+        "delivered", "delivered"], what="both webhooks delivered")
     page.click("#tab-webhooks")
     rows = page.locator("#deliveries tbody tr")
     expect(rows).to_have_count(2)
