@@ -84,6 +84,7 @@ class _Refused(Exception):
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .config import ConfigError, load_config
+    from .core.collector import tune_for_serving
     from .httpguard import Limits
     from .registry import Registry
     from .server import PortUnavailable, new_event_loop, plan, run
@@ -131,6 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               f"(clock {clock['mode']}, start {clock['start']}, seed {seed})")
         print("\n".join(banner(registry, bindings)), flush=True)
 
+    tune_for_serving()
     try:
         with asyncio.Runner(loop_factory=new_event_loop) as runner:
             runner.run(run(registry, bindings, log_level=args.log_level or config.get("log_level") or "warning",

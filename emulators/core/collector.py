@@ -35,3 +35,18 @@ def collector_paused() -> Iterator[None]:
             _PAUSES -= 1
             if _PAUSES == 0 and _WAS_ENABLED:
                 gc.enable()
+
+
+SERVING_THRESHOLDS = (10_000, 10, 10)
+"""The collector's thresholds in ``telemock serve`` (Python's are 700, 10, 10): a server taking
+writes grows its world fast (a record, a call, an SMS each leave a dozen objects), and with a
+young generation of 700 the full collection's turn came every ~70,000 new objects, each scan the
+whole heap: 8 full collections, 1.1 s, in 6 s of CreateRecord under load, a p99 of 150 – 370 ms.
+With 10,000 the full collection's turn comes ~14 times less often (a young collection is longer:
+up to ~35 ms for the middle generation against ~2 ms), and CreateRecord's p99 was 20 – 27 ms
+(docs/PERFORMANCE.md, "The collector in telemock serve"). In-process users keep their own."""
+
+
+def tune_for_serving() -> None:
+    gc.set_threshold(*SERVING_THRESHOLDS)
+
