@@ -84,7 +84,7 @@ class _Pickler(pickle.Pickler):
         self.shared: list[Any] = [] if shared is None else shared
         self.numbered: dict[int, int] = {} if numbered is None else numbered
         self.parts: list[bytes] | None = parts
-        """Where collections' records go when pickled apart (None: pickled in place)."""
+        """Where what the store and collections make at first use goes (None: pickled in place)."""
         self.options = {id(q.extra["options"]) for q in t.queues.values() if isinstance(q.extra.get("options"), dict)}
 
     def reducer_override(self, obj: Any) -> Any:
@@ -140,7 +140,7 @@ class _Unpickler(pickle.Unpickler):
 
 
 class _Fill:
-    """A copy's collection's records, made when first used (one small object per collection:
+    """What a copy's store or collection makes at first use (one small object for each:
     a copy's every object is one more for the collector to walk)."""
     __slots__ = ("template", "t", "n")
 

@@ -87,3 +87,17 @@ def test_copies_made_before_either_is_read_keep_their_own_records(dak: Dak) -> N
     assert dak.call("SendSMS", "3.1", token=token, number="603111299", message="Ahoj").status_code == 200
     assert _world(dak, "first") != start
     assert _world(dak, "second") == start
+
+
+def test_a_copy_never_read_takes_a_restored_snapshot_whole(dak: Dak) -> None:
+    """A restore into a copy whose store was never used replaces the records it would have made."""
+    settings = _settings()
+    _create(dak, "live", settings)
+    token = dak.client.get(f"{T}/live").json()["credentials"]["access_token"]
+    assert dak.call("CreateRecord", token=token, queue="2003", phonenumber="603444555").status_code == 200
+    assert dak.call("SendSMS", "3.1", token=token, number="603111299", message="Ahoj").status_code == 200
+    changed = _world(dak, "live")
+    snap = dak.client.get(f"{T}/live/snapshot").json()
+    _create(dak, "copy", settings)
+    assert dak.client.post(f"{T}/copy/restore", json=snap).status_code == 200
+    assert _world(dak, "copy") == changed
