@@ -194,25 +194,11 @@ class Clock:
         if indexed:
             # None also matches a missing key, so it needs the scan; NaN matches nothing.
             if value is not None and type(value) in _INDEXABLE and value == value:
-                ikey = (key, value)
-                found = self._index.get(ikey)
+                found = self._index.get((key, value))
                 if found:
-                    # Every timer there is live and has ``key == value`` first: only the other
-                    # pairs are checked, and the slot is this very one (unindexed in place).
+                    # Every timer there has ``key == value`` first: only the other pairs are checked.
                     rest = tuple(match.items())[1:] if len(match) > 1 else ()
-                    for seq, t in list(found.items()):
-                        if t[_KIND] in indexed and not t[_CANCELLED]:
-                            payload = t[_PAYLOAD]
-                            for k, v in rest:
-                                if payload.get(k) != v:
-                                    break
-                            else:
-                                t[_CANCELLED] = True
-                                t[_IKEY] = None
-                                del found[seq]
-                                n += 1
-                    if not found:
-                        del self._index[ikey]
+                    n = self._cancel_among(list(found.values()), indexed, rest)
             else:
                 scanned = indexed + scanned
         if scanned:
@@ -348,15 +334,8 @@ class Clock:
             # Read self._heap on every turn: a handler may compact it (cancel_where).
             while self._heap and self._heap[0][_DUE] <= target:
                 timer = heappop(self._heap)
-                ikey = timer[_IKEY]
-                if ikey is not None:  # _unindex, inline: this runs for every timer
-                    timer[_IKEY] = None
-                    index = self._index
-                    slot = index.get(ikey)
-                    if slot is not None:
-                        slot.pop(timer[_SEQ], None)
-                        if not slot:
-                            del index[ikey]
+                if timer[_IKEY] is not None:
+                    self._unindex(timer)
                 if timer[_CANCELLED]:
                     if self._stale > 0:
                         self._stale -= 1
