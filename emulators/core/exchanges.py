@@ -97,30 +97,33 @@ class Exchanges:
 
     def __init__(self, keep: int = EXCHANGES_KEEP, max_bytes: int = EXCHANGES_MAX_BYTES) -> None:
         self._kept: deque[tuple[Any, ...]] = deque(maxlen=keep)
-        """(seq, request, body, body length, status, answer headers, answer, answer length, size)"""
+        """(seq, method, raw path, query, HTTP version, headers, body, body length, status,
+        answer headers, answer, answer length, size)"""
         self.bytes = 0
         self.max_bytes = max_bytes
 
-    def add(self, seq: int, request: dict[str, Any], body: bytes, status: int, response_headers: Headers,
-            response_body: bytes | None) -> None:
-        """``request``: the ASGI scope (``method``, ``raw_path``, ``query_string``,
-        ``http_version``, ``headers``); ``response_body`` None for a streamed answer."""
+    def add(self, seq: int, method: str, raw_path: bytes, query: bytes, http_version: str, headers: Headers,
+            body: bytes, status: int, response_headers: Headers, response_body: bytes | None) -> None:
+        """The request's parts as the server read them (not its ASGI scope: holding the scope
+        would hold its dicts too, freed 200 requests later, cold); ``response_body`` None for a
+        streamed answer."""
         body_length = len(body)
         answer_length = len(response_body) if response_body is not None else 0
         if body_length > BODY_KEEP or answer_length > BODY_KEEP:  # rare: cut, so as not to hold it all
             body = body[:BODY_KEEP]
             response_body = response_body[:BODY_KEEP] if response_body is not None else None
         size = EXCHANGE_BYTES + len(body) + (len(response_body) if response_body is not None else 0)
-        for name, value in request["headers"]:  # the head as read (path and query are in it too, about)
+        for name, value in headers:  # the head as read (path and query are in it too, about)
             size += len(name) + len(value)
         kept = self._kept
         if len(kept) == kept.maxlen:
-            self.bytes -= kept[0][8]  # the deque drops its oldest below
-        kept.append((seq, request, body, body_length, status, response_headers, response_body, answer_length, size))
+            self.bytes -= kept[0][-1]  # the deque drops its oldest below
+        kept.append((seq, method, raw_path, query, http_version, headers, body, body_length, status,
+                     response_headers, response_body, answer_length, size))
         self.bytes += size
         if self.bytes > self.max_bytes:
             while self.bytes > self.max_bytes and len(kept) > 1:
-                self.bytes -= kept.popleft()[8]
+                self.bytes -= kept.popleft()[-1]
 
     def _index(self, seq: int) -> int:
         kept = self._kept
@@ -138,10 +141,9 @@ class Exchanges:
         index = self._index(seq)
         if index < 0:
             return None
-        _, request, body, body_length, status, response_headers, answer, answer_length, _ = self._kept[index]
-        path = request.get("raw_path") or str(request.get("path", "")).encode("utf-8", "surrogateescape")
-        return Exchange(seq, str(request.get("method", "")), path, request.get("query_string", b""),
-                        str(request.get("http_version", "1.1")), list(request["headers"]), body, body_length,
+        (_, method, path, query, http_version, headers, body, body_length, status, response_headers, answer,
+         answer_length, _) = self._kept[index]
+        return Exchange(seq, method, path, query, http_version, list(headers), body, body_length,
                         status, list(response_headers), answer, answer_length)
 
     def __len__(self) -> int:

@@ -9,11 +9,11 @@ Exchanges are bounded apart (``core.exchanges``) and only reference bytes that a
 from __future__ import annotations
 
 from time import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.types import Scope
 
-from ..core.journal import MAX_TEXT
+from ..core.journal import MAX_TEXT, entry_of
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -29,33 +29,32 @@ def record(registry: "Registry", vendor: str, scope: Scope, operation: str, tena
     ``response``, keep the exchange (``body``: the request body as read); hand the entry to the
     registry's ``on_request`` hook (``--access-log``) with the seconds the request took."""
     client = scope.get("client")
-    path, raw_query = scope["path"], scope.get("query_string", b"")
-    truncated: dict[str, int] | None = None  # field -> its length before it was cut
-    if len(path) > MAX_TEXT or len(raw_query) > MAX_TEXT:
-        truncated = {}
+    path, query = scope["path"], scope.get("query_string", b"")
+    more: dict[str, Any] | None = None  # the entry's optional keys, in their order
+    if len(path) > MAX_TEXT or len(query) > MAX_TEXT:
+        truncated: dict[str, int] = {}  # field -> its length before it was cut
         if len(path) > MAX_TEXT:
             path, truncated["path"] = path[:MAX_TEXT], len(path)
-        if len(raw_query) > MAX_TEXT:
-            raw_query, truncated["query"] = raw_query[:MAX_TEXT], len(raw_query)
-    query = raw_query.decode("utf-8", "replace") if raw_query else ""
-    # "seq" first: ``append`` numbers the entry in place, keeping the journal's key order
-    entry = {"seq": 0, "vendor": vendor, "operation": operation, "method": scope["method"],
-             "path": path, "query": query, "status": status, "client": client[0] if client else "",
-             "at": tenant.now() if tenant is not None else None, "wall": time(),
-             "tenant": tenant.id if tenant is not None else None}
+        if len(query) > MAX_TEXT:
+            query, truncated["query"] = query[:MAX_TEXT], len(query)
+        more = {"truncated": truncated}
     text = len(path) + len(query)
-    if truncated:
-        entry["truncated"] = truncated
     if why:
-        why = entry["why"] = why[:MAX_TEXT]
+        why = why[:MAX_TEXT]
         text += len(why)
+        more = {**(more or {}), "why": why}
     if refusal:
-        entry["refusal"] = refusal
+        more = {**(more or {}), "refusal": refusal}
     journal = tenant.requests if tenant is not None else registry.unauthenticated(vendor)
-    journal.append(entry, text)
+    seq = journal.seq + 1
+    row = (seq, vendor, operation, scope["method"], path, query, status, client[0] if client else "",
+           tenant.now() if tenant is not None else None, time(), tenant.id if tenant is not None else None, more)
+    journal.append_row(row, text)
     if response is not None:
         answer = getattr(response, "body", None)  # a streamed answer has none
-        journal.exchanges.add(entry["seq"], scope, body, status, response.raw_headers,
-                              answer if type(answer) is bytes else None)
+        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        journal.exchanges.add(seq, scope["method"], raw_path, scope.get("query_string", b""),
+                              scope.get("http_version", "1.1"), scope["headers"], body, status,
+                              response.raw_headers, answer if type(answer) is bytes else None)
     if registry.on_request is not None:
-        registry.on_request(entry, seconds)
+        registry.on_request(entry_of(row), seconds)

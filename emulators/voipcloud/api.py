@@ -51,16 +51,27 @@ def _in_window(calls: Iterator[Call], w: Window) -> Iterator[Call]:
 def get_user_calls(ctx: Ctx) -> EncodedList:
     t = _tenant(ctx)
     w = window(ctx.params, "users_names", t.timezone)
-    wanted = w.names
-    if wanted is not None:
-        _refuse_unknown(wanted, {a.name.casefold() for a in t.agents.values()})
+    if w.names is not None:
+        _refuse_unknown(w.names, {a.name.casefold() for a in t.agents.values()})
+    # A page of ended calls changes only with the calls (``calls_stamp``) and the users' names
+    # (the one field of a user a row shows): kept whole under those; a live call's durations
+    # follow the clock, so a page with one is made anew.
+    held, stamp = calls_stamp(t)
+    stamp += (tuple([(a.id, a.name) for a in t.agents.values()]),)
+    return _USER_PAGES.get(t, w, held, stamp, lambda: _user_calls_page(t, w))
+
+
+def _user_calls_page(t: Tenant, w: Window) -> tuple[EncodedList, bool]:
+    """(the page, whether every call it walked had ended)."""
     # One loop, not a chain of generators: this walk is most of the cost of the commonest
     # request. Newest first, from the call log's window (two bisections, no walk outside it).
-    since, until, skip, limit = w.since, w.until, w.offset, w.limit
+    wanted, since, until, skip, limit = w.names, w.since, w.until, w.offset, w.limit
     now, tz, agents = t.now(), t.timezone, t.agents
     rows = _USER_ROWS
     records = EncodedList()
+    all_ended = True
     for call in calllog.of(t).window(since, until, newest_first=True):
+        all_ended = all_ended and call.ended
         # An ended call's row never changes: kept per call with its owner, checked by identity
         # (the call object, the zone, the owner still being that tenant's agent).
         hit = rows.get(id(call))
@@ -87,12 +98,14 @@ def get_user_calls(ctx: Ctx) -> EncodedList:
         records.append(data)
         if len(records) >= limit:
             break
-    return records
+    return records, all_ended
 
 
 _USER_ROWS: dict[int, tuple[Call, str, Agent | None, bytes]] = {}
 """id(ended call) -> (the call, the zone, its owner or None: not a user's call, its row's bytes)."""
 _ROWS_MAX = 200_000
+_USER_PAGES: KeptAnswers[EncodedList] = KeptAnswers(lambda records: sum(map(len, records)))
+"""get-user-calls pages (shared: ``respond`` only reads them)."""
 
 
 def _queue_calls(kind: str, names_param: str) -> Any:

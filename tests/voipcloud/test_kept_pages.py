@@ -1,6 +1,7 @@
-"""get-queue-calls and get-ringgroup-calls keep whole pages: a call that ends (injected through
-the control plane, ended by the clock), a queue renamed by a restore, the time zone, a reset and
-a scenario's world are all in the next read."""
+"""get-user-calls, get-queue-calls and get-ringgroup-calls keep whole pages: a call that ends
+(injected through the control plane, ended by the clock), a live call's growing durations, a
+queue or user renamed by a restore, the time zone, a reset and a scenario's world are all in the
+next read."""
 
 from __future__ import annotations
 
@@ -39,3 +40,27 @@ def test_a_kept_page_follows_a_scenario_world(vcx: VC) -> None:
     run_empty_world(vcx.http)
     r = vcx.call("get-queue-calls", params={"limit": 5})  # no queue now: an empty page or a refusal
     assert r.status_code != 200 or r.json()["data"] == []
+
+
+def test_a_kept_user_calls_page_follows_live_calls_renames_and_resets(vcx: VC) -> None:
+    first = vcx.data("get-user-calls", limit=5)
+    assert first and vcx.data("get-user-calls", limit=5) == first
+    snap = vcx.snapshot()
+    vcx.call("call-to-number", data={"user_number": "1003", "number_to_call": "0355502999"})
+    vcx.advance(30)
+    live = vcx.data("get-user-calls", limit=5)
+    assert live[0]["to_number"] == "0355502999" and live[0]["call_finished_at"] is None
+    vcx.advance(20)  # the same page, read again: its live call's durations moved with the clock
+    later = vcx.data("get-user-calls", limit=5)
+    assert later[0]["call_duration"] == live[0]["call_duration"] + 20 and later[1:] == first[:4]
+    vcx.advance(7200)
+    ended = vcx.data("get-user-calls", limit=5)
+    assert ended[0]["call_finished_at"] is not None and vcx.data("get-user-calls", limit=5) == ended
+    assert vcx.data("get-user-calls", limit=3, offset=1) == ended[1:4]
+    for agent in snap["agents"]:
+        agent["name"] += " renamed"
+    vcx.restore(snap)
+    renamed = vcx.data("get-user-calls", limit=5)
+    assert [row["user_name"] for row in renamed] == [row["user_name"] + " renamed" for row in first]
+    vcx.reset()
+    assert vcx.data("get-user-calls", limit=5) == first
