@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from starlette.responses import Response
 
 from ..core import calllog, engine
+from ..core.answers import KeptAnswers, calls_stamp
 from ..core.calls import Call
 from ..core.errors import CoreError
 from ..core.store import page_of
@@ -93,9 +94,18 @@ def get_user_calls(ctx: Ctx) -> EncodedList:
     progress from a finished one (every public client stores the rows as finished history)."""
     t = _tenant(ctx)
     w = _window(ctx, None)
+    # Rows of ended calls read no clock: a page changes only with the calls (``calls_stamp``)
+    # and the users it names (name and number), so it is kept whole under those.
+    held, stamp = calls_stamp(t)
+    stamp += (tuple([(a.id, a.name, a.extension, a.number) for a in t.agents.values()]),)
+    key = (w, ctx.params["unique_call_id"], ctx.params["sort_by"])
+    return _USER_PAGES.get(t, key, held, stamp, lambda: (_user_calls_page(t, ctx.params, w), True))
+
+
+def _user_calls_page(t: Tenant, params: Mapping[str, Any], w: Window) -> EncodedList:
     skip = w.offset
     rows = EncodedList()
-    for call in _walk(t, ctx.params, w):
+    for call in _walk(t, params, w):
         if not call.ended:
             continue
         owner = call_user(t, call)
@@ -108,6 +118,10 @@ def get_user_calls(ctx: Ctx) -> EncodedList:
         if len(rows) >= w.limit:
             break
     return rows
+
+
+_USER_PAGES: KeptAnswers[EncodedList] = KeptAnswers(lambda records: sum(map(len, records)))
+"""v2 get-user-calls pages (shared: ``success`` only reads them)."""
 
 
 def _queue_calls(kind: str, names_param: str) -> Any:

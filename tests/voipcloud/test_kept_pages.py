@@ -64,3 +64,26 @@ def test_a_kept_user_calls_page_follows_live_calls_renames_and_resets(vcx: VC) -
     assert [row["user_name"] for row in renamed] == [row["user_name"] + " renamed" for row in first]
     vcx.reset()
     assert vcx.data("get-user-calls", limit=5) == first
+
+
+def test_a_kept_v2_user_calls_page_follows_ending_calls_restores_and_resets(vcx: VC) -> None:
+    first = vcx.data2("get-user-calls", limit=5)
+    assert first and vcx.data2("get-user-calls", limit=5) == first
+    oldest = vcx.data2("get-user-calls", limit=5, sort_by="oldest_first")
+    assert oldest != first
+    snap = vcx.snapshot()
+    vcx.call("call-to-number", data={"user_number": "1003", "number_to_call": "0355502999"})
+    vcx.advance(30)
+    assert vcx.data2("get-user-calls", limit=5) == first  # in progress: not a v2 row yet
+    vcx.advance(7200)
+    ended = vcx.data2("get-user-calls", limit=5)
+    assert ended[0]["dest_number"] == "0355502999" and ended[1:] == first[:4]
+    assert vcx.data2("get-user-calls", limit=1, unique_call_id=ended[0]["unique_call_id"]) == ended[:1]
+    for agent in snap["agents"]:
+        agent["name"] += " renamed"
+    vcx.restore(snap)
+    assert [row["user_name"] for row in vcx.data2("get-user-calls", limit=5)] == [
+        row["user_name"] + " renamed" for row in first]
+    vcx.reset()
+    assert vcx.data2("get-user-calls", limit=5) == first
+    assert vcx.data2("get-user-calls", limit=5, sort_by="oldest_first") == oldest
