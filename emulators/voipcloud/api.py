@@ -157,8 +157,8 @@ def call_to_number(ctx: Ctx) -> None:
     return None
 
 
-def get_system_status(ctx: Ctx) -> dict[str, Any]:
-    return views.render_system_status(_tenant(ctx))
+def get_system_status(ctx: Ctx) -> views.Encoded:
+    return views.system_status_bytes(_tenant(ctx))
 
 
 def _tenant(ctx: Ctx) -> Tenant:

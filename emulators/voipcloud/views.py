@@ -10,7 +10,9 @@ PHP: its dates are specified as PHP ``Y-m-d``): ``\\/`` and ``\\uXXXX`` escapes,
 from __future__ import annotations
 
 from functools import lru_cache
+from math import floor
 from typing import Any, Callable
+from weakref import WeakKeyDictionary
 
 from starlette.responses import Response
 
@@ -52,17 +54,24 @@ class EncodedList(list[bytes]):
     """List records already in wire bytes: ``respond`` splices them into the envelope."""
 
 
+class Encoded(bytes):
+    """A whole ``data`` value already in wire bytes: ``respond`` splices it into the envelope."""
+
+
 @lru_cache(maxsize=16)
-def _list_frame(code: int) -> tuple[bytes, bytes]:
-    """The envelope's bytes before and after its (empty) list: ``data`` is the last key."""
+def _data_frame(code: int) -> tuple[bytes, bytes]:
+    """The envelope's bytes before and after its ``data`` value (the last key)."""
     head, tail = encode(envelope(code, [])).rsplit(b"[]", 1)
     return head, tail
 
 
 def respond(code: int, data: Any = None, headers: dict[str, str] | None = None) -> Response:
     if isinstance(data, EncodedList):
-        head, tail = _list_frame(code)
+        head, tail = _data_frame(code)
         body = head + b"[" + b",".join(data) + b"]" + tail
+    elif type(data) is Encoded:
+        head, tail = _data_frame(code)
+        body = head + data + tail
     else:
         body = encode(envelope(code, data))
     return BytesResponse(body, http_status(code), MEDIA_TYPE, headers)
@@ -188,7 +197,7 @@ def render_queue_call(t: Tenant, call: Call) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 # NOC status
 # ---------------------------------------------------------------------------------------
-def render_system_status(t: Tenant) -> dict[str, Any]:
+def render_system_status(t: Tenant, checked_at: str) -> dict[str, Any]:
     """The NOC status held in ``tenant.state``, with the tenant's settings overrides on top,
     stamped with the tenant-clock time it was read (``checked_at``). A shallow copy: the answer
     is only encoded, never changed, so the state's nested values are read where they lie (a
@@ -196,5 +205,25 @@ def render_system_status(t: Tenant) -> dict[str, Any]:
     held: dict[str, Any] = t.state.get("system_status") or {}
     overrides = options(t).get("system_status")
     status = merge(held, overrides) if isinstance(overrides, dict) and overrides else dict(held)
-    status["checked_at"] = iso8601(t.now(), t.timezone)
+    status["checked_at"] = checked_at
     return status
+
+
+_STATUS: "WeakKeyDictionary[Tenant, tuple[Any, ...]]" = WeakKeyDictionary()
+"""tenant -> (held status, its overrides, zone, clock second, the encoded status)."""
+
+
+def system_status_bytes(t: Tenant) -> Encoded:
+    """``render_system_status`` at the tenant's clock, encoded; kept while the held status and
+    its overrides are the same objects (the state is only ever replaced, by a seed or a
+    restore; a settings change builds new settings), in the same zone and clock second
+    (``checked_at`` shows whole seconds)."""
+    held, overrides, tz = t.state.get("system_status"), options(t).get("system_status"), t.timezone
+    now = t.now()
+    second = floor(now)
+    kept = _STATUS.get(t)
+    if kept is not None and kept[0] is held and kept[1] is overrides and kept[2] == tz and kept[3] == second:
+        return kept[4]
+    body = Encoded(encode(render_system_status(t, iso8601(now, tz))))
+    _STATUS[t] = (held, overrides, tz, second, body)
+    return body

@@ -87,3 +87,19 @@ def test_a_kept_v2_user_calls_page_follows_ending_calls_restores_and_resets(vcx:
     vcx.reset()
     assert vcx.data2("get-user-calls", limit=5) == first
     assert vcx.data2("get-user-calls", limit=5, sort_by="oldest_first") == oldest
+
+
+def test_the_kept_system_status_follows_the_clock_settings_zone_and_restores(vcx: VC) -> None:
+    first = vcx.data("get-system-status")
+    assert vcx.data("get-system-status") == first
+    snap = vcx.snapshot()
+    vcx.advance(1)
+    moved = vcx.data("get-system-status")
+    assert moved["checked_at"] != first["checked_at"] and {**moved, "checked_at": ""} == {**first, "checked_at": ""}
+    assert not moved["checked_at"].endswith("+00:00")
+    vcx.settings({"timezone": "UTC"})
+    assert vcx.data("get-system-status")["checked_at"].endswith("+00:00")
+    vcx.settings({"voipcloud": {"system_status": {"status": "degraded"}}})
+    assert vcx.data("get-system-status")["status"] == "degraded"
+    vcx.restore(snap)
+    assert vcx.data("get-system-status") == first
