@@ -112,18 +112,18 @@ def _queue_calls(kind: str, names_param: str) -> Any:
     def run(ctx: Ctx) -> EncodedList:
         t = _tenant(ctx)
         w = window(ctx.params, names_param, t.timezone)
-        mine = {qid: queue for qid, queue in t.queues.items() if queue.kind == kind}
-        _refuse_unknown(w.names, {queue.name.casefold() for queue in mine.values()})
+        if w.names is not None:
+            _refuse_unknown(w.names, {q.name.casefold() for q in t.queues.values() if q.kind == kind})
         # The page shows finished calls only, so it changes with the calls (``calls_stamp``),
         # the queues (names, kinds) and the agents' names: kept whole under those.
         held, stamp = calls_stamp(t)
         stamp += (tuple([(qid, q.name, q.kind) for qid, q in t.queues.items()]),
                   tuple([(a.id, a.name) for a in t.agents.values()]))
-        return _QUEUE_PAGES.get(t, (kind, w), held, stamp, lambda: (page(t, w, mine), True))
+        return _QUEUE_PAGES.get(t, (kind, w), held, stamp, lambda: (page(t, w), True))
 
-    def page(t: Tenant, w: Window, mine: dict[str, Any]) -> EncodedList:
-        wanted = {qid for qid, queue in mine.items()
-                  if w.names is None or queue.name.casefold() in w.names}
+    def page(t: Tenant, w: Window) -> EncodedList:
+        wanted = {qid for qid, queue in t.queues.items()
+                  if queue.kind == kind and (w.names is None or queue.name.casefold() in w.names)}
         # Only finished calls: call_finished_at is typed plain string in the doc.
         found = (c for c in calllog.of(t).window(w.since, w.until, newest_first=True)
                  if c.queue_id in wanted and c.ended)
