@@ -143,20 +143,27 @@ def render_call(t: Tenant, call: Call, now: float) -> dict[str, Any]:
 # and its agents' names. That is the *stamp*, taken per request by value (agents and groups by
 # identity too), so a change made any way (AddAgent's name, the control plane's settings, a
 # restore, a scenario's world) is seen by the next answer; every kept entry goes when it differs.
-# (Whole answers are kept a level up, per URL: ``kept``; these entries make a new page cheap.)
+# Whole answers are kept a level up, per URL (``kept``), under a stamp any event changes; the
+# kept page here (under its page object and its calls) still answers a read after an event that
+# did not touch it (a busy tenant's other calls), and the entries make a changed page cheap.
 
 MAX_KEPT = 200_000
 """Kept entries per tenant; more clears the lot."""
+MAX_PAGES = 64
+"""Kept whole pages per tenant; more clears them (clients reread a handful of pages)."""
 ROWS_MARK = "\ue000rows\ue000"
 """Stands for the entries' list while the page around it is encoded (no other value holds it)."""
 
 
 class _Kept:
-    __slots__ = ("stamp", "entries")
+    __slots__ = ("stamp", "entries", "pages")
 
     def __init__(self) -> None:
         self.stamp: tuple[Any, ...] | None = None
         self.entries: dict[int, tuple[Call, bytes]] = {}
+        self.pages: dict[tuple[Any, ...], tuple[tuple[int, ...], list[Call], bytes]] = {}
+        """Page object's values -> (ids of the page's calls, those calls, the whole body): a
+        page of settled calls only. The calls are held, so an equal id tuple is the same calls."""
 
 
 _KEPT: "WeakKeyDictionary[Tenant, _Kept]" = WeakKeyDictionary()
@@ -180,13 +187,19 @@ def encode_entry(entry: Mapping[str, Any]) -> bytes:
 def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now: float) -> tuple[bytes, bool]:
     """(``encode({"page": page, "data": [render_call(...) for calls]})``, whether every call of
     the page has settled: the body read no clock), each ended call's entry encoded once and
-    kept."""
+    kept, and a whole page of settled calls kept under the page object and its calls (a new
+    call, a call of the page still in progress, or the stamp's change makes it again)."""
     kept = _KEPT.get(t)
     if kept is None:
         kept = _KEPT[t] = _Kept()
     stamp = _stamp(t)
     if kept.stamp != stamp or len(kept.entries) >= MAX_KEPT:
-        kept.stamp, kept.entries = stamp, {}
+        kept.stamp, kept.entries, kept.pages = stamp, {}, {}
+    page_key = tuple(page.values())
+    ids = tuple(map(id, calls))
+    whole = kept.pages.get(page_key)
+    if whole is not None and whole[0] == ids:
+        return whole[2], True
     entries = kept.entries
     out = []
     settled = True
@@ -202,4 +215,9 @@ def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now
         out.append(hit[1])
     body = encode({"page": page, "data": ROWS_MARK})
     mark = encode(ROWS_MARK)
-    return body.replace(mark, b"[" + b", ".join(out) + b"]", 1), settled
+    body = body.replace(mark, b"[" + b", ".join(out) + b"]", 1)
+    if settled:
+        if len(kept.pages) >= MAX_PAGES:
+            kept.pages = {}
+        kept.pages[page_key] = (ids, list(calls), body)
+    return body, settled
