@@ -237,8 +237,9 @@ def _call_log_body(ctx: Ctx, t: Tenant, url: str) -> tuple[bytes, bool]:
     """(the body, whether it may be kept: no entry of it read the clock)."""
     app = _app(ctx)
     since = since_key(ctx.params["since"], t.timezone) if ctx.params["since"] is not None else None
-    own = [c for c in reversed(t.calls.values()) if model.app_of_call(t, c) is app]
-    seeded = model.seeded_calls_of(t, app)  # newest first, like ``Tenant.newest_first``
+    key = model.directory_key(t)
+    own = model.own_calls_of(t, app, key)
+    seeded = model.seeded_calls_of(t, app, key)  # newest first, like ``Tenant.newest_first``
     calls: Sequence[Call]
     if since is not None:
         calls = [c for c in own if uid_key(c) > since] + [c for c in seeded if uid_key(c) > since]
@@ -252,7 +253,7 @@ class Joined(Sequence[Call]):
     """Two lists read as one (a page of the call log slices it), without copying the second:
     the history's calls of an app can be most of a million."""
 
-    def __init__(self, first: list[Call], second: list[Call]) -> None:
+    def __init__(self, first: Sequence[Call], second: Sequence[Call]) -> None:
         self.first, self.second = first, second
 
     def __len__(self) -> int:
@@ -269,7 +270,7 @@ class Joined(Sequence[Call]):
             return self.first[index] if index < n else self.second[index - n]
         start, stop, _ = index.indices(len(self))
         n = len(self.first)
-        return self.first[start:stop] + self.second[max(0, start - n):max(0, stop - n)]
+        return list(self.first[start:stop]) + list(self.second[max(0, start - n):max(0, stop - n)])
 
 
 def call_recording(ctx: Ctx) -> dict[str, str]:
