@@ -24,13 +24,10 @@ from ..core.answers import KeptAnswers, calls_stamp
 from ..core.world import Tenant
 from . import model
 
-MAX_ANSWERS = 1024
-"""Kept answers per tenant and read; more clears them (clients reread a handful of pages)."""
-MAX_BYTES = 8 << 20
-"""Bytes of kept answers per tenant and read (a call-log page is ~40 KB): more clears them."""
-
-_CALL_LOGS: KeptAnswers[bytes] = KeptAnswers(len, MAX_ANSWERS, MAX_BYTES)
-_APP_LISTS: KeptAnswers[bytes] = KeptAnswers(len, MAX_ANSWERS, MAX_BYTES)
+_CALL_LOGS: KeptAnswers[bytes] = KeptAnswers(len)
+"""Call-log bodies (the core's bounds: 1,024 answers or 4 MiB a tenant, ~100 pages of ~40 KB;
+a page's bytes are the same object ``views`` keeps)."""
+_APP_LISTS: KeptAnswers[bytes] = KeptAnswers(len)
 
 
 def _apps(t: Tenant) -> tuple[Any, ...]:

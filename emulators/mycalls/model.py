@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from itertools import islice
-from typing import Any, Sequence, overload
+from typing import Any, Iterator, Sequence, overload
 from weakref import WeakKeyDictionary
 
 from ..core.agents import Agent
@@ -326,6 +326,10 @@ class NewestFirst(Sequence[Call]):
 
     def __len__(self) -> int:
         return len(self.positions)
+
+    def __iter__(self) -> Iterator[Call]:
+        calls = self.calls
+        return (calls[pos] for pos in reversed(self.positions))
 
     @overload
     def __getitem__(self, index: int) -> Call: ...
