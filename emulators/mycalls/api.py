@@ -24,7 +24,7 @@ from ..dialect.api import VendorApi
 from ..dialect.errors import Err, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import BODY, PATH, QUERY, Param, ParamError, choice, flag, php_int, text
-from . import doc_examples, model, paging, verification, views
+from . import doc_examples, kept, model, paging, verification, views
 from .errors import (
     AGENT_EXISTS,
     AGENT_NOT_IN_GROUP,
@@ -112,8 +112,15 @@ def account_list(ctx: Ctx) -> dict[str, Any]:
     return _paged(ctx, [_tenant(ctx).state["subscriber"]], APP_LIST_KEYS, views.render_subscriber)
 
 
-def app_list(ctx: Ctx) -> dict[str, Any]:
-    return _paged(ctx, list(model.apps(_tenant(ctx))), APP_LIST_KEYS, views.render_app)
+def app_list(ctx: Ctx) -> Response:
+    t = _tenant(ctx)
+    url = paging.request_url(ctx)
+
+    def make() -> tuple[bytes, bool]:
+        p = paging.page(len(model.apps(t)), paging.requested(ctx.params["pg"]))
+        return views.encode({"page": paging.page_object_at(url, p, APP_LIST_KEYS),
+                             "data": [views.render_app(app) for app in p.of(model.apps(t))]}), True
+    return views.answer(kept.app_list(t, url, make) if len(url) <= paging.CACHED_URL else make()[0])
 
 
 # -- agent groups ---------------------------------------------------------------------------------
@@ -216,25 +223,37 @@ def since_key(raw: str, tz: str) -> UidKey:
 
 
 def call_log(ctx: Ctx) -> Response:
-    """The app's calls, newest first, 100 a page; with ``since``, only those newer."""
-    t, app = _tenant(ctx), _app(ctx)
+    """The app's calls, newest first, 100 a page; with ``since``, only those newer (the whole
+    answer kept per URL while nothing it shows changes: ``kept``)."""
+    t = _tenant(ctx)
+    url = paging.request_url(ctx)
+
+    def make() -> tuple[bytes, bool]:
+        return _call_log_body(ctx, t, url)
+    return views.answer(kept.call_log(t, url, make) if len(url) <= paging.CACHED_URL else make()[0])
+
+
+def _call_log_body(ctx: Ctx, t: Tenant, url: str) -> tuple[bytes, bool]:
+    """(the body, whether it may be kept: no entry of it read the clock)."""
+    app = _app(ctx)
     since = since_key(ctx.params["since"], t.timezone) if ctx.params["since"] is not None else None
-    own = [c for c in reversed(t.calls.values()) if model.app_of_call(t, c) is app]
-    seeded = model.seeded_calls_of(t, app)  # newest first, like ``Tenant.newest_first``
+    key = model.directory_key(t)
+    own = model.own_calls_of(t, app, key)
+    seeded = model.seeded_calls_of(t, app, key)  # newest first, like ``Tenant.newest_first``
     calls: Sequence[Call]
     if since is not None:
         calls = [c for c in own if uid_key(c) > since] + [c for c in seeded if uid_key(c) > since]
     else:
         calls = Joined(own, seeded)
     p = paging.page(len(calls), paging.requested(ctx.params["pg"]))
-    return views.call_log_page(t, paging.page_object(ctx, p, CALL_LOG_KEYS), p.of(calls), t.now())
+    return views.call_log_page(t, paging.page_object_at(url, p, CALL_LOG_KEYS), p.of(calls), t.now())
 
 
 class Joined(Sequence[Call]):
     """Two lists read as one (a page of the call log slices it), without copying the second:
     the history's calls of an app can be most of a million."""
 
-    def __init__(self, first: list[Call], second: list[Call]) -> None:
+    def __init__(self, first: Sequence[Call], second: Sequence[Call]) -> None:
         self.first, self.second = first, second
 
     def __len__(self) -> int:
@@ -251,7 +270,7 @@ class Joined(Sequence[Call]):
             return self.first[index] if index < n else self.second[index - n]
         start, stop, _ = index.indices(len(self))
         n = len(self.first)
-        return self.first[start:stop] + self.second[max(0, start - n):max(0, stop - n)]
+        return list(self.first[start:stop]) + list(self.second[max(0, start - n):max(0, stop - n)])
 
 
 def call_recording(ctx: Ctx) -> dict[str, str]:

@@ -9,7 +9,10 @@ subscriber is one tenant (one API key); its apps, users and verified numbers liv
 
 from __future__ import annotations
 
-from typing import Any
+from bisect import bisect_left, insort
+from itertools import islice
+from typing import Any, Iterator, Sequence, overload
+from weakref import WeakKeyDictionary
 
 from ..core.agents import Agent
 from ..core.calls import Call
@@ -231,14 +234,12 @@ _SEEDED: dict[tuple[Any, ...], tuple[Any, dict[str, list[Call]]]] = {}
 _SEEDED_MAX = 64
 
 
-def seeded_calls_of(t: Tenant, app: dict[str, Any]) -> list[Call]:
+def seeded_calls_of(t: Tenant, app: dict[str, Any], directory: tuple[Any, ...] | None = None) -> list[Call]:
     """The seed history's calls of ``app``, newest first. ``app_of_call`` reads only the call,
     the apps' guids and numbers (in order) and which app each queue names, so the history's
     split by app is kept per (history, those): a directory change makes a new split, and no
     request walks the whole history."""
-    key = (id(t.history),
-           tuple((a["guid"], a["number.virtual"], a["number.physical"]) for a in apps(t)),
-           tuple((qid, q.extra.get(APP)) for qid, q in t.queues.items()))
+    key = (id(t.history), *(directory_key(t) if directory is None else directory))
     hit = _SEEDED.get(key)
     if hit is None or hit[0] is not t.history:
         split: dict[str, list[Call]] = {}
@@ -250,6 +251,108 @@ def seeded_calls_of(t: Tenant, app: dict[str, Any]) -> list[Call]:
             _SEEDED.pop(next(iter(_SEEDED)))
         hit = _SEEDED[key] = (t.history, split)
     return hit[1].get(app["guid"], [])
+
+
+def directory_key(t: Tenant) -> tuple[Any, ...]:
+    """All that ``app_of_call`` reads besides the call: the apps' guids and numbers (in order)
+    and which app each queue names."""
+    return (tuple([(a["guid"], a["number.virtual"], a["number.physical"]) for a in apps(t)]),
+            tuple([(qid, q.extra.get(APP)) for qid, q in t.queues.items()]))
+
+
+class _OwnSplit:
+    """The tenant's own calls (``Tenant.calls``, creation order) by their app (its place in
+    ``apps``: two apps may share a guid, and ``app_of_call`` tells them apart).
+
+    An ended call's app is fixed while the directory is (``directory_key``); a call in progress
+    can still change it (moved to another group), so its app is read again on every use until
+    it has ended. The split follows the dict as ``core.calllog`` does: new calls are read from
+    its end; another dict, fewer calls, or a last call that is not the one seen (cleared and
+    refilled) start it again."""
+
+    __slots__ = ("source", "key", "calls", "apps", "by_app", "live")
+
+    def __init__(self, source: dict[str, Call], key: tuple[Any, ...]) -> None:
+        self.source, self.key = source, key
+        self.calls: list[Call] = []
+        self.apps: list[int] = []
+        """Each call's app (its place in ``apps``; -1: none)."""
+        self.by_app: dict[int, list[int]] = {}
+        """App -> positions in ``calls``, ascending."""
+        self.live: list[int] = []
+        """Positions of calls not ended when last read."""
+
+    def follows(self, t: Tenant, key: tuple[Any, ...]) -> bool:
+        calls = self.calls
+        return (t.calls is self.source and key == self.key and len(t.calls) >= len(calls)
+                and (not calls or t.calls.get(calls[-1].id) is calls[-1]))
+
+    def sync(self, t: Tenant) -> None:
+        calls, owners, by_app = self.calls, self.apps, self.by_app
+        if len(t.calls) == len(calls) and not self.live:
+            return
+        place = {id(app): n for n, app in enumerate(apps(t))}
+        for call in islice(t.calls.values(), len(calls), None):
+            owner = place.get(id(app_of_call(t, call)), -1)
+            by_app.setdefault(owner, []).append(len(calls))
+            if not call.ended:
+                self.live.append(len(calls))
+            calls.append(call)
+            owners.append(owner)
+        if self.live:
+            still = []
+            for pos in self.live:
+                call = calls[pos]
+                owner = place.get(id(app_of_call(t, call)), -1)
+                if owner != owners[pos]:
+                    positions = by_app[owners[pos]]
+                    del positions[bisect_left(positions, pos)]
+                    insort(by_app.setdefault(owner, []), pos)
+                    owners[pos] = owner
+                if not call.ended:
+                    still.append(pos)
+            self.live = still
+
+
+_OWN: "WeakKeyDictionary[Tenant, _OwnSplit]" = WeakKeyDictionary()
+
+
+class NewestFirst(Sequence[Call]):
+    """Calls at ``positions`` (ascending) of ``calls``, read newest first without a copy: a
+    page slices it (the positions are the split's own: read it before the split syncs again)."""
+
+    def __init__(self, calls: list[Call], positions: Sequence[int]) -> None:
+        self.calls, self.positions = calls, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __iter__(self) -> Iterator[Call]:
+        calls = self.calls
+        return (calls[pos] for pos in reversed(self.positions))
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Call]: ...
+
+    def __getitem__(self, index: int | slice) -> Call | list[Call]:
+        calls, positions, n = self.calls, self.positions, len(self.positions)
+        if isinstance(index, int):
+            return calls[positions[n - 1 - range(n)[index]]]
+        start, stop, step = index.indices(n)
+        return [calls[positions[n - 1 - i]] for i in range(start, stop, step)]
+
+
+def own_calls_of(t: Tenant, app: dict[str, Any], key: tuple[Any, ...] | None = None) -> NewestFirst:
+    """The tenant's own calls of ``app``, newest first (``key``: ``directory_key(t)``, if made)."""
+    key = directory_key(t) if key is None else key
+    split = _OWN.get(t)
+    if split is None or not split.follows(t, key):
+        split = _OWN[t] = _OwnSplit(t.calls, key)
+    split.sync(t)
+    place = next((n for n, one in enumerate(apps(t)) if one is app), -2)
+    return NewestFirst(split.calls, split.by_app.get(place, ()))
 
 
 def group_of_call(t: Tenant, call: Call) -> Queue | None:

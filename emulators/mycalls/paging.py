@@ -92,15 +92,19 @@ def with_page(url: str, number: int) -> str:
 
 def page_object(ctx: Ctx, p: Page, keys: tuple[str, ...]) -> dict[str, Any]:
     """The page object (shared when remembered: callers only read it)."""
-    cur = request_url(ctx)
+    return page_object_at(request_url(ctx), p, keys)
+
+
+def page_object_at(cur: str, p: Page, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The page object of a request to ``cur`` (``request_url``)."""
     if len(cur) <= CACHED_URL:
         return _remembered_page_object(cur, p, keys)
     return _page_object(cur, p, keys)
 
 
 CACHED_URL = 1024
-"""Longest request URL whose page objects are remembered (a cache keyed by long client text
-would hold megabytes)."""
+"""Longest request URL whose page objects (and whole answers: ``kept``) are remembered (a cache
+keyed by long client text would hold megabytes)."""
 
 
 @lru_cache(maxsize=1024)

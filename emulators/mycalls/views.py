@@ -48,6 +48,11 @@ def respond(body: Any, status: int = 200, headers: Mapping[str, str] | None = No
     return BytesResponse(encode(body), status, MEDIA_TYPE, headers)
 
 
+def answer(body: bytes) -> Response:
+    """A success whose body is already encoded."""
+    return BytesResponse(body, 200, MEDIA_TYPE)
+
+
 # -- apps, subscriber, groups, agents -----------------------------------------------------------
 def render_app(app: Mapping[str, Any]) -> dict[str, Any]:
     return {"guid": app["guid"], "number.virtual": app["number.virtual"],
@@ -138,6 +143,9 @@ def render_call(t: Tenant, call: Call, now: float) -> dict[str, Any]:
 # and its agents' names. That is the *stamp*, taken per request by value (agents and groups by
 # identity too), so a change made any way (AddAgent's name, the control plane's settings, a
 # restore, a scenario's world) is seen by the next answer; every kept entry goes when it differs.
+# Whole answers are kept a level up, per URL (``kept``), under a stamp any event changes; the
+# kept page here (under its page object and its calls) still answers a read after an event that
+# did not touch it (a busy tenant's other calls), and the entries make a changed page cheap.
 
 MAX_KEPT = 200_000
 """Kept entries per tenant; more clears the lot."""
@@ -176,11 +184,11 @@ def encode_entry(entry: Mapping[str, Any]) -> bytes:
     return encode(entry)
 
 
-def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now: float) -> Response:
-    """``respond({"page": page, "data": [render_call(...) for calls]})``, each ended call's
-    entry encoded once and kept, and a whole page of settled calls kept under the page object
-    and its calls (a new call, a call of the page still in progress, or the stamp's change
-    makes it again)."""
+def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now: float) -> tuple[bytes, bool]:
+    """(``encode({"page": page, "data": [render_call(...) for calls]})``, whether every call of
+    the page has settled: the body read no clock), each ended call's entry encoded once and
+    kept, and a whole page of settled calls kept under the page object and its calls (a new
+    call, a call of the page still in progress, or the stamp's change makes it again)."""
     kept = _KEPT.get(t)
     if kept is None:
         kept = _KEPT[t] = _Kept()
@@ -191,7 +199,7 @@ def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now
     ids = tuple(map(id, calls))
     whole = kept.pages.get(page_key)
     if whole is not None and whole[0] == ids:
-        return BytesResponse(whole[2], 200, MEDIA_TYPE)
+        return whole[2], True
     entries = kept.entries
     out = []
     settled = True
@@ -212,4 +220,4 @@ def call_log_page(t: Tenant, page: Mapping[str, Any], calls: Sequence[Call], now
         if len(kept.pages) >= MAX_PAGES:
             kept.pages = {}
         kept.pages[page_key] = (ids, list(calls), body)
-    return BytesResponse(body, 200, MEDIA_TYPE)
+    return body, settled

@@ -1,6 +1,7 @@
 """The call log reads the history's calls of an app from a split kept per (history, apps,
-queues): over random seeds, live calls, pages and ``since``, every page equals what a full
-scan of the tenant's calls (newest first, by the app each call belongs to) gives."""
+queues), and the tenant's own calls from a split that follows them (``model.own_calls_of``):
+over random seeds, live calls, pages and ``since``, every page equals what a full scan of the
+tenant's calls (newest first, by the app each call belongs to) gives."""
 
 from __future__ import annotations
 
