@@ -11,9 +11,9 @@ channels), the history and the directory (which users and queues, where users si
 list and extensions: a scenario's world replaces them), the objects held so that none is
 mistaken for a later one at the same address. A read that shows more than that key covers
 adds a *stamp* taken per request (GetRecords: the records collection and its change count;
-GetSMS: the SMS engine's collections and change counts; RTStatsQueues: the whole seconds its
-waiting calls have waited), and one whose answer ends by the clock alone gives the last instant
-it is true (GetSMS: a message leaving the retention); each stamp keeps its own answers. The other
+GetSMS: the SMS engine's collections and change counts), and one whose answer ends by the clock
+alone gives the last instant it is true (GetSMS: a message leaving the retention; RTStatsQueues:
+a waiting call's rounded seconds turning); each stamp keeps its own answers. The other
 cached actions show no relative times, so the clock's moving alone changes nothing they say. The
 cache lives beside the tenant (weakly), never in it: snapshots and reads see nothing of it.
 """
@@ -36,8 +36,8 @@ MAX_ANSWERS = 64
 
 
 Stamp = Callable[[Tenant], tuple[Any, ...]]
-"""What a read shows beyond the revision key (the SMS engine's messages, the seconds live calls
-have waited), taken per request: the read's kept answers hold while it is equal."""
+"""What a read shows beyond the revision key (the SMS engine's messages, the records), taken per
+request: the read's kept answers hold while it is equal."""
 Until = Callable[[Tenant], "float | None"]
 """The last instant of the tenant clock at which a freshly built answer is still true (a
 message leaving the retention window), None: whenever."""

@@ -7,6 +7,7 @@ section Statistics."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from typing import Any, Iterable
 
@@ -194,12 +195,26 @@ def stats_queues(ctx: Ctx) -> Any:
     return keyed(out)
 
 
-def waits(t: Tenant) -> tuple[Any, ...]:
-    """RTStatsQueues' only relative time: the whole seconds each live call not yet answered
-    has waited (its kept answer holds while none of them moves on)."""
+WAIT_MARGIN = 1e-6
+"""Seconds before a wait's exact turn that its kept answer is given up: never past the turn,
+whatever the rounding of the clock's floats (an answer made that close is made afresh)."""
+
+
+def waits_until(t: Tenant) -> float | None:
+    """RTStatsQueues' only relative time is the whole seconds each live call not yet answered
+    has waited (``views.seconds`` rounds to the nearest: each turns at a half second). The last
+    instant none of them turns, a margin early; None: no call waits. Which calls wait changes
+    only by events (the revision key)."""
     now = t.now()
-    return tuple(views.seconds(now - (c.queue_entered_at or c.created_at))
-                 for c in model.live_calls(t) if c.answered_at is None)
+    last = math.inf
+    for call in model.live_calls(t):
+        if call.answered_at is None:
+            waited = now - (call.queue_entered_at or call.created_at)
+            turn = math.floor(waited + 0.5) + 0.5  # the next half second past ``waited``
+            last = min(last, now + (turn - waited) - WAIT_MARGIN)
+            if turn - waited >= 1.0 - WAIT_MARGIN:  # on a half second: rounding may turn at once
+                return now - WAIT_MARGIN
+    return None if last == math.inf else last
 
 
 def stats_queues_summary(ctx: Ctx) -> dict[str, Any]:
@@ -445,7 +460,7 @@ SPECS: dict[str, Spec] = {
     "daktela.RTStatsCalls": Spec(stats_calls),
     "daktela.RTStatsPauses": Spec(stats_pauses),
     "daktela.RTStatsQueuesSummary": Spec(stats_queues_summary, USERS_QUEUES),
-    "daktela.RTStatsQueues": Spec(stats_queues, cached=True, stamp=waits),
+    "daktela.RTStatsQueues": Spec(stats_queues, cached=True, until=waits_until),
     "daktela.RTStatsSessions": Spec(stats_sessions, USERS_QUEUES),
     "daktela.StatsCalls": Spec(stats_calls_list, (
         *RANGE, Param("phonenumber", NUMBER, doc="Phone number"), Param("queues", IDS, doc="Array ID of queues"),

@@ -59,6 +59,18 @@ def test_rt_stats_queues_follows_the_waiting_seconds_and_the_engine(dak: Dak) ->
     assert rows["5"]["calls_count"] == 2 and rows["5"]["calls_wait"] == 2
 
 
+def test_rt_stats_queues_turns_its_waiting_seconds_on_the_half_second(dak: Dak) -> None:
+    """The kept answer lasts until a wait's rounded seconds turn (a half second, rounding half
+    to even as the answer does); RTStatsQueuesSummary, never kept, says what it should be."""
+    seen = set()
+    for _ in range(12):
+        dak.advance(0.25)  # on, between and just past the half seconds
+        kept = dak.ok("RTStatsQueues", "3.5")["5"]["calls_time"]
+        assert kept == dak.ok("RTStatsQueuesSummary", "3.5", **{"queues[]": "5"})["calls_time"]
+        seen.add(kept)
+    assert len(seen) >= 3  # three seconds passed: the answer moved with them
+
+
 def test_get_sms_follows_sends_the_engine_the_control_plane_a_restore_and_the_retention(dak: Dak) -> None:
     snap = dak.client.get(f"{T}/default/snapshot").json()
     first = _numbers(dak)
