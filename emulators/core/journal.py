@@ -5,9 +5,9 @@ entries take (``JOURNAL_MAX_BYTES``), so that a flood of long queries cannot gro
 megabytes. Callers cut texts longer than ``MAX_TEXT`` and say so in the entry.
 
 A vendor request is journalled as a ``Row``, a tuple of what the request already has (the query
-still bytes); ``entries`` makes each one the entry dict when it is read. Writing a dict per
-request and dropping it 5,000 requests later cost a tenth of a small read's CPU under load
-(docs/PERFORMANCE.md, "The request journal"): the dict's table is cold by the time it is freed.
+still bytes); ``entries`` makes each one the entry dict when it is read. A dict written per
+request and dropped 5,000 requests later, cold, was most of a small read's last-level cache
+misses under load (docs/PERFORMANCE.md, "The journal's row and the last whole pages").
 """
 
 from __future__ import annotations
