@@ -12,11 +12,11 @@ from __future__ import annotations
 from functools import lru_cache
 from math import floor
 from typing import Any, Callable
-from weakref import WeakKeyDictionary
 
 from starlette.responses import Response
 
 from ..core.agents import Agent
+from ..core.answers import KeptAnswers
 from ..core.calls import D_TIMEDOUT, Call
 from ..core.formats import iso8601, json_bytes
 from ..core.world import Tenant, merge
@@ -209,8 +209,8 @@ def render_system_status(t: Tenant, checked_at: str) -> dict[str, Any]:
     return status
 
 
-_STATUS: "WeakKeyDictionary[Tenant, tuple[Any, ...]]" = WeakKeyDictionary()
-"""tenant -> (held status, its overrides, zone, clock second, the encoded status)."""
+_STATUS: KeptAnswers[Encoded] = KeptAnswers(len)
+"""The encoded NOC status, one per tenant."""
 
 
 def system_status_bytes(t: Tenant) -> Encoded:
@@ -220,10 +220,5 @@ def system_status_bytes(t: Tenant) -> Encoded:
     (``checked_at`` shows whole seconds)."""
     held, overrides, tz = t.state.get("system_status"), options(t).get("system_status"), t.timezone
     now = t.now()
-    second = floor(now)
-    kept = _STATUS.get(t)
-    if kept is not None and kept[0] is held and kept[1] is overrides and kept[2] == tz and kept[3] == second:
-        return kept[4]
-    body = Encoded(encode(render_system_status(t, iso8601(now, tz))))
-    _STATUS[t] = (held, overrides, tz, second, body)
-    return body
+    return _STATUS.get(t, None, (held, overrides), (id(held), id(overrides), tz, floor(now)),
+                       lambda: (Encoded(encode(render_system_status(t, iso8601(now, tz)))), True))
