@@ -16,7 +16,7 @@ AGENT_STATES = (OFFLINE, IDLE, RINGING, ON_CALL, WRAPUP)
 BEHAVIOUR_MODES = ("auto", "script")
 
 
-@dataclass
+@dataclass(slots=True)
 class Behaviour:
     """How the simulated person at a phone reacts; scenarios and fault injection change it."""
 
@@ -36,7 +36,7 @@ class Behaviour:
         return cls(**(data or {}))
 
 
-@dataclass
+@dataclass(slots=True)
 class Agent:
     id: str
     """Stable id inside the tenant (also used by scenarios)."""

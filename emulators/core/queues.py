@@ -23,7 +23,7 @@ instant it began (every member busy or failing with no latency, or ``ring_timeou
 to its default of 5 s."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     agent_id: str
     priority: int = 1
@@ -34,7 +34,7 @@ class Member:
     """Paused in this queue only."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Queue:
     id: str
     number: str

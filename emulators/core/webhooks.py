@@ -62,7 +62,7 @@ class Attempt:
     duration_ms: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Delivery:
     id: str
     """Stable id: ``whd_<tenant seq>``; the same requests give the same ids."""
