@@ -26,10 +26,21 @@ START = "2026-01-05T14:00:00Z"
 
 
 def free_port() -> int:
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports (each held while the next is picked: the kernel may hand
+    a just-closed one out again)."""
     import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    held = [socket.socket() for _ in range(count)]
+    try:
+        for s in held:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 def telemock(*args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +53,7 @@ class Server:
 
     def __init__(self, state_dir: Path, *extra: str) -> None:
         self.state_dir = state_dir
-        self.ports = {"voipcloud": free_port(), "kerauno": free_port(), "kerauno-status": free_port()}
+        self.ports = dict(zip(("voipcloud", "kerauno", "kerauno-status"), free_ports(3)))
         self.extra = extra
         self.proc: subprocess.Popen[str] | None = None
         self.log = state_dir.parent / f"serve-{time.monotonic_ns()}.log"
