@@ -18,14 +18,22 @@ this subclass adds three guards (docs/RELIABILITY.md has the figures):
 
 The read timeout is checked by one sweep per process every ``SWEEP_SECONDS``: a timer armed
 and cancelled on every request cost several per cent of the server's CPU at full load
-(docs/PERFORMANCE.md, "The request pipeline").
+(docs/PERFORMANCE.md, "The request pipeline"). The same sweep closes keep-alive connections
+idle past uvicorn's ``timeout_keep_alive`` (uvicorn arms and cancels a timer per request for it).
+
+A request without a body whose path ``at_once`` accepts is run when its head has been read, in
+the same callback, as far as it goes without waiting: no task and no turn of the loop for an
+answer the app has at hand (what waits goes on in a task). The control plane's Starlette routes
+are left to uvicorn's task: anyio (thread pools, streams) wants a task of its own.
 """
 
 from __future__ import annotations
 
+import contextvars
 import resource
+import types
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -95,12 +103,19 @@ SWEEP_SECONDS = 0.5
 is cut off within this long past its time."""
 
 
-def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
-    """A protocol class for one ``telemock serve`` process: every port shares its room."""
+def _never(path: str) -> bool:
+    return False
+
+
+def guarded_protocol(limits: Limits, max_open: int,
+                     at_once: Callable[[str], bool] = _never) -> type[HttpToolsProtocol]:
+    """A protocol class for one ``telemock serve`` process: every port shares its room.
+    ``at_once(path)``: the app answers that path without needing a task of its own."""
 
     class GuardedProtocol(_Guarded):
         pass
 
+    GuardedProtocol.at_once = staticmethod(at_once)  # type: ignore[assignment]
     GuardedProtocol.limits = limits
     GuardedProtocol.max_open = max_open
     GuardedProtocol.live = set()
@@ -112,7 +127,7 @@ def guarded_protocol(limits: Limits, max_open: int) -> type[HttpToolsProtocol]:
 class _Reading:
     """Where a connection's request stands (the guards' own state)."""
 
-    __slots__ = ("since", "in_head", "head_bytes", "tail")
+    __slots__ = ("since", "in_head", "head_bytes", "tail", "idle_since", "holding", "held")
 
     def __init__(self, since: float | None) -> None:
         self.since = since
@@ -122,11 +137,19 @@ class _Reading:
         self.in_head = True
         """Between requests or inside a request head (not yet handed to the app)."""
         self.head_bytes = 0
+        self.idle_since: float | None = None
+        """When the last response ended, while the connection waits for its next request
+        (keep-alive); None otherwise. The sweep closes it ``timeout_keep_alive`` seconds later."""
+        self.holding = False
+        """Inside uvicorn's ``on_headers_complete``: the app's start waits (see ``_start_asgi_task``)."""
+        self.held: Any = None
+        """The request without a body (cycle, app) whose app starts when it ends."""
         self.tail = b""
         """The last bytes of the head so far: its end (CRLF CRLF) may straddle two reads."""
 
 
 class _Guarded(HttpToolsProtocol):
+    at_once: ClassVar[Callable[[str], bool]]
     limits: ClassVar[Limits]
     max_open: ClassVar[int]
     live: ClassVar[set["_Guarded"]]
@@ -167,7 +190,7 @@ class _Guarded(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.live.discard(self)
         self.waiting.pop(self, None)
-        self._r.since = None
+        self._r.since = self._r.held = None
         super().connection_lost(exc)
 
     # -- the read timeout and the head size ----------------------------------------------
@@ -196,6 +219,7 @@ class _Guarded(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         r = self._r
+        r.idle_since = None
         if r.since is None:
             r.since = self.loop.time()
         _Base.on_message_begin(self)
@@ -204,19 +228,67 @@ class _Guarded(HttpToolsProtocol):
         r = self._r
         r.in_head, r.head_bytes, r.tail = False, 0, b""
         self.waiting.pop(self, None)
+        r.holding = _without_body(self.headers)
         _Base.on_headers_complete(self)
+        r.holding = False
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        """A request without a body (``on_headers_complete`` holds it) starts when it has ended
+        (``_run_at_once``), a moment later in the same callback; others as uvicorn starts them."""
+        r = self._r
+        if r.holding and self.at_once(cycle.scope["path"]):  # (the path as routed: unquoted)
+            r.held = (cycle, app)
+        else:
+            _Base._start_asgi_task(self, cycle, app)
 
     def on_message_complete(self) -> None:
         r = self._r
         r.since, r.in_head = None, True
         _Base.on_message_complete(self)
         if self.cycle is not None and self.cycle.response_complete:  # answered before the body ended
+            r.idle_since = self.loop.time()
             self.waiting[self] = None
+        elif r.held is not None:
+            cycle, app = r.held
+            r.held = None
+            self._run_at_once(cycle.run_asgi(app))
+
+    def _run_at_once(self, coro: Any) -> None:
+        """Run a request's app now, in this callback, as far as it goes without waiting (most
+        answers are sent by then); what waits goes on in a task, as uvicorn's would have.
+        A task per request cost ~3 % of the server's instructions (callgrind)."""
+        context = contextvars.copy_context()
+        try:
+            waits_for = context.run(coro.send, None)
+        except StopIteration:
+            return
+        task = self.loop.create_task(_resumed(coro, waits_for), context=context)
+        task.add_done_callback(self.tasks.discard)
+        self.tasks.add(task)
 
     def on_response_complete(self) -> None:
-        _Base.on_response_complete(self)
-        if self._r.in_head and not self.transport.is_closing():
+        """uvicorn's, but the keep-alive timeout is left to the sweep: uvicorn arms a timer
+        after every response and cancels it at the next request."""
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        elif self._r.in_head:
+            self._r.idle_since = self.loop.time()
             self.waiting[self] = None  # idle until its next request: may make room for another
+
+
+def _without_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    """No ``Content-Length`` but 0 and no ``Transfer-Encoding`` (names as uvicorn lowers them):
+    the request ends with its head. (An app may answer a request with a body before it is sent:
+    a declared length over the limit gets 413 at once.)"""
+    for name, value in headers:
+        if (name == b"content-length" and value != b"0") or name == b"transfer-encoding":
+            return False
+    return True
 
 
 def _interval(limits: Limits) -> float:
@@ -228,9 +300,31 @@ def _sweep(cls: type[_Guarded], loop: Any) -> None:
     cls.sweeper = None
     if not cls.live:
         return  # the next connection starts the sweep again
-    deadline = loop.time() - cls.limits.read_timeout
+    now = loop.time()
+    deadline = now - cls.limits.read_timeout
     for conn in list(cls.live):
-        since = conn._r.since
-        if since is not None and since <= deadline:
+        r = conn._r
+        if r.since is not None and r.since <= deadline:
             conn._expired()
+        elif r.idle_since is not None and r.idle_since <= now - conn.timeout_keep_alive:
+            conn._close(b"")
     cls.sweeper = loop.call_later(_interval(cls.limits), _sweep, cls, loop)
+
+
+@types.coroutine
+def _resumed(coro: Any, yielded: Any) -> Any:
+    """The rest of a request started at once (``coro`` yielded ``yielded`` on its first step),
+    run by a task the way a task runs a coroutine."""
+    while True:
+        try:
+            sent = yield yielded
+        except BaseException as exc:
+            try:
+                yielded = coro.throw(exc)
+            except StopIteration as stop:
+                return stop.value
+        else:
+            try:
+                yielded = coro.send(sent)
+            except StopIteration as stop:
+                return stop.value

@@ -215,11 +215,18 @@ KEEP_ALIVE_SECONDS = 5
 """How long an idle keep-alive connection stays open (uvicorn's default, kept)."""
 
 
+def _answers_at_once(path: str) -> bool:
+    """A vendor path: the one pipeline answers it without a task of its own (``httpguard`` runs
+    it at once). Not the control plane: its Starlette routes use anyio (thread pools, the
+    dashboard's streams), which wants a task."""
+    return CONTROL_PREFIX not in path
+
+
 def _server_limits(limits: Limits | None) -> dict[str, Any]:
     """uvicorn settings of every port: the guarded protocol (``httpguard``) and its limits."""
     limits = limits or Limits()
     room = open_file_room()
-    return {"http": guarded_protocol(limits, room.max_open), "backlog": room.backlog,
+    return {"http": guarded_protocol(limits, room.max_open, _answers_at_once), "backlog": room.backlog,
             "limit_concurrency": limits.max_connections, "timeout_keep_alive": KEEP_ALIVE_SECONDS}
 
 

@@ -30,14 +30,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(*args: str, fd_limit: int | None = None) -> Iterator[int]:
+def serving(*args: str, fd_limit: int | None = None, vendor: str = "voipcloud") -> Iterator[int]:
     port = free_port()
 
     def limit() -> None:
         if fd_limit is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
 
-    proc = subprocess.Popen([sys.executable, "-m", "emulators.cli", "serve", "--vendor", "voipcloud",
+    proc = subprocess.Popen([sys.executable, "-m", "emulators.cli", "serve", "--vendor", vendor,
                              "--port", str(port), *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=limit)
     try:
@@ -154,3 +154,108 @@ def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_wait() -> 
         assert KEEP_ALIVE_SECONDS - 0.2 < time.perf_counter() - started < KEEP_ALIVE_SECONDS + 2
         busy.sendall(HEALTH)
         assert answer(busy).startswith(b"HTTP/1.1 200 ")
+
+
+TOKEN = b"token: c0ffee0ddba11ad5eed5a1e5fee1900d\r\n"
+STATUS = b"GET /api/integration/v1/get-system-status HTTP/1.1\r\nhost: 127.0.0.1\r\n" + TOKEN + b"\r\n"
+CALL_BODY = b"user_number=1001&number_to_call=0298765432"
+CALL_HEAD = (b"POST /api/integration/v1/call-to-number HTTP/1.1\r\nhost: 127.0.0.1\r\n" + TOKEN
+             + b"content-type: application/x-www-form-urlencoded\r\ncontent-length: "
+             + str(len(CALL_BODY)).encode() + b"\r\n")
+"""A click-to-call from user 1001 (busy on it afterwards: a second one of theirs is refused)."""
+OTHER_CALL_BODY = CALL_BODY.replace(b"1001", b"1002")
+STREAM = b"GET /_emulator/tenants/default/stream?once=1 HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
+
+
+class Answers:
+    """Whole answers off one kept-alive connection, in order (several may come in one read)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock, self.data = sock, b""
+
+    def _read(self) -> None:
+        chunk = self.sock.recv(65536)
+        assert chunk, "the server closed the connection"
+        self.data += chunk
+
+    def _until(self, end: bytes) -> bytes:
+        while end not in self.data:
+            self._read()
+        part, _, self.data = self.data.partition(end)
+        return part
+
+    def next(self) -> tuple[bytes, bytes]:
+        """(status line, body) of a ``Content-Length`` answer."""
+        head = self._until(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:")))
+        while len(self.data) < length:
+            self._read()
+        body, self.data = self.data[:length], self.data[length:]
+        return head.split(b"\r\n")[0], body
+
+    def chunked(self) -> bytes:
+        """A chunked answer, head and all, up to its last chunk."""
+        return self._until(b"\r\n0\r\n\r\n")
+
+    def vendor_ok(self) -> None:
+        status, body = self.next()
+        assert status == b"HTTP/1.1 200 OK", body
+        assert json.loads(body)["code"] == 200
+
+
+def test_pipelined_requests_answer_in_order_whichever_way_each_is_run() -> None:
+    """Vendor requests without a body run at once in the protocol's callback; the control
+    plane's go to a task; a body starts the app when it begins. One write, answers in order."""
+    with serving() as port, connect(port) as sock:
+        sock.sendall(STATUS + STREAM + HEALTH + STATUS + CALL_HEAD + b"\r\n" + CALL_BODY + STATUS)
+        answers = Answers(sock)
+        answers.vendor_ok()
+        stream = answers.chunked()  # the dashboard's stream (anyio: a task) ends after one round
+        assert stream.startswith(b"HTTP/1.1 200 OK\r\n") and b"text/event-stream" in stream
+        status, body = answers.next()
+        assert status == b"HTTP/1.1 200 OK" and json.loads(body)["status"] == "ok"
+        for _ in range(3):
+            answers.vendor_ok()
+
+
+def test_a_body_sent_after_its_head_and_a_100_continue_are_both_read() -> None:
+    with serving() as port, connect(port) as sock:
+        answers = Answers(sock)
+        sock.sendall(CALL_HEAD + b"\r\n")
+        time.sleep(0.3)  # the head alone first: the app waits for the body
+        sock.sendall(CALL_BODY[:10])
+        time.sleep(0.1)
+        sock.sendall(CALL_BODY[10:])
+        answers.vendor_ok()
+        sock.sendall(CALL_HEAD + b"expect: 100-continue\r\n\r\n")
+        assert answers._until(b"\r\n\r\n") == b"HTTP/1.1 100 Continue"  # before any body byte
+        sock.sendall(OTHER_CALL_BODY)
+        answers.vendor_ok()
+        sock.sendall(STATUS)  # and the connection goes on
+        answers.vendor_ok()
+
+
+def test_a_long_poll_goes_on_in_a_task_and_other_requests_are_served_meanwhile() -> None:
+    """Daktela's RTUserState 4.0 with an unchanged ``hash`` waits (``long_poll_seconds``): run at
+    once, it stops at its first wait and the rest goes on in a task."""
+    with serving(vendor="daktela") as port:
+        with connect(port) as sock:
+            sock.sendall(b"PATCH /_emulator/tenants/default/settings HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+                         b"content-type: application/json\r\ncontent-length: 39\r\n\r\n"
+                         b'{"daktela": {"long_poll_seconds": 0.5}}')
+            assert Answers(sock).next()[0] == b"HTTP/1.1 200 OK"
+        state = (b"GET /api/4.0/RTUserState/json?access_token=1234567890123456789012345678901234567890"
+                 b"&user=sedlacek%s HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+        with connect(port) as poll, connect(port) as other:
+            polls, others = Answers(poll), Answers(other)
+            other.sendall(state % b"")
+            first = json.loads(others.next()[1])["result"]
+            started = time.perf_counter()
+            poll.sendall(state % (b"&hash=" + first["hash"].encode()) + state % b"")  # and one behind it
+            other.sendall(state % b"")  # answered while the poll waits
+            assert json.loads(others.next()[1])["result"] == first
+            assert time.perf_counter() - started < 0.4
+            assert json.loads(polls.next()[1])["result"] == first
+            assert time.perf_counter() - started >= 0.45
+            assert json.loads(polls.next()[1])["result"] == first
