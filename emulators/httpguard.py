@@ -234,12 +234,17 @@ class _Guarded(HttpToolsProtocol):
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
         """A request without a body (``on_headers_complete`` holds it) starts when it has ended
-        (``_run_at_once``), a moment later in the same callback; others as uvicorn starts them."""
+        (``_run_at_once``), a moment later in the same callback; others in a task, as uvicorn
+        starts them (its own ``_start_asgi_task``, which older uvicorns lack, is not called)."""
         r = self._r
         if r.holding and self.at_once(cycle.scope["path"]):  # (the path as routed: unquoted)
             r.held = (cycle, app)
         else:
-            _Base._start_asgi_task(self, cycle, app)
+            self._track(self.loop.create_task(cycle.run_asgi(app)))
+
+    def _track(self, task: Any) -> None:
+        task.add_done_callback(self.tasks.discard)
+        self.tasks.add(task)
 
     def on_message_complete(self) -> None:
         r = self._r
@@ -262,13 +267,11 @@ class _Guarded(HttpToolsProtocol):
             waits_for = context.run(coro.send, None)
         except StopIteration:
             return
-        task = self.loop.create_task(_resumed(coro, waits_for), context=context)
-        task.add_done_callback(self.tasks.discard)
-        self.tasks.add(task)
+        self._track(self.loop.create_task(_resumed(coro, waits_for), context=context))
 
     def on_response_complete(self) -> None:
-        """uvicorn's, but the keep-alive timeout is left to the sweep: uvicorn arms a timer
-        after every response and cancels it at the next request."""
+        """uvicorn's (0.29 - 0.54), but the keep-alive timeout is left to the sweep: uvicorn
+        arms a timer after every response and cancels it at the next request."""
         self.server_state.total_requests += 1
         if self.transport.is_closing():
             return
