@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import gc
 
-from support.harness import T, MiniEmu
-from support.minivendor import DID
-
 from emulators.core.calls import Call
+
+from support.harness import MiniEmu, T
+from support.minivendor import DID
 
 
 def test_an_advance_leaves_the_collector_as_it_found_it(mini: MiniEmu) -> None:

@@ -48,7 +48,7 @@ def test_fire_due_is_advance_to_instant_by_instant(timers: list[tuple[int, str, 
         allowed = rounds.pop(0) if rounds else 10**6  # instants this call may fire
         asked: list[float] = []
 
-        def stop() -> bool:
+        def stop(asked: list[float] = asked, allowed: int = allowed) -> bool:
             asked.append(clock.now())
             return len(asked) >= allowed
 
