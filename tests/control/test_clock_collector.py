@@ -28,3 +28,15 @@ def test_an_advance_leaves_the_collector_as_it_found_it(mini: MiniEmu) -> None:
 
 def _calls() -> int:
     return sum(1 for o in gc.get_objects() if isinstance(o, Call))
+
+
+def test_objects_someone_else_froze_stay_frozen(mini: MiniEmu) -> None:
+    tid = str(mini.create()["id"])
+    mini.ok("POST", f"{T}/{tid}/calls", 201, json={"from": "+15550001111", "to": DID})
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        mini.ok("POST", f"{T}/{tid}/clock/advance", json={"seconds": 600})
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
