@@ -287,6 +287,16 @@ class Clock:
             self._reanchor()
         return fired
 
+    def fire_due(self, target: float, stop: Callable[[], bool]) -> int:
+        """Fire the timers due by ``target`` as ``advance_to`` does, but stand at the last instant
+        that fired (not at ``target``), and ask ``stop()`` before moving on to each later instant
+        with a timer: True stops there. What a driver that looks at the world between instants
+        (webhooks to send) calls instead of ``advance_to`` per instant. Returns the timers fired."""
+        fired = self._run_due(target, stop)
+        if self.mode == "realtime":
+            self._reanchor()
+        return fired
+
     def step(self) -> bool:
         """Jump to the next timer and fire it (and all due at the same instant). False if none."""
         due = self.peek()
@@ -324,7 +334,7 @@ class Clock:
         self._anchor_wall = self._wall()
         self._anchor_virtual = self._now
 
-    def _run_due(self, target: float) -> int:
+    def _run_due(self, target: float, stop: Callable[[], bool] | None = None) -> int:
         if self._firing:  # a timer handler advancing the clock would reorder history
             raise ClockError("the clock cannot be moved from inside a timer")
         fired = 0
@@ -333,6 +343,9 @@ class Clock:
         try:
             # Read self._heap on every turn: a handler may compact it (cancel_where).
             while self._heap and self._heap[0][_DUE] <= target:
+                if (stop is not None and fired and self._heap[0][_DUE] > self._now
+                        and not self._heap[0][_CANCELLED] and stop()):
+                    break  # before a later instant: the caller looks first
                 timer = heappop(self._heap)
                 if timer[_IKEY] is not None:
                     self._unindex(timer)

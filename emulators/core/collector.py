@@ -6,6 +6,12 @@ objects for the 10,000-call day), yet the collector would scan the survivors aga
 sixth of an instant scenario run, a third of a 100,000-contact campaign advanced through the
 control plane. Reference counting still frees everything else at once; the collector is back
 when the last overlapping pause ends (so it is restored exactly once) and takes what is left.
+
+What the pause kept alive is moved to the oldest generation as the pause ends (``gc.freeze``
+then ``gc.unfreeze``: two list splices), as the young collections would have promoted it: else
+the first young collection after the pause walks every object made during it (measured: 0.6 s of
+a 100,000-contact campaign's 8.5 s, 1.5 million objects). Cyclic garbage among them waits for the
+next full collection instead. (Skipped when something else keeps objects frozen: it would thaw them.)
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ def collector_paused() -> Iterator[None]:
         with _LOCK:
             _PAUSES -= 1
             if _PAUSES == 0 and _WAS_ENABLED:
+                if gc.get_freeze_count() == 0:  # (objects someone else froze stay frozen)
+                    gc.freeze()  # everything tracked, out of the young generations in O(1) ...
+                    gc.unfreeze()  # ... and back, into the oldest one
                 gc.enable()
 
 

@@ -112,19 +112,30 @@ class Collection(FilledOnUse, Generic[T]):
         return str(getattr(item, self.id_field))
 
     def add(self, item: T) -> T:
-        key = self._id(item)
-        if key in self._items:
+        key = getattr(item, self.id_field)
+        if type(key) is not str:
+            key = str(key)
+        items = self._items
+        if key in items:
             raise KeyError(f"{self.name}: {key} exists")
         self.changes += 1
-        self._items[key] = item
-        for f in self.indexes:
-            self._index[f].setdefault(getattr(item, f), {})[key] = None
-        if key.isascii() and key.isdigit():  # explicit numeric ids keep next_id ahead of them
-            self.counter = max(self.counter, int(key))
+        items[key] = item
+        if self.indexes:
+            index = self._index
+            for f in self.indexes:
+                bucket = index[f].get(getattr(item, f))
+                if bucket is None:
+                    index[f][getattr(item, f)] = {key: None}
+                else:
+                    bucket[key] = None
+        if key.isdigit() and key.isascii():  # explicit numeric ids keep next_id ahead of them
+            number = int(key)
+            if number > self.counter:
+                self.counter = number
         return item
 
     def get(self, key: str | int) -> T | None:
-        return self._items.get(str(key))
+        return self._items.get(key if type(key) is str else str(key))
 
     def remove(self, key: str | int) -> T | None:
         item = self._items.pop(str(key), None)

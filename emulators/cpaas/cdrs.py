@@ -172,18 +172,26 @@ def _history(t: Tenant, account: str, campaign_id: str | None) -> _HistoryRows:
     return rows
 
 
-def _written(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:
+def _written_rows(t: Tenant, account: str, campaign_id: str | None) -> Iterator[tuple[CdrRow, Call | None]]:
+    """The rows written in this tenant that the APIs show, with their calls (None for a skipped
+    contact), in the order written: ascending ids."""
     found: Iterable[CdrRow] = (table(t).where(campaign_id=campaign_id) if campaign_id is not None
                                else table(t).where(account=account))
-    for row in found:  # in the order written: ascending ids
+    calls = t.calls
+    for row in found:
         if row.account != account or not row.id.isdigit():
             continue
         if not row.call_id:
-            yield Row(int(row.id), None, row)
+            yield row, None
             continue
-        call = t.calls.get(row.call_id)
+        call = calls.get(row.call_id)
         if call is not None:
-            yield Row(int(row.id), call, None)
+            yield row, call
+
+
+def _written(t: Tenant, account: str, campaign_id: str | None) -> Iterator[Row]:
+    for row, call in _written_rows(t, account, campaign_id):
+        yield Row(int(row.id), call, None) if call is not None else Row(int(row.id), None, row)
 
 
 def rows(t: Tenant, account: str, campaign_id: str | None = None) -> Iterator[Row]:
@@ -216,9 +224,12 @@ _ID = attrgetter("id")
 
 
 def status_of(row: Row) -> str:
-    if row.call is None:
-        return DND
-    return str(row.call.tags.get("dial_status") or ANSWER)
+    return _status(row.call)
+
+
+def _status(call: Call | None) -> str:
+    """A row's dial status: its call's, or DND for a skipped contact (no call)."""
+    return DND if call is None else str(call.tags.get("dial_status") or ANSWER)
 
 
 def statistics(t: Tenant, account: str, campaign_id: str | None, with_dnd: bool) -> dict[str, list[int]]:
@@ -226,8 +237,8 @@ def statistics(t: Tenant, account: str, campaign_id: str | None, with_dnd: bool)
     one-element array as the document shows them (get_cdr_statistics,
     get_campaign_cdr_statistics). The history's counts are kept; written rows are counted."""
     counts = dict(_history(t, account, campaign_id).counts)
-    for row in _written(t, account, campaign_id):
-        status = status_of(row)
+    for _, call in _written_rows(t, account, campaign_id):  # no Row made per row
+        status = _status(call)
         counts[status] = counts.get(status, 0) + 1
     out = {name: [counts.get(status, 0)] for status, name in COUNTERS}
     if with_dnd:

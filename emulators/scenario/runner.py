@@ -246,8 +246,14 @@ class Run:
                         self._stop(f"still busy {format_duration(self.hard_stop - self.t0)} "
                                    "after the start; stopped")
                         return
-                    clock.advance_to(timer)  # = step(): every timer due then fires
-                    budget -= 1
+                    if self.wait is None:
+                        # Nothing to look at between instants but webhooks to send and the budget:
+                        # the clock fires the instants up to the next action in one go.
+                        budget = self._fire_instants(min(limit, self.hard_stop, math.inf if action is None
+                                                         else action), budget)
+                    else:
+                        clock.advance_to(timer)  # = step(): every timer due then fires
+                        budget -= 1
                     if self._react() or self.kicked or self.done or budget <= 0:
                         break
                     timer = clock.peek()
@@ -261,6 +267,21 @@ class Run:
                 clock.advance_to(action)
             self._act(clock.now())
             self._react()
+
+    def _fire_instants(self, bound: float, budget: int) -> int:
+        """Fire the instants with timers due by ``bound``, one budget unit each, stopping before
+        the next once webhooks wait (``kicked``) or the budget is spent; returns what is left."""
+        left = budget - 1
+
+        def stop() -> bool:
+            nonlocal left
+            if self.kicked or left <= 0:
+                return True
+            left -= 1
+            return False
+
+        self.tenant.clock.fire_due(bound, stop)
+        return left
 
     def _act(self, now: float) -> None:
         sc = self.scenario

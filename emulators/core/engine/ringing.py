@@ -33,8 +33,20 @@ def party_behaviour(t: Tenant, leg: Leg) -> Behaviour:
         return t.agents[leg.agent_id].behaviour
     data = t.parties.get(leg.party)
     if data is None:
-        return Behaviour(answer_after=float(t.settings["sim"]["remote_answer_after"]))
+        answer_after = float(t.settings["sim"]["remote_answer_after"])
+        found = _REMOTE.get(answer_after)
+        if found is None:
+            if len(_REMOTE) >= 64:  # tenants set any figure: keep a few
+                _REMOTE.clear()
+            found = _REMOTE[answer_after] = Behaviour(answer_after=answer_after)
+        return found
     return Behaviour.from_dict(data)
+
+
+_REMOTE: dict[float, Behaviour] = {}
+"""The behaviour of a remote party nobody gave one, per ``sim.remote_answer_after``: one shared
+object each (its readers never change it), instead of one made for every leg rung and every
+call answered."""
 
 
 def talk_seconds(t: Tenant, behaviour: Behaviour) -> float:
