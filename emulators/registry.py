@@ -87,6 +87,7 @@ class Registry:
         self.dispatcher.attach(tenant)
         self.tenants[vendor][tenant_id] = tenant
         self._index(vendor, tenant)
+        tenant.notify(tenant)  # what its seed made to send goes out (it was built before attached)
         return tenant
 
     def _new_id(self, vendor: str) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 
 from .conftest import Dak
 from .helpers import TOKEN, T
+from .receiver import Crm
+from support.harness import wait_until
 
 IDENTITY = ("tenant", "credentials")
 """What tells two tenants apart besides their worlds."""
@@ -101,3 +103,23 @@ def test_a_copy_never_read_takes_a_restored_snapshot_whole(dak: Dak) -> None:
     _create(dak, "copy", settings)
     assert dak.client.post(f"{T}/copy/restore", json=snap).status_code == 200
     assert _world(dak, "copy") == changed
+
+
+def test_a_copys_morning_webhooks_go_out_as_the_live_builds_do(dak: Dak) -> None:
+    """With a webhook URL in the settings, the seed's morning makes deliveries to it: they go out
+    for a tenant built live, for a copy (whose outbox is made when first read) and after a reset."""
+    crm = Crm()
+    try:
+        settings = {**_settings(), "webhooks": {"url": crm.url("/crm")}}
+        _create(dak, "live", settings)
+        morning = len(dak.client.get(f"{T}/live/journal/webhooks").json())
+        assert morning > 0
+        wait_until(lambda: len(crm.got("/crm")) == morning, what="the live build's morning hooks")
+        _create(dak, "copy", settings)
+        wait_until(lambda: len(crm.got("/crm")) == 2 * morning, what="the copy's morning hooks")
+        assert dak.client.post(f"{T}/copy/reset").status_code == 200
+        wait_until(lambda: len(crm.got("/crm")) == 3 * morning, what="the morning hooks after a reset")
+        sent = [sorted(map(str, crm.got("/crm")[n * morning:(n + 1) * morning])) for n in range(3)]
+        assert sent[0] == sent[1] == sent[2]
+    finally:
+        crm.close()
