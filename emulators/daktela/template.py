@@ -13,10 +13,11 @@ every copy shares:
   events recorded, the records' snapshots, the queues' options): a quarter of the copy's bytes;
 - the clock, whose timers travel as its snapshot (``Clock.to_dict``/``load``, as a restore
   moves them: the new clock keeps its own anchor to the wall);
-- the store (its 24 collections) and each collection's records and indexes, pickled on their
-  own and unpickled at first use (``core.store.FilledOnUse``): the store was ~60 % of the copy
-  and most tenants read a few of its collections (no record is shared between two collections,
-  or between the store and the rest of the world, so the parts copy as the whole did).
+- the store (its 24 collections) and each collection's records and indexes, and the outbox's
+  deliveries, pickled on their own and unpickled at first use (``core.store.FilledOnUse``): the
+  store was ~60 % of the copy and most tenants read a few of its collections (no record is
+  shared between two collections, or between the store and the rest of the world, so the parts
+  copy as the whole did).
 
 What a build does beside the tenant (the kept answers' revision, ``cache.bump``) is done by the
 caller every time; the indexes the engines keep beside the store are keyed by its collections,
@@ -56,6 +57,8 @@ class Template:
     """What the store and each collection make on first use, pickled apart."""
     named: dict[Any, Any]
     """The persistent ids every copy resolves alike: the ``SHARED`` objects' numbers, the history."""
+    wakes_sender: bool
+    """The world's outbox has deliveries with a URL (read here: a copy makes them on first use)."""
 
 
 SHARED = (types.FunctionType, Event, Snapshot)
@@ -157,7 +160,8 @@ def capture(t: Tenant) -> Template:
     pickler = _Pickler(buffer, t, parts=parts)
     pickler.dump(tuple(getattr(t, name) for name in STATE))
     return Template(buffer.getvalue(), t.clock.to_dict(), t.rng.getstate(), t.history, tuple(parts),
-                    {**dict(enumerate(pickler.shared)), "history": t.history})
+                    {**dict(enumerate(pickler.shared)), "history": t.history},
+                    any(d.url for d in t.outbox.deliveries))
 
 
 def apply(template: Template, t: Tenant) -> None:
@@ -166,7 +170,7 @@ def apply(template: Template, t: Tenant) -> None:
     t.history = template.history
     t.rng.setstate(template.rng)
     t.clock.load(template.clock)
-    if any(d.url for d in t.outbox.deliveries):
+    if template.wakes_sender:
         t.notify(t)  # as the live build's webhooks woke the sender
 
 
