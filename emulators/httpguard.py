@@ -103,12 +103,7 @@ SWEEP_SECONDS = 0.5
 is cut off within this long past its time."""
 
 
-def _never(path: str) -> bool:
-    return False
-
-
-def guarded_protocol(limits: Limits, max_open: int,
-                     at_once: Callable[[str], bool] = _never) -> type[HttpToolsProtocol]:
+def guarded_protocol(limits: Limits, max_open: int, at_once: Callable[[str], bool]) -> type[HttpToolsProtocol]:
     """A protocol class for one ``telemock serve`` process: every port shares its room.
     ``at_once(path)``: the app answers that path without needing a task of its own."""
 

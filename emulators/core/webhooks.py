@@ -105,8 +105,8 @@ def number(delivery: Delivery) -> int:
 
 class Outbox(FilledOnUse):
     filled_on_use = ("deliveries", "_open", "_by_id")
-    """A copy of a world (a Daktela tenant's seed) makes its deliveries when first read: a fifth
-    of a new tenant's objects, and most tenants never look at the deliveries of the seed's morning."""
+    """A world copied from a template makes its deliveries when first read: most tenants never
+    look at the deliveries their seed made (docs/PERFORMANCE.md, "Tenant create and reset")."""
 
     def __init__(self, keep: int = DELIVERIES_KEEP) -> None:
         self.deliveries: list[Delivery] = []

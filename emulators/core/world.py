@@ -189,6 +189,7 @@ class Tenant:
         keep_credentials = self.credentials  # identity: the seed would put the default's back
         self._build()
         self.credentials = keep_credentials
+        self.notify(self)  # what the new world's seed made to send goes out (a copied one too)
 
     # -- reading ------------------------------------------------------------------------
     def now(self) -> float:

@@ -57,8 +57,6 @@ class Template:
     """What the store and each collection make on first use, pickled apart."""
     named: dict[Any, Any]
     """The persistent ids every copy resolves alike: the ``SHARED`` objects' numbers, the history."""
-    wakes_sender: bool
-    """The world's outbox has deliveries with a URL (read here: a copy makes them on first use)."""
 
 
 SHARED = (types.FunctionType, Event, Snapshot)
@@ -160,8 +158,7 @@ def capture(t: Tenant) -> Template:
     pickler = _Pickler(buffer, t, parts=parts)
     pickler.dump(tuple(getattr(t, name) for name in STATE))
     return Template(buffer.getvalue(), t.clock.to_dict(), t.rng.getstate(), t.history, tuple(parts),
-                    {**dict(enumerate(pickler.shared)), "history": t.history},
-                    any(d.url for d in t.outbox.deliveries))
+                    {**dict(enumerate(pickler.shared)), "history": t.history})
 
 
 def apply(template: Template, t: Tenant) -> None:
@@ -170,8 +167,6 @@ def apply(template: Template, t: Tenant) -> None:
     t.history = template.history
     t.rng.setstate(template.rng)
     t.clock.load(template.clock)
-    if template.wakes_sender:
-        t.notify(t)  # as the live build's webhooks woke the sender
 
 
 def build(t: Tenant, live: Callable[[Tenant], None]) -> None:
