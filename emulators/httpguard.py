@@ -23,8 +23,9 @@ idle past uvicorn's ``timeout_keep_alive`` (uvicorn arms and cancels a timer per
 
 A request without a body whose path ``at_once`` accepts is run when its head has been read, in
 the same callback, as far as it goes without waiting: no task and no turn of the loop for an
-answer the app has at hand (what waits goes on in a task). The control plane's Starlette routes
-are left to uvicorn's task: anyio (thread pools, streams) wants a task of its own.
+answer the app has at hand (what waits goes on in a task), and with a cycle of our own that
+writes the answer's head and body together (``at_once.AtOnceCycle``). The control plane's
+Starlette routes are left to uvicorn's task: anyio (thread pools, streams) wants a task of its own.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ import resource
 import types
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
+from urllib.parse import unquote
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .at_once import SAME_AS_UVICORN, AtOnceCycle
 
 _Base = HttpToolsProtocol
 """Called by name on the request path, not through ``super()`` (a super object per call: ~7,400
@@ -122,7 +127,7 @@ def guarded_protocol(limits: Limits, max_open: int, at_once: Callable[[str], boo
 class _Reading:
     """Where a connection's request stands (the guards' own state)."""
 
-    __slots__ = ("since", "in_head", "head_bytes", "tail", "idle_since", "holding", "held")
+    __slots__ = ("since", "in_head", "head_bytes", "tail", "idle_since", "held")
 
     def __init__(self, since: float | None) -> None:
         self.since = since
@@ -135,10 +140,8 @@ class _Reading:
         self.idle_since: float | None = None
         """When the last response ended, while the connection waits for its next request
         (keep-alive); None otherwise. The sweep closes it ``timeout_keep_alive`` seconds later."""
-        self.holding = False
-        """Inside uvicorn's ``on_headers_complete``: the app's start waits (see ``_start_asgi_task``)."""
         self.held: Any = None
-        """The request without a body (cycle, app) whose app starts when it ends."""
+        """The request answered at once (cycle, app) whose app starts when it ends."""
         self.tail = b""
         """The last bytes of the head so far: its end (CRLF CRLF) may straddle two reads."""
 
@@ -223,17 +226,51 @@ class _Guarded(HttpToolsProtocol):
         r = self._r
         r.in_head, r.head_bytes, r.tail = False, 0, b""
         self.waiting.pop(self, None)
-        r.holding = _without_body(self.headers)
-        _Base.on_headers_complete(self)
-        r.holding = False
+        if not (SAME_AS_UVICORN and _without_body(self.headers) and self._held_at_once()):
+            _Base.on_headers_complete(self)
+
+    def _held_at_once(self) -> bool:
+        """uvicorn's ``on_headers_complete`` for a request the app answers at once (its path
+        ``at_once``, no body): its cycle is ours (``AtOnceCycle``) and its app is run when the
+        request ends (``on_message_complete``, a moment later in the same callback), or when the
+        answer before it ends, if pipelined. False (nothing done) for any other request."""
+        parser = self.parser
+        if parser.should_upgrade():
+            return False
+        url = httptools.parse_url(self.url)
+        raw_path = url.path
+        path = raw_path.decode("ascii")
+        if "%" in path:
+            path = unquote(path)
+        path = self.root_path + path
+        busy = self.limit_concurrency is not None and (
+            len(self.connections) >= self.limit_concurrency or len(self.tasks) >= self.limit_concurrency)
+        if busy or not self.at_once(path):  # (busy: uvicorn's 503)
+            return False
+        scope = self.scope
+        scope["method"] = parser.get_method().decode("ascii")
+        http_version = parser.get_http_version()
+        if http_version != "1.1":
+            scope["http_version"] = http_version
+        scope["path"] = path
+        scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+        scope["query_string"] = url.query or b""
+        cycle = AtOnceCycle(scope, self.transport, self.flow, self.server_state.default_headers,
+                            http_version != "1.0" and parser.should_keep_alive(), self.on_response_complete)
+        existing, self.cycle = self.cycle, cycle
+        if existing is None or existing.response_complete:
+            self._r.held = (cycle, self.app)
+        else:  # pipelined behind an answer still under way: started when that one ends
+            self.flow.pause_reading()
+            self.pipeline.appendleft((cycle, self.app))
+        return True
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:
-        """A request without a body (``on_headers_complete`` holds it) starts when it has ended
-        (``_run_at_once``), a moment later in the same callback; others in a task, as uvicorn
-        starts them (its own ``_start_asgi_task``, which older uvicorns lack, is not called)."""
-        r = self._r
-        if r.holding and self.at_once(cycle.scope["path"]):  # (the path as routed: unquoted)
-            r.held = (cycle, app)
+        """A request held back behind the answer before it (pipelined) is run at once if its
+        cycle is ours, else in a task, as uvicorn starts it (its own ``_start_asgi_task``, which
+        older uvicorns lack, is not called)."""
+        if type(cycle) is AtOnceCycle:
+            self._run_at_once(cycle.run_asgi(app))
         else:
             self._track(self.loop.create_task(cycle.run_asgi(app)))
 
