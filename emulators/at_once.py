@@ -1,8 +1,8 @@
 """The request/response cycle of a request ``telemock serve`` runs at once (``httpguard``).
 
-uvicorn's ``RequestResponseCycle`` with what a request without a body, run in the parser's
-callback, does not need left out (an ``asyncio.Event`` per request; one is made only if the app
-waits for a message), and one change on the wire: the answer's head is written with the first
+uvicorn's ``RequestResponseCycle`` with what a request read whole, run in the parser's callback,
+does not need left out (an ``asyncio.Event`` per request; one is made only if the app waits for
+a message), and one change on the wire: the answer's head is written with the first
 part of its body, in one ``write``. uvicorn writes them apart, and each ``write`` is a ``send``
 system call and a TCP segment of its own (~7 µs of the server's CPU a request on loopback;
 docs/PERFORMANCE.md, "One cycle of our own for answers at once"). The bytes sent are uvicorn's:

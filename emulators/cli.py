@@ -136,7 +136,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         with asyncio.Runner(loop_factory=new_event_loop) as runner:
             runner.run(run(registry, bindings, log_level=args.log_level or config.get("log_level") or "warning",
-                           on_ready=ready, limits=Limits(read_timeout=float(read_timeout))))
+                           on_ready=ready,
+                           limits=Limits(read_timeout=float(read_timeout), max_body_bytes=max_body)))
     except PortUnavailable as exc:
         return _fail(_port_message(exc, single_flag="--port" if args.port is not None else "--single-port"))
     except KeyboardInterrupt:

@@ -21,10 +21,11 @@ and cancelled on every request cost several per cent of the server's CPU at full
 (docs/PERFORMANCE.md, "The request pipeline"). The same sweep closes keep-alive connections
 idle past uvicorn's ``timeout_keep_alive`` (uvicorn arms and cancels a timer per request for it).
 
-A request without a body whose path ``at_once`` accepts is run when its head has been read, in
-the same callback, as far as it goes without waiting: no task and no turn of the loop for an
-answer the app has at hand (what waits goes on in a task), and with a cycle of our own that
-writes the answer's head and body together (``at_once.AtOnceCycle``). The control plane's
+A request whose path ``at_once`` accepts, without a body or with a short one of declared length
+(``_body_at_once``), is run when it has been read whole, in the callback that read its end, as
+far as it goes without waiting: no task and no turn of the loop for an answer the app has at
+hand (what waits goes on in a task), and with a cycle of our own that writes the answer's head
+and body together (``at_once.AtOnceCycle``). The control plane's
 Starlette routes are left to uvicorn's task: anyio (thread pools, streams) wants a task of its own.
 """
 
@@ -41,6 +42,7 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .at_once import SAME_AS_UVICORN, AtOnceCycle
+from .dialect.request import MAX_BODY_BYTES
 
 _Base = HttpToolsProtocol
 """Called by name on the request path, not through ``super()`` (a super object per call: ~7,400
@@ -65,6 +67,9 @@ class Limits:
     max_head_bytes: int = MAX_HEAD_BYTES
     max_connections: int = MAX_CONNECTIONS
     """Per port."""
+    max_body_bytes: int = MAX_BODY_BYTES
+    """The apps' ``--max-body-bytes``: a request declaring a longer body is not run at once (the
+    app refuses it before its body is sent)."""
 
 
 @dataclass(frozen=True)
@@ -226,12 +231,13 @@ class _Guarded(HttpToolsProtocol):
         r = self._r
         r.in_head, r.head_bytes, r.tail = False, 0, b""
         self.waiting.pop(self, None)
-        if not (SAME_AS_UVICORN and _without_body(self.headers) and self._held_at_once()):
+        if not (SAME_AS_UVICORN and not self.expect_100_continue
+                and _body_at_once(self.headers, self.limits.max_body_bytes) and self._held_at_once()):
             _Base.on_headers_complete(self)
 
     def _held_at_once(self) -> bool:
         """uvicorn's ``on_headers_complete`` for a request the app answers at once (its path
-        ``at_once``, no body): its cycle is ours (``AtOnceCycle``) and its app is run when the
+        ``at_once``, its body read whole): its cycle is ours (``AtOnceCycle``) and its app is run when the
         request ends (``on_message_complete``, a moment later in the same callback), or when the
         answer before it ends, if pipelined. False (nothing done) for any other request."""
         parser = self.parser
@@ -317,12 +323,20 @@ class _Guarded(HttpToolsProtocol):
             self.waiting[self] = None  # idle until its next request: may make room for another
 
 
-def _without_body(headers: list[tuple[bytes, bytes]]) -> bool:
-    """No ``Content-Length`` but 0 and no ``Transfer-Encoding`` (names as uvicorn lowers them):
-    the request ends with its head. (An app may answer a request with a body before it is sent:
-    a declared length over the limit gets 413 at once.)"""
+AT_ONCE_BODY_BYTES = 64 * 1024
+"""Longest body of a request run at once (uvicorn's ``HIGH_WATER_LIMIT``: a longer one pauses
+reading while the app reads it)."""
+
+
+def _body_at_once(headers: list[tuple[bytes, bytes]], max_body_bytes: int) -> bool:
+    """No body, or one whose declared ``Content-Length`` the app reads whole (at most
+    ``max_body_bytes`` and ``AT_ONCE_BODY_BYTES``): the app may wait for it. Not a chunked body
+    (``Transfer-Encoding``): its length is unknown until it ends. (Names as uvicorn lowers them.)"""
     for name, value in headers:
-        if (name == b"content-length" and value != b"0") or name == b"transfer-encoding":
+        if name == b"content-length":
+            if not value.isdigit() or int(value) > min(max_body_bytes, AT_ONCE_BODY_BYTES):
+                return False
+        elif name == b"transfer-encoding":
             return False
     return True
 

@@ -137,9 +137,13 @@ LAST = get("/json", b"connection: close\r\n")
     get("/quiet") + get("/never"),
     get("/badheader") + get("/never"),
     get("/json") * 20 + LAST,
+    get("/receive", b"content-length: 5\r\n", method=b"POST") + b"hello" + get("/json", b"content-length: 2\r\n",
+                                                                          method=b"PUT") + b"{}" + LAST,
+    get("/receive", b"transfer-encoding: chunked\r\n", method=b"POST") + b"5\r\nhello\r\n0\r\n\r\n" + LAST,
+    get("/receive", b"content-length: 5\r\nexpect: 100-continue\r\n", method=b"POST") + b"hello" + LAST,
 ], ids=["keep-alive", "head", "http-1.0", "client-close", "chunked", "chunked-1.0", "204",
         "app-close", "404", "waits-in-a-task", "receive", "raises", "no-answer", "bad-header",
-        "pipelined"])
+        "pipelined", "bodies", "chunked-body", "100-continue"])
 def test_answers_at_once_are_uvicorns_bytes(raw: bytes) -> None:
     with both(cases) as (at_once, plain):
         assert exchange(at_once, raw) == exchange(plain, raw)

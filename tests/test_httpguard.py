@@ -92,8 +92,10 @@ def test_half_sent_requests_are_cut_off_and_real_ones_answer_meanwhile() -> None
         for sock in (head, body, silent):
             sock.close()
         assert health_seconds(port) < 1
+        # A short body is read whole before the app runs (httpguard's at-once way), as a web
+        # server in front of PHP does: one that never came whole never reached the app.
         journal = urlopen(f"http://127.0.0.1:{port}/_emulator/journal/unauthenticated", timeout=5)
-        assert [(e["operation"], e["status"]) for e in json.load(journal)] == [("call-to-number", 400)]
+        assert json.load(journal) == []
 
 
 def test_a_request_head_over_the_cap_gets_431() -> None:
