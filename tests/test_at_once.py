@@ -49,6 +49,12 @@ async def cases(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
         await send({"type": "http.response.body", "body": BODY})
         return
+    if path == "/client":  # as uvicorn's ProxyHeadersMiddleware left them
+        text = json.dumps([scope["client"][0], scope["scheme"]]).encode()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", str(len(text)).encode())]})
+        await send({"type": "http.response.body", "body": text})
+        return
     if path == "/receive":  # the request's (empty) body, then what the app hears next
         first = await receive()
         text = json.dumps([first["type"], len(first["body"]), first["more_body"]]).encode()
@@ -141,9 +147,10 @@ LAST = get("/json", b"connection: close\r\n")
                                                                           method=b"PUT") + b"{}" + LAST,
     get("/receive", b"transfer-encoding: chunked\r\n", method=b"POST") + b"5\r\nhello\r\n0\r\n\r\n" + LAST,
     get("/receive", b"content-length: 5\r\nexpect: 100-continue\r\n", method=b"POST") + b"hello" + LAST,
+    get("/client") + get("/client", b"x-forwarded-for: 10.1.2.3\r\nx-forwarded-proto: https\r\n") + LAST,
 ], ids=["keep-alive", "head", "http-1.0", "client-close", "chunked", "chunked-1.0", "204",
         "app-close", "404", "waits-in-a-task", "receive", "raises", "no-answer", "bad-header",
-        "pipelined", "bodies", "chunked-body", "100-continue"])
+        "pipelined", "bodies", "chunked-body", "100-continue", "forwarded"])
 def test_answers_at_once_are_uvicorns_bytes(raw: bytes) -> None:
     with both(cases) as (at_once, plain):
         assert exchange(at_once, raw) == exchange(plain, raw)

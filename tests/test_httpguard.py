@@ -17,6 +17,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from emulators.at_once import SAME_AS_UVICORN
 from emulators.httpguard import MAX_HEAD_BYTES
 from emulators.server import KEEP_ALIVE_SECONDS
 
@@ -93,9 +94,11 @@ def test_half_sent_requests_are_cut_off_and_real_ones_answer_meanwhile() -> None
             sock.close()
         assert health_seconds(port) < 1
         # A short body is read whole before the app runs (httpguard's at-once way), as a web
-        # server in front of PHP does: one that never came whole never reached the app.
+        # server in front of PHP does: one that never came whole never reached the app. (With a
+        # uvicorn before 0.53 the app reads it as it comes and sees it end early.)
         journal = urlopen(f"http://127.0.0.1:{port}/_emulator/journal/unauthenticated", timeout=5)
-        assert json.load(journal) == []
+        seen = [(e["operation"], e["status"]) for e in json.load(journal)]
+        assert seen == ([] if SAME_AS_UVICORN else [("call-to-number", 400)])
 
 
 def test_a_request_head_over_the_cap_gets_431() -> None:
