@@ -28,9 +28,8 @@ close`` on an answer to HTTP/1.0 (tests/test_at_once.py compares the bytes). Wit
 every request keeps uvicorn's own cycle."""
 
 HEADS_KEPT = 256
-"""Answer heads remembered (all are forgotten when uvicorn's default headers change)."""
+"""Answer heads remembered (all are forgotten when there are more)."""
 _HEADS: dict[tuple[Any, ...], tuple[bytes, bool | None, int, bool]] = {}
-_heads_for: list[tuple[bytes, bytes]] | None = None
 
 
 class _Flag:
@@ -136,12 +135,10 @@ class AtOnceCycle:
 
     def _head(self, status: int, headers: Any) -> bytes:
         """uvicorn's answer head, remembered by what decides it: an app answers with the same
-        few heads, and checking and lower-casing every header is ~3 % of a read's instructions."""
-        global _heads_for
-        if self.default_headers is not _heads_for:  # uvicorn makes a new list every second (date)
-            _HEADS.clear()
-            _heads_for = self.default_headers
-        key = (status, self.keep_alive, self.scope["method"] == "HEAD", *headers)
+        few heads, and checking and lower-casing every header was ~13 % of a read's
+        instructions (the default headers are in the key: ``date`` changes every second, and
+        each port's server has its own)."""
+        key = (status, self.keep_alive, self.scope["method"] == "HEAD", *self.default_headers, *headers)
         try:
             known = _HEADS.get(key)
         except TypeError:  # a header as a list (ASGI allows any pair): not remembered
