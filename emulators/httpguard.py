@@ -266,7 +266,7 @@ class _Guarded(HttpToolsProtocol):
                             http_version != "1.0" and parser.should_keep_alive(), self.on_response_complete)
         app = self.app
         if type(app) is ProxyHeadersMiddleware and not _forwarded(self.headers):
-            app = app.app  # it changes nothing without them (~7,000 instructions a request)
+            app = app.app  # it changes nothing without them (~3,700 instructions a request)
         existing, self.cycle = self.cycle, cycle
         if existing is None or existing.response_complete:
             self._r.held = (cycle, app)
@@ -347,7 +347,7 @@ def _body_at_once(headers: list[tuple[bytes, bytes]], max_body_bytes: int) -> bo
     (``Transfer-Encoding``): its length is unknown until it ends. (Names as uvicorn lowers them.)"""
     for name, value in headers:
         if name == b"content-length":
-            if not value.isdigit() or int(value) > min(max_body_bytes, AT_ONCE_BODY_BYTES):
+            if not value.isdigit() or len(value) > 18 or int(value) > min(max_body_bytes, AT_ONCE_BODY_BYTES):
                 return False
         elif name == b"transfer-encoding":
             return False

@@ -148,9 +148,10 @@ LAST = get("/json", b"connection: close\r\n")
     get("/receive", b"transfer-encoding: chunked\r\n", method=b"POST") + b"5\r\nhello\r\n0\r\n\r\n" + LAST,
     get("/receive", b"content-length: 5\r\nexpect: 100-continue\r\n", method=b"POST") + b"hello" + LAST,
     get("/client") + get("/client", b"x-forwarded-for: 10.1.2.3\r\nx-forwarded-proto: https\r\n") + LAST,
+    get("/receive", b"content-length: " + b"9" * 5000 + b"\r\n", method=b"POST"),
 ], ids=["keep-alive", "head", "http-1.0", "client-close", "chunked", "chunked-1.0", "204",
         "app-close", "404", "waits-in-a-task", "receive", "raises", "no-answer", "bad-header",
-        "pipelined", "bodies", "chunked-body", "100-continue", "forwarded"])
+        "pipelined", "bodies", "chunked-body", "100-continue", "forwarded", "huge-length"])
 def test_answers_at_once_are_uvicorns_bytes(raw: bytes) -> None:
     with both(cases) as (at_once, plain):
         assert exchange(at_once, raw) == exchange(plain, raw)
