@@ -139,7 +139,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                            on_ready=ready,
                            limits=Limits(read_timeout=float(read_timeout), max_body_bytes=max_body)))
     except PortUnavailable as exc:
-        return _fail(_port_message(exc, single_flag="--port" if args.port is not None else "--single-port"))
+        by_port = (next(iter(vendors.values())).listeners[0].name
+                   if args.port is not None and len(vendors) == 1 else None)
+        return _fail(_port_message(exc, single_flag="--port" if args.port is not None else "--single-port",
+                                   port_listener=by_port))
     except KeyboardInterrupt:
         pass
     return 0
@@ -240,12 +243,14 @@ def _shared_port(ports: dict[str, int], vendors: dict[str, Any]) -> str | None:
     return None
 
 
-def _port_message(exc: Any, single_flag: str) -> str:
-    """One line: which port, whose, what is wrong, and how to pick another."""
+def _port_message(exc: Any, single_flag: str, port_listener: str | None = None) -> str:
+    """One line: which port, whose, what is wrong, and how to pick another (with the flag that
+    chose it: ``--port`` with one vendor sets ``port_listener``'s)."""
     from .server import GATEWAY
     b = exc.binding
     whose = "single-port gateway" if b.name == GATEWAY else f"listener {b.name}"
-    how = f"{single_flag} PORT" if b.name == GATEWAY else f"--listener-port {b.name}=PORT"
+    how = (f"{single_flag} PORT" if b.name == GATEWAY or b.name == port_listener
+           else f"--listener-port {b.name}=PORT")
     line = f"port {b.port} ({whose}) {exc.reason}; pick another with {how}"
     if exc.in_use and b.port in EPHEMERAL_PORTS:
         documented = any(l.documented_port and l.default_port == b.port for l in b.listeners)

@@ -140,6 +140,18 @@ def test_a_taken_single_port_names_the_gateway() -> None:
     assert "(single-port gateway) is already in use; pick another with --single-port PORT" in one_line(result)
 
 
+def test_a_taken_port_given_with_port_names_that_flag() -> None:
+    """``--vendor voipcloud --port P``: the way to pick another is ``--port``, the flag used."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        result = telemock("serve", "--vendor", "voipcloud", "--port", str(busy))
+    assert result.returncode == 2
+    assert one_line(result).startswith(f"telemock: port {busy} (listener voipcloud) is already in use; "
+                                       "pick another with --port PORT")
+
+
 def test_default_ports_stay_outside_the_ephemeral_range_unless_documented() -> None:
     for spec in load_vendors().values():
         for listener in spec.listeners:
