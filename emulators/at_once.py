@@ -138,6 +138,8 @@ class AtOnceCycle:
         few heads, and checking and lower-casing every header was ~13 % of a read's
         instructions (the default headers are in the key: ``date`` changes every second, and
         each port's server has its own)."""
+        if type(headers) is not list:  # any iterable of pairs: read once, here
+            headers = list(headers)
         key = (status, self.keep_alive, self.scope["method"] == "HEAD", *self.default_headers, *headers)
         try:
             known = _HEADS.get(key)

@@ -72,6 +72,11 @@ async def cases(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 204, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
+    if path == "/generated":  # headers as any iterable of pairs (ASGI allows it)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": ((k, v) for k, v in [*headers, (b"content-length", b"12")])})
+        await send({"type": "http.response.body", "body": BODY})
+        return
     if path == "/close":
         headers.append((b"Connection", b"close"))
     if path == "/badheader":
@@ -105,9 +110,13 @@ def served(app: Any, http: Any) -> Iterator[int]:
 @contextmanager
 def both(app: Any) -> Iterator[tuple[int, int]]:
     """(port at once, port of uvicorn's own protocol) serving ``app``."""
-    ours = guarded_protocol(Limits(), 1000, lambda path: not path.startswith("/_emulator"))
-    with served(app, ours) as at_once, served(app, "httptools") as plain:
+    with served(app, ours()) as at_once, served(app, "httptools") as plain:
         yield at_once, plain
+
+
+def ours() -> Any:
+    """``telemock serve``'s protocol, every path but the control plane's answered at once."""
+    return guarded_protocol(Limits(), 1000, lambda path: not path.startswith("/_emulator"))
 
 
 def exchange(port: int, raw: bytes) -> bytes:
@@ -143,15 +152,16 @@ LAST = get("/json", b"connection: close\r\n")
     get("/quiet") + get("/never"),
     get("/badheader") + get("/never"),
     get("/json") * 20 + LAST,
-    get("/receive", b"content-length: 5\r\n", method=b"POST") + b"hello" + get("/json", b"content-length: 2\r\n",
-                                                                          method=b"PUT") + b"{}" + LAST,
+    (get("/receive", b"content-length: 5\r\n", method=b"POST") + b"hello"
+     + get("/json", b"content-length: 2\r\n", method=b"PUT") + b"{}" + LAST),
     get("/receive", b"transfer-encoding: chunked\r\n", method=b"POST") + b"5\r\nhello\r\n0\r\n\r\n" + LAST,
     get("/receive", b"content-length: 5\r\nexpect: 100-continue\r\n", method=b"POST") + b"hello" + LAST,
     get("/client") + get("/client", b"x-forwarded-for: 10.1.2.3\r\nx-forwarded-proto: https\r\n") + LAST,
     get("/receive", b"content-length: " + b"9" * 5000 + b"\r\n", method=b"POST"),
+    get("/generated") + get("/generated") + LAST,
 ], ids=["keep-alive", "head", "http-1.0", "client-close", "chunked", "chunked-1.0", "204",
         "app-close", "404", "waits-in-a-task", "receive", "raises", "no-answer", "bad-header",
-        "pipelined", "bodies", "chunked-body", "100-continue", "forwarded", "huge-length"])
+        "pipelined", "bodies", "chunked-body", "100-continue", "forwarded", "huge-length", "generated-headers"])
 def test_answers_at_once_are_uvicorns_bytes(raw: bytes) -> None:
     with both(cases) as (at_once, plain):
         assert exchange(at_once, raw) == exchange(plain, raw)
@@ -164,8 +174,7 @@ def test_a_vendors_answers_at_once_are_uvicorns_bytes() -> None:
         spec = registry.vendors["voipcloud"]
         return listener_app(registry, spec, spec.listeners[0], lifespan=False)
 
-    ours = guarded_protocol(Limits(), 1000, lambda path: not path.startswith("/_emulator"))
-    with served(app(), ours) as at_once, served(app(), "httptools") as plain:
+    with served(app(), ours()) as at_once, served(app(), "httptools") as plain:
         tenant = get("/_emulator/tenants/default", b"connection: close\r\n")
         key = json.loads(exchange(plain, tenant).split(b"\r\n\r\n", 1)[1])["credentials"]["api_key"]
         assert json.loads(exchange(at_once, tenant).split(b"\r\n\r\n", 1)[1])["credentials"]["api_key"] == key
