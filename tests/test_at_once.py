@@ -20,6 +20,8 @@ from typing import Any, Iterator
 
 import pytest
 import uvicorn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from emulators.at_once import SAME_AS_UVICORN
 from emulators.httpguard import Limits, guarded_protocol
@@ -199,3 +201,42 @@ def test_the_app_runs_at_once_and_the_head_waits_for_the_body() -> None:
         assert exchange(at_once, raw).count(b'"at once"') == 2
         assert exchange(plain, get("/long") + get("/never")).startswith(b"HTTP/1.1 200 OK\r\n")
         assert exchange(at_once, get("/long") + get("/never")) == b""
+
+
+@pytest.fixture(scope="module")
+def both_ways() -> Iterator[tuple[int, int]]:
+    with both(cases) as ports:
+        yield ports
+
+
+_PATHS = ["/json", "/chunked", "/empty", "/missing", "/wait", "/receive", "/client", "/generated", "/close"]
+
+
+@st.composite
+def requests(draw: Any) -> bytes:
+    """One request of the ways a client may send it: method, version, a body or none, a close."""
+    method = draw(st.sampled_from([b"GET", b"HEAD", b"POST", b"PUT", b"DELETE"]))
+    extra: list[bytes] = []
+    body = b""
+    if method in (b"POST", b"PUT", b"DELETE") and draw(st.booleans()):
+        body = draw(st.binary(max_size=40))
+        if draw(st.booleans()):
+            extra.append(b"content-length: %d\r\n" % len(body))
+        else:
+            extra.append(b"transfer-encoding: chunked\r\n")
+            body = (b"%x\r\n" % len(body) + body + b"\r\n" if body else b"") + b"0\r\n\r\n"
+    if draw(st.integers(0, 5)) == 0:
+        extra.append(b"connection: close\r\n")
+    if draw(st.integers(0, 5)) == 0:
+        extra.append(b"x-forwarded-for: 10.0.0.%d\r\n" % draw(st.integers(1, 9)))
+    version = b"1.0" if draw(st.integers(0, 7)) == 0 else b"1.1"
+    return get(draw(st.sampled_from(_PATHS)), *extra, method=method, version=version) + body
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(requests(), min_size=1, max_size=6))
+def test_any_pipelined_requests_get_uvicorns_bytes(both_ways: tuple[int, int], sent: list[bytes]) -> None:
+    """Any mix of the above in one write (the last closing): the same bytes both ways."""
+    at_once, plain = both_ways
+    raw = b"".join(sent) + LAST
+    assert exchange(at_once, raw) == exchange(plain, raw)
