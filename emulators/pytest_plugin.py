@@ -58,11 +58,13 @@ class LiveServer:
     """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0,
-                 log_level: str = "warning") -> None:
+                 log_level: str = "warning", **options: Any) -> None:
         self.app = app
         self.host = host
         self.port = port
         self.log_level = log_level
+        self.options = options
+        """Further ``uvicorn.Config`` settings (e.g. ``http``: the protocol class, ``lifespan``)."""
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -81,7 +83,8 @@ class LiveServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, lifespan="on", log_level=self.log_level, access_log=False)
+        config = uvicorn.Config(self.app, **{"lifespan": "on", "log_level": self.log_level, "access_log": False,
+                                             **self.options})
         self._server = _ThreadServer(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"telemock-{self.port}", daemon=True)

@@ -13,18 +13,16 @@ import asyncio
 import json
 import re
 import socket
-import threading
-import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulators.at_once import SAME_AS_UVICORN
 from emulators.httpguard import Limits, guarded_protocol
+from emulators.pytest_plugin import LiveServer
 from emulators.registry import Registry
 from emulators.server import listener_app
 from emulators.vendors import load_vendors
@@ -90,23 +88,8 @@ async def cases(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 @contextmanager
 def served(app: Any, http: Any) -> Iterator[int]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, http=http, lifespan="off", log_level="critical",
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.01)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with LiveServer(app, http=http, lifespan="off", log_level="critical") as server:
+        yield server.port
 
 
 @contextmanager

@@ -210,8 +210,8 @@ class Answers:
 
 
 def test_pipelined_requests_answer_in_order_whichever_way_each_is_run() -> None:
-    """Vendor requests without a body run at once in the protocol's callback; the control
-    plane's and one with a body go to uvicorn's task. One write, answers in order."""
+    """Vendor requests run at once in the protocol's callback (the one with a body once it is
+    read whole); the control plane's go to uvicorn's task. One write, answers in order."""
     with serving() as port, connect(port) as sock:
         sock.sendall(STATUS + STREAM + HEALTH + STATUS + CALL_HEAD + b"\r\n" + CALL_BODY + STATUS)
         answers = Answers(sock)
