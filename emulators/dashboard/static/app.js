@@ -510,7 +510,11 @@
   async function redeliver(id) {
     try {
       const d = await api('POST', tenantPath(`/journal/webhooks/${enc(id)}/redeliver`));
-      S.deliveries.set(d.id, d); dirty.add('webhooks'); scheduleRender();
+      const shown = S.deliveries.get(d.id);
+      // the stream may have brought this send's outcome before the answer: never roll it back
+      if (!shown || shown.attempts.length <= d.attempts.length) {
+        S.deliveries.set(d.id, d); dirty.add('webhooks'); scheduleRender();
+      }
       say(`${id} is being sent again.`);
     } catch (err) { failure(`Redeliver ${id}`)(err); }
   }
