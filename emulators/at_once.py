@@ -15,10 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HEADER_RE, HEADER_VALUE_RE, STATUS_LINE
+
+if TYPE_CHECKING:
+    from uvicorn._types import HTTPScope
 
 log = logging.getLogger("uvicorn.error")
 
@@ -68,7 +71,7 @@ class AtOnceCycle:
                  "disconnected", "keep_alive", "body", "more_body", "response_started",
                  "response_complete", "chunked_encoding", "expected_content_length", "head")
 
-    def __init__(self, scope: dict[str, Any], transport: Any, flow: Any,
+    def __init__(self, scope: HTTPScope, transport: Any, flow: Any,
                  default_headers: list[tuple[bytes, bytes]], keep_alive: bool,
                  on_response: Callable[[], None]) -> None:
         self.scope = scope
@@ -141,13 +144,14 @@ class AtOnceCycle:
         if type(headers) is not list:  # any iterable of pairs: read once, here
             headers = list(headers)
         key = (status, self.keep_alive, self.scope["method"] == "HEAD", *self.default_headers, *headers)
+        remembered = True
         try:
             known = _HEADS.get(key)
         except TypeError:  # a header as a list (ASGI allows any pair): not remembered
-            known = key = None
+            known, remembered = None, False
         if known is None:
             known = self._new_head(status, headers)
-            if key is not None:
+            if remembered:
                 if len(_HEADS) >= HEADS_KEPT:
                     _HEADS.clear()
                 _HEADS[key] = known

@@ -121,7 +121,7 @@ def guarded_protocol(limits: Limits, max_open: int, at_once: Callable[[str], boo
     class GuardedProtocol(_Guarded):
         pass
 
-    GuardedProtocol.at_once = staticmethod(at_once)  # type: ignore[assignment]
+    GuardedProtocol.at_once = staticmethod(at_once)
     GuardedProtocol.limits = limits
     GuardedProtocol.max_open = max_open
     GuardedProtocol.live = set()
@@ -153,7 +153,7 @@ class _Reading:
 
 
 class _Guarded(HttpToolsProtocol):
-    at_once: ClassVar[Callable[[str], bool]]
+    at_once: ClassVar["staticmethod[[str], bool]"]
     limits: ClassVar[Limits]
     max_open: ClassVar[int]
     live: ClassVar[set["_Guarded"]]
@@ -267,12 +267,13 @@ class _Guarded(HttpToolsProtocol):
         app = self.app
         if type(app) is ProxyHeadersMiddleware and not _forwarded(self.headers):
             app = app.app  # it changes nothing without them (~3,700 instructions a request)
-        existing, self.cycle = self.cycle, cycle
+        # (our cycle stands in for uvicorn's: it has every attribute uvicorn's protocol reads)
+        existing, self.cycle = self.cycle, cycle  # type: ignore[assignment]
         if existing is None or existing.response_complete:
             self._r.held = (cycle, app)
         else:  # pipelined behind an answer still under way: started when that one ends
             self.flow.pause_reading()
-            self.pipeline.appendleft((cycle, app))
+            self.pipeline.appendleft((cycle, app))  # type: ignore[arg-type]
         return True
 
     def _start_asgi_task(self, cycle: Any, app: Any) -> None:

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, TypeGuard, TypeVar
 
 from . import __version__
 from .control.settings import LATEST
@@ -169,7 +169,7 @@ def _prepare_vendor(registry: "Registry", spec: "VendorSpec", data: Any, path: s
     return tenants
 
 
-def _valid_id(tid: Any) -> bool:
+def _valid_id(tid: Any) -> TypeGuard[str]:
     """As ``POST /_emulator/tenants`` accepts them: letters, digits, - and _."""
     return isinstance(tid, str) and tid.replace("-", "").replace("_", "").isalnum()
 
@@ -218,22 +218,29 @@ def summary(document: Any) -> list[str]:
     return lines
 
 
+_T = TypeVar("_T")
+
+
+def _of(value: Any, kind: type[_T], default: _T) -> _T:
+    """``value`` when it is a ``kind`` (a hostile file may hold anything), else ``default``."""
+    return value if isinstance(value, kind) else default
+
+
 def _tenant_line(snap: Any) -> str:
     from .core.formats import utc_iso
     if not isinstance(snap, dict):
         return "(not a snapshot)"
-    clock = snap.get("clock") if isinstance(snap.get("clock"), dict) else {}
+    clock = _of(snap.get("clock"), dict, {})
     now = clock.get("now")
     try:
         when = utc_iso(now) if isinstance(now, (int, float)) else "?"
     except (OverflowError, ValueError, OSError):
         when = f"{now!r}"
-    calls = snap.get("calls") if isinstance(snap.get("calls"), list) else []
+    calls = _of(snap.get("calls"), list, [])
     live = sum(1 for c in calls if isinstance(c, dict) and c.get("state") != "ended")
-    outbox = snap.get("outbox") if isinstance(snap.get("outbox"), dict) else {}
-    deliveries = outbox.get("deliveries") if isinstance(outbox.get("deliveries"), list) else []
+    deliveries = _of(_of(snap.get("outbox"), dict, {}).get("deliveries"), list, [])
     waiting = sum(1 for d in deliveries if isinstance(d, dict) and d.get("state") in ("pending", "retrying"))
-    timers = clock.get("timers") if isinstance(clock.get("timers"), list) else []
+    timers = _of(clock.get("timers"), list, [])
     return (f"{snap.get('tenant')!s:<12} clock {when} {clock.get('mode', '?')}  calls {len(calls)} "
             f"({live} live)  timers {len(timers)}  webhooks {len(deliveries)} ({waiting} waiting)")
 

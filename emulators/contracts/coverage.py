@@ -107,7 +107,7 @@ def _implementers(spec: Any, op: CatalogOperation) -> list[Any]:
 
 def _implemented(spec: Any, op: CatalogOperation, table_name: str | None) -> list[str]:
     names = list(dict.fromkeys(o.name for o in _implementers(spec, op)))
-    if table_name in names:
+    if table_name is not None and table_name in names:
         return [table_name]
     return names
 

@@ -60,6 +60,7 @@ def _untagged(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         plain = yaml.SequenceNode("tag:yaml.org,2002:seq", node.value, node.start_mark, node.end_mark,
                                   node.flow_style)
     else:
+        assert isinstance(node, yaml.ScalarNode)
         tag = (loader.resolve(yaml.ScalarNode, node.value, (True, False)) if not node.style
                else "tag:yaml.org,2002:str")
         plain = yaml.ScalarNode(tag, node.value, node.start_mark, node.end_mark, node.style)

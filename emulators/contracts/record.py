@@ -9,6 +9,7 @@ compared exactly.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -64,8 +65,11 @@ class Normaliser:
 
     def _text(self, text: str) -> str:
         for pattern, name in self._regexes:
-            text = pattern.sub(lambda m, n=name: str(self._placeholder(n, m.group(0))), text)
+            text = pattern.sub(functools.partial(self._substitute, name), text)
         return text
+
+    def _substitute(self, name: str, match: re.Match[str]) -> str:
+        return str(self._placeholder(name, match.group(0)))
 
     def _placeholder(self, name: str, value: Any) -> str:
         if isinstance(value, (dict, list)):

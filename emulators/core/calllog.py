@@ -186,7 +186,8 @@ class CallLog:
         several ``keys``) only that index's candidates: the caller still applies its filter."""
         wanted = None if key is None and keys is None else ([key] if key is not None else list(keys or ()))
         seed, own = self._seed, self._own
-        parts = ((seed.calls, seed.starts, seed.postings, ()), (own, self._own_starts, self._own_postings, self._live))
+        parts: tuple[tuple[Sequence[Call], Any, Any, Sequence[Call]], ...] = (
+            (seed.calls, seed.starts, seed.postings, ()), (own, self._own_starts, self._own_postings, self._live))
         if newest_first:
             parts = parts[::-1]
         for calls, starts, postings, live in parts:

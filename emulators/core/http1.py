@@ -209,7 +209,7 @@ class Http1Sender:
         return int(parts[1]), parts[0], headers
 
     async def _chunked(self, conn: _Conn, timeout: float) -> bytes:
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             line = await self._read(conn.reader.readuntil(b"\r\n"), timeout)
             try:

@@ -18,7 +18,7 @@ def _names(cls: type) -> tuple[str, ...]:
 
 def as_dict(record: Any) -> dict[str, Any]:
     """The record's fields in declaration order; lists, dicts and nested records copied."""
-    return {name: _copy(getattr(record, name)) for name in _names(type(record))}
+    return {name: _copy(getattr(record, name)) for name in _names(record.__class__)}
 
 
 def plain(value: Any) -> Any:

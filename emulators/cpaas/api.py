@@ -148,7 +148,7 @@ class CpaasApi(VendorApi):
     title = "Self-hosted CPaaS (click-to-call, callbacks, OTP, campaigns, CDRs)"
     doc = DOC
     body_types = (JSON_TYPE,)
-    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+    auth_schemes = {
         HEADER_ACCOUNT: {"type": "apiKey", "in": "header", "name": HEADER_ACCOUNT,
                          "description": "account_1 or account_2"},
         HEADER_AUTH: {"type": "apiKey", "in": "header", "name": HEADER_AUTH,

@@ -197,7 +197,7 @@ def channel_name(t: Tenant, call: Call, leg: Leg) -> str:
 
 def live_legs(t: Tenant, who: str) -> list[tuple[Call, Leg, str]]:
     """The account's live calls' live legs, with their channel names."""
-    out = []
+    out: list[tuple[Call, Leg, str]] = []
     for call in t.calls.values():
         if not call.ended and owner(call) == who:
             out.extend((call, leg, channel_name(t, call, leg)) for leg in call.live_legs())

@@ -62,7 +62,7 @@ CUSTOMER_DOC = doc_number("91997927XXXX")
 
 
 def _ended(call_id: str, created: float, answered: float | None, end: float, caller: str, callee: str,
-           disposition: str, by: str, tags: dict[str, Any], first_leg: tuple[str, float] | None,
+           disposition: str, by: str, tags: dict[str, Any], first_leg: tuple[str, float | None] | None,
            channel: int) -> Call:
     """An ended outbound call: an optional first leg (the agent of a click-to-call, answered at
     the given time), then the callee's leg."""

@@ -56,7 +56,7 @@ def contacts_conv(prefix: str) -> Conv:
                 raise ParamError(FIELDS_INVALID, "contact_fields") from None
             out.append((str(number), name, fields))
         return out
-    item = {"type": "object", "required": [number_key],
+    item: dict[str, Any] = {"type": "object", "required": [number_key],
             "properties": {name_key: {"type": "string"}, number_key: {"type": "string"}}}
     if not prefix:
         item["properties"]["contact_fields"] = {"type": "object", "additionalProperties": {"type": "string"}}

@@ -113,8 +113,8 @@ def kept(run: Callable[[Ctx], Any], render: Callable[[Ctx, Any], Response], stam
             return Response(hit[0], status_code=hit[1], media_type=hit[2])
         first, last = -math.inf, math.inf
         if until is not None:
-            first, last = now, until(t)
-            last = math.inf if last is None else last
+            ends = until(t)
+            first, last = now, math.inf if ends is None else ends
         response = render(ctx, run(ctx))
         if len(own.answers) >= MAX_ANSWERS:
             own.answers.clear()
@@ -158,7 +158,7 @@ def row_stamp(t: Tenant, trunk: str) -> tuple[Any, ...]:
     return (t.timezone, trunk, directory_stamp(t))
 
 
-def kept_rows(t: Tenant, trunk: str) -> dict[tuple[int, str], tuple[Any, Any]]:
+def kept_rows(t: Tenant, trunk: str) -> dict[tuple[int, str], tuple[Any, ...]]:
     """(id(call), kind) -> (call, its rows) valid for the tenant as it is now; a caller checks
     the call by identity (an id is reused only once its call is gone) and keeps only rows of
     ended calls."""

@@ -312,8 +312,8 @@ def raw_sender(ctx: Ctx) -> str | None:
     for name, value in reversed(raw_pairs(ctx)):
         if name == "sender":
             return unquote_plus(value) if "%" in value else unquote(value)
-    value = ctx.params.get("sender")
-    return str(value) if value is not None else None
+    given = ctx.params.get("sender")
+    return str(given) if given is not None else None
 
 
 def _sender(ctx: Ctx, t: Tenant) -> str | None:

@@ -303,6 +303,7 @@ def _validated(ctx: Ctx, op: Operation) -> dict[str, Any]:
     if names is not None and not ctx.form and ctx.json is None and not ctx.api.php_arrays:
         # No body, a flat query: every value is text, and the query's bytes decide them all.
         query = ctx.scope.get("query_string", b"")
+        key: tuple[Any, ...]
         if len(query) <= CACHED_QUERY_BYTES:
             key = (id(op), query)
             hit = _VALID.get(key)

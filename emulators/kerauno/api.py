@@ -21,7 +21,7 @@ from ..core.errors import CoreError
 from ..core.world import Tenant
 from ..dialect import errors as k
 from ..dialect.api import VendorApi
-from ..dialect.errors import Err, ErrorTable, Refusal, VendorError
+from ..dialect.errors import Err, Refusal, VendorError
 from ..dialect.operation import Ctx, Operation
 from ..dialect.params import INVALID, MISSING, PATH, SQL_DATETIME, Param, choice, text
 from . import doc_examples, errors, views
@@ -174,15 +174,15 @@ class KeraunoWebApi(VendorApi):
 
     vendor = VENDOR
     operations = WEB_OPERATIONS
-    errors: ErrorTable = errors.WEB_ERRORS
+    errors = errors.WEB_ERRORS
     title = "Kerauno / Synkato PBX API"
     doc = DOC
-    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+    auth_schemes = {
         "key": {"type": "apiKey", "in": "query", "name": "key",
                 "description": "40-hex API key, in the query string or the form body"}}
     error_schema = {"type": "object", "required": ["error"],
                     "properties": {"error": {"type": "string"}}, "additionalProperties": False}
-    success_schema: Mapping[str, Any] = {"type": "object"}
+    success_schema = {"type": "object"}
 
     def authenticate(self, ctx: Ctx) -> None:
         """The tenant whose key was sent; an absent or empty key and an unknown key are refused."""

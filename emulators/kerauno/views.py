@@ -166,8 +166,8 @@ def render_report(rows: Sequence[ReportRow], fields: Sequence[str], export_type:
     if export_type == "xml":
         inner = "".join(f"  <cdr_{n}>\n{r.xml()}  </cdr_{n}>\n" for n, r in enumerate(rows))
         return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n{inner}</{root}>\n'.encode("utf-8"), XML_TYPE, None
-    body = "{" + ",".join(f'"cdr_{n}":{r.json()}' for n, r in enumerate(rows)) + "}"
-    return body.encode("utf-8"), JSON_TYPE, None
+    text = "{" + ",".join(f'"cdr_{n}":{r.json()}' for n, r in enumerate(rows)) + "}"
+    return text.encode("utf-8"), JSON_TYPE, None
 
 
 @lru_cache(maxsize=8)

@@ -7,7 +7,7 @@ jsonschema reports ``{'holdx': {}} is not valid under any of the given schemas``
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -80,7 +80,7 @@ def _step_action_problem(path: Path, instance: dict[str, Any]) -> tuple[Path, bo
 
 def _unknown_key(err: ValidationError, path: Path, where: str, inst: dict[str, Any]) -> tuple[Path, bool, str]:
     """A key the schema does not know: a reserved or unknown step, generator or key."""
-    known = list(err.schema.get("properties", {}))
+    known = list(err.schema.get("properties", {})) if isinstance(err.schema, Mapping) else []
     key = next(k for k in inst if k not in known)
     if _is_step_path(path) and key in RESERVED:
         return path + (key,), True, (f"{where}: step '{key}' is reserved for {RESERVED[key]}, "
@@ -104,7 +104,8 @@ def _message(err: ValidationError) -> tuple[Path, bool, str] | None:
     if v == "additionalProperties" and isinstance(inst, dict):
         return _unknown_key(err, path, where, inst)
     if v == "required":
-        missing = [k for k in err.validator_value if isinstance(inst, dict) and k not in inst]
+        required = err.validator_value if isinstance(err.validator_value, list) else []
+        missing = [k for k in required if isinstance(inst, dict) and k not in inst]
         return path, False, f"{where}: missing required key '{missing[0] if missing else err.validator_value}'"
     if v == "oneOf" and _is_step_path(path) and isinstance(inst, dict):
         return _step_action_problem(path, inst)
@@ -133,7 +134,7 @@ def _message(err: ValidationError) -> tuple[Path, bool, str] | None:
         if err.context:
             return _message(best_match(err.context))
     if v == "enum":
-        allowed = [str(x) for x in err.validator_value]
+        allowed = [str(x) for x in err.validator_value] if isinstance(err.validator_value, list) else []
         return path, False, f"{where}: {inst!r} is not one of {_listing(allowed)}{_suggest(str(inst), allowed)}"
     if v == "type":
         want = err.validator_value

@@ -111,8 +111,8 @@ def load(text: str) -> tuple[Any, Positions]:
         data = _Builder(loader, positions).build(node, ())
         return data, positions
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark is not None else None
+        at = exc.problem_mark or exc.context_mark
+        where = Mark(at.line + 1, at.column + 1) if at is not None else None
         problem = exc.problem or str(exc)
         if exc.context:
             problem = f"{problem} ({exc.context})"

@@ -193,7 +193,7 @@ class VoipcloudApi(VendorApi):
     errors = ERRORS
     title = "VoIPcloud PBX integration API (Beta)"
     doc = DOC
-    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+    auth_schemes = {
         "token": {"type": "apiKey", "in": "header", "name": auth.HEADER},
         "api_key": {"type": "apiKey", "in": "query", "name": auth.PARAM,
                     "description": "deprecated; turned off by settings.voipcloud.api_key_param"},

@@ -71,7 +71,7 @@ def call_by_unique_id(t: Tenant, uid: str) -> Call | None:
     if own is not None:
         return own
     history, second = t.history, int(uid[:10])
-    i = bisect_left(history, second, key=lambda c: c.created_at)
+    i = bisect_left(history, float(second), key=lambda c: c.created_at)
     while i < len(history) and int(history[i].created_at) == second:
         if history[i].id == dotted:
             return history[i]
@@ -179,7 +179,7 @@ class VoipcloudV2Api(VendorApi):
     errors = V2_ERRORS
     title = "VoIPcloud PBX integration API v2"
     doc = f"VoIPcloud integration API v2: {EVIDENCE}"
-    auth_schemes: Mapping[str, Mapping[str, Any]] = {
+    auth_schemes = {
         "token": {"type": "apiKey", "in": "header", "name": auth.HEADER}}
     success_schema = views_v2.envelope_schema()
     error_schema = views_v2.envelope_schema(error=True)
