@@ -212,6 +212,9 @@ class TelemockServer:
 
     def close(self) -> None:
         self.admin.close()
+        if self.registry is not None:  # an open dashboard stream would hold the shutdown
+            from .dashboard import close_streams
+            close_streams(self.registry)
         if self._live is not None:
             self._live.stop()
 

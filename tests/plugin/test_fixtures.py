@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
 
+import httpx
 import pytest
 
 from emulators.pytest_plugin import FIXED_START, TelemockError, TelemockServer, TelemockTenant
@@ -133,3 +135,26 @@ def test_a_tenant_deleted_by_the_test_itself_is_fine(telemock: Factory, telemock
     tenant.control("DELETE")
     r = telemock_server.admin.get(f"{telemock_server.control_url('voipcloud')}/tenants/{tenant.id}")
     assert r.status_code == 404
+
+
+def test_closing_an_in_process_server_ends_the_dashboard_streams_left_open() -> None:
+    """A test that left the dashboard's event stream open (a browser page, an SSE client) does
+    not hold the server's shutdown: ``close`` ends the streams, then the server."""
+    server = TelemockServer.in_process(["voipcloud"])
+    assert server._live is not None and server._live._thread is not None
+    thread = server._live._thread
+    url = server.control_url("voipcloud") + "/tenants/default/stream"
+    reading = threading.Event()
+
+    def read() -> None:
+        try:
+            with httpx.stream("GET", url, timeout=30) as r:
+                for _ in r.iter_lines():
+                    reading.set()
+        except httpx.HTTPError:
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
+    assert reading.wait(10), "the stream sent nothing"
+    server.close()
+    assert not thread.is_alive(), "the server still waits for the stream"
