@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,12 +33,6 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     assert len(lines) == 1 and result.stderr.endswith("\n"), result.stderr
     assert "Traceback" not in result.stderr
     return lines[0]
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 class Served:

@@ -22,6 +22,8 @@ from emulators.control.body import MAX_BODY_BYTES as CONTROL_MAX
 from emulators.dialect.request import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from emulators.server import listener_app
 
+from support.receiver import free_port
+
 LIMIT = 1000
 K_KEY = "b0f4ad5193ad04858dae03a1b3dbe9071ff12e52"
 MAKECALL = "/kerauno/api/v1/makecall/"
@@ -169,12 +171,6 @@ def test_json_as_deep_as_php_reads_is_still_read(emu_factory: Any) -> None:
 
 
 # -- a real server: --max-body-bytes ------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.parametrize("declared", [100 * 2**20, 5000])  # (5,000: short enough to be read whole)
 def test_serve_refuses_a_declared_length_over_the_limit_before_the_body_is_sent(declared: int) -> None:
     port = free_port()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,18 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from support.receiver import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def telemock(*args: str, **kw: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "emulators.cli", *args], capture_output=True,
                           text=True, timeout=60, cwd=ROOT, **kw)  # type: ignore[call-overload]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_help_names_every_command() -> None:

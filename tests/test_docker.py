@@ -21,9 +21,11 @@ from typing import Iterator
 
 import httpx
 import pytest
-from serving import ROOT, Served, clean_env, free_port
+from serving import ROOT, Served, clean_env
 
 from emulators.vendors import load_vendors
+
+from support.receiver import free_port
 
 VC_TOKEN = "c0ffee0ddba11ad5eed5a1e5fee1900d"
 KERAUNO_KEY = "b0f4ad5193ad04858dae03a1b3dbe9071ff12e52"

@@ -21,13 +21,9 @@ from emulators.at_once import SAME_AS_UVICORN
 from emulators.httpguard import MAX_HEAD_BYTES
 from emulators.server import KEEP_ALIVE_SECONDS
 
+from support.receiver import free_port
+
 HEALTH = b"GET /_emulator/health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

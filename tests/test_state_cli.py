@@ -20,13 +20,11 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
+from support.receiver import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 T = "/_emulator/tenants"
 START = "2026-01-05T14:00:00Z"
-
-
-def free_port() -> int:
-    return free_ports(1)[0]
 
 
 def free_ports(count: int) -> list[int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 from emulators.cpaas.accounts import DEFAULT_AUTH
 
 from .conftest import ACCOUNT_1, ACCOUNT_2, CP
+from support.receiver import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 C2C = {"agent_number": "919812300001", "caller_id": "15168148111", "destination_number": "918012300002",
@@ -98,12 +98,6 @@ def test_an_account_never_sees_the_others_data(cp: CP) -> None:
     ones = cp.ok("GET", "get_cdr_statistics")["result"]["total_calls"][0]
     twos = cp.ok("GET", "get_cdr_statistics", account=ACCOUNT_2)["result"]["total_calls"][0]
     assert (ones, twos) == (len(cp.cdrs(ACCOUNT_1)), len(cp.cdrs(ACCOUNT_2)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_the_banner_and_the_readme_show_each_accounts_headers() -> None:
