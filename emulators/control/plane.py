@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Match, Route
 from ..core.clock import ClockError
 from ..core.errors import CoreError, TenantFailed
 from ..core.world import Tenant
+from ..dialect.app import CONTROL_PREFIX
 from ..registry import Registry
 from .access import JSON_TYPES, WRITE_METHODS, check_access, check_body_type
 from .body import read_limited, replaying
@@ -28,7 +29,7 @@ from .settings import SettingsError
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Handler = Callable[[Request], Awaitable[Any]]
-PREFIX = "/_emulator"
+PREFIX = CONTROL_PREFIX
 TENANT = PREFIX + "/tenants/{tid}"
 """Every per-tenant route starts here."""
 
