@@ -65,6 +65,10 @@ TARGETS = {"read_ratio": 0.6, "read_p99_ms": 5.0, "write_ratio": 0.3, "ready_s":
            "page_p50_ms": 2.0, "bytes_per_call": 1024.0}
 QUICK_OPS = ("get-user-calls", "reporting cdr json", "GetQueues", "call log", "get_cdr_by_date", "SendSMS")
 SERVER_CPU, LOAD_CPU = 0, 1
+STEALING = 0.02
+"""A load the hypervisor took more than this share of its seconds from (on the server's or the
+load generator's CPU: ``steal`` in /proc/stat) is counted in the table's note: every request in
+flight waits those milliseconds out (docs/PERFORMANCE.md, "Stolen time")."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,6 +76,25 @@ SERVER_CPU, LOAD_CPU = 0, 1
 # ---------------------------------------------------------------------------------------------
 def two_cpus() -> bool:
     return hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) >= 2
+
+
+def stolen_ms() -> tuple[float, float] | None:
+    """Milliseconds the hypervisor has taken from the server's and the load's CPU since boot
+    (None without both CPUs or a ``steal`` column in /proc/stat)."""
+    try:
+        with open("/proc/stat") as stat:
+            lines = stat.read().splitlines()
+    except OSError:
+        return None
+    steal = {}
+    for line in lines:
+        fields = line.split()
+        if fields and fields[0][:3] == "cpu" and fields[0][3:].isdigit() and len(fields) > 8:
+            steal[int(fields[0][3:])] = int(fields[8])
+    if SERVER_CPU not in steal or LOAD_CPU not in steal:
+        return None
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    return steal[SERVER_CPU] * tick_ms, steal[LOAD_CPU] * tick_ms
 
 
 def pinned(cpu: int) -> Any:
@@ -238,9 +261,12 @@ def loaded(proc: subprocess.Popen[bytes], port: int, raw: bytes, seconds: float,
     use_wrk = shutil.which("wrk") is not None
     if warmup > 0:
         (wrk_load(port, raw, warmup, scratch) if use_wrk else builtin_load(port, raw, warmup))
-    cpu0 = hb.cpu_seconds(proc.pid)
+    before, cpu0 = stolen_ms(), hb.cpu_seconds(proc.pid)
     result = wrk_load(port, raw, seconds, scratch) if use_wrk else builtin_load(port, raw, seconds)
     result["cpu_us"] = (hb.cpu_seconds(proc.pid) - cpu0) / max(1, result["requests"]) * 1e6
+    after = stolen_ms()
+    if before and after:
+        result["stolen_ms"] = [b - a for a, b in zip(before, after)]
     return result
 
 
@@ -504,6 +530,20 @@ def met(values: list[float], target: float, at_least: bool) -> str:
     return "yes" if all(good) else ("no" if not any(good) else f"{sum(good)} of {len(good)} runs")
 
 
+def stolen_note(runs: list[dict[str, Any]], seconds: float) -> str:
+    """What the hypervisor took from the two CPUs during the loads, in one sentence."""
+    loads = [x[side] for r in runs for name, x in r["http"].items() if not name.startswith("_")
+             for side in ("bare", "telemock")]
+    stolen = [x["stolen_ms"] for x in loads if "stolen_ms" in x]
+    if not stolen:
+        return "Stolen time: not measured (one CPU, or no steal column in /proc/stat)."
+    limit_ms = STEALING * seconds * 1000
+    return (f"Stolen time (the hypervisor's `steal` in /proc/stat, during each load): up to "
+            f"{max(s[0] for s in stolen):.0f} ms on the server's CPU and {max(s[1] for s in stolen):.0f} ms on "
+            f"the load generator's; {sum(max(s) > limit_ms for s in stolen)} of {len(stolen)} loads lost more than "
+            f"{STEALING:.0%} of their {seconds:g} s on one of them.")
+
+
 def markdown(runs: list[dict[str, Any]], info: dict[str, Any], args: argparse.Namespace) -> str:
     n = len(runs)
     lines = [f"# telemock performance table ({'quick' if args.quick else 'full'} run)", "",
@@ -536,6 +576,7 @@ def markdown(runs: list[dict[str, Any]], info: dict[str, Any], args: argparse.Na
                          f"{span([x['telemock']['rps'] for x in rows], '{:,.0f}')} | {span(ratios)} | "
                          f"{span([x['cpu_ratio'] for x in rows])} | {span(p99, '{:.1f}')} | "
                          f"{span([x['bare']['p99_ms'] for x in rows], '{:.1f}')} | {errors} | {verdict} |")
+        lines += ["", stolen_note(runs, args.seconds)]
         t = [r["http"]["_tenant"] for r in runs]
         lines += ["", "A test suite's per-test cost over HTTP (one keep-alive connection, VoIPcloud): tenant reset "
                   f"p50 {span([x['reset']['p50_ms'] for x in t])} ms, "
